@@ -1,0 +1,161 @@
+"""The store interface: what the app may do with the workbook, whatever holds it.
+
+Two adapters implement it: `sheets.local.LocalStore` (an `.xlsx` file) and
+`sheets.google.GoogleStore` (a Google spreadsheet). Both pass the same contract tests.
+The rules they share (which cells an update writes, conflicts, audit rows, erasing) are
+in `sheets.core`, so that neither adapter decides them alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from i18n import Msg
+from sheets.reader import Finding, Table
+
+Where = str | Mapping[str, str]
+"""Which row an update is for: an ID, or column -> value for tabs without one (Attendance)."""
+
+
+class StoreError(Exception):
+    """A failure the user can act on; `msg` says what happened and what to do, translated."""
+
+    def __init__(self, msg: Msg, detail: str = "") -> None:
+        self.msg = msg
+        super().__init__(detail or msg.text("en"))
+
+
+class WorkbookLocked(StoreError):
+    """The workbook is open in a program that would overwrite our writes on save."""
+
+
+class WorkbookUnreadable(StoreError):
+    """The file or sheet could not be read; it is left untouched."""
+
+
+class StoreBusy(StoreError):
+    """The backend kept refusing (rate limit, server error, time-out) past the retry bound."""
+
+
+class NoAccess(StoreError):
+    """The spreadsheet does not exist or is not shared with the app's account."""
+
+
+class RecordNotFound(StoreError):
+    """No row has that ID any more (deleted or changed by someone else)."""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A cell someone else changed after the user loaded it: not overwritten."""
+
+    column: str
+    seen: Any
+    current: Any
+    proposed: Any
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    record_id: str
+    row: int
+    written: tuple[str, ...]
+    conflicts: tuple[Conflict, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.conflicts
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    backend: str
+    location: str
+    is_demo: bool
+    calls: int
+    reads: int
+    writes: int
+    last_read: dt.datetime | None
+    cache_seconds: float
+
+
+class Store(ABC):
+    """One workbook, read tolerantly and written cell by cell."""
+
+    backend: str = ""
+    is_demo: bool = False
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """The file path or spreadsheet title shown to users."""
+
+    @abstractmethod
+    def read(self, tabs: Iterable[str]) -> dict[str, Table]:
+        """The named tabs, from the cache when fresh, else in one backend call."""
+
+    def table(self, tab: str) -> Table:
+        return self.read([tab])[tab]
+
+    def findings(self, tabs: Iterable[str] | None = None) -> list[Finding]:
+        from sheets.schema import TABS
+
+        names = list(tabs) if tabs is not None else [t.name for t in TABS]
+        return [finding for table in self.read(names).values() for finding in table.findings]
+
+    @abstractmethod
+    def append(
+        self,
+        tab: str,
+        records: Sequence[Mapping[str, Any]],
+        who: str,
+        action: str = "create",
+        audit: bool = True,
+    ) -> list[str]:
+        """Append records as new rows; give each an ID when the tab has IDs; return the IDs.
+
+        With `audit=False` (bulk loads) one audit row sums up the append instead of one per row.
+        """
+
+    @abstractmethod
+    def update(
+        self,
+        tab: str,
+        where: Where,
+        changes: Mapping[str, Any],
+        who: str,
+        seen: Mapping[str, Any] | None = None,
+        action: str = "update",
+    ) -> UpdateResult:
+        """Change only the named cells of the row found by `where` at the moment of writing.
+
+        `seen` holds the values the user loaded for those cells; a cell whose current value
+        differs from both `seen` and the change is not written and comes back as a conflict.
+        Without `seen` the changes are written as they are (the user chose them).
+        """
+
+    @abstractmethod
+    def assign_ids(self, tab: str, who: str) -> list[tuple[int, str]]:
+        """Give an ID to every row of `tab` that has none; return (sheet row, new ID)."""
+
+    @abstractmethod
+    def erase_participant(self, participant_id: str, who: str) -> int:
+        """Blank the personal cells of a person (and of free text about their duos).
+
+        Rows stay, IDs and non-personal facts stay for statistics. Returns the cells blanked.
+        """
+
+    @abstractmethod
+    def set_up(self) -> list[str]:
+        """Create missing tabs and header columns and the sheet's helpers; list what was done."""
+
+    @abstractmethod
+    def status(self) -> StoreStatus: ...
+
+    @abstractmethod
+    def refresh(self) -> None:
+        """Forget cached reads: the next read goes to the workbook."""

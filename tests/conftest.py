@@ -1,0 +1,42 @@
+"""Shared fixtures: the Sheets API emulator and the store backends under contract."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.sheets_emulator import SheetsEmulator
+
+from sheets.store import Store
+from tests.harness import Hands, google_backend, local_backend
+
+MakeBackend = Callable[..., tuple[Store, Hands]]
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[SheetsEmulator]:
+    with SheetsEmulator() as server:
+        yield server
+
+
+@pytest.fixture(params=["local", "google"])
+def make_backend(
+    request: pytest.FixtureRequest, tmp_path: Path, emulator: SheetsEmulator
+) -> MakeBackend:
+    """Builds a workbook (all tabs with canonical headers, or the grids given) on each backend."""
+
+    def make(grids: dict[str, list[list[Any]]] | None = None) -> tuple[Store, Hands]:
+        if request.param == "local":
+            return local_backend(tmp_path, grids)
+        emulator.clear_faults()
+        return google_backend(emulator, grids)
+
+    return make
+
+
+@pytest.fixture
+def backend(make_backend: MakeBackend) -> tuple[Store, Hands]:
+    """A fresh workbook on each backend, with staff's hands on it."""
+    return make_backend()
