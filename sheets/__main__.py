@@ -38,9 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def init(config: StoreConfig) -> int:
     if config.backend == "local" and config.workbook and not config.workbook.exists():
-        from sheets.local import create_workbook
+        from sheets.local import EMPTY_TABS, create_workbook
 
-        create_workbook(config.workbook, {})
+        create_workbook(config.workbook, EMPTY_TABS)
         print(f"created {config.workbook}")
     store = open_store(config)
     done = store.set_up()

@@ -406,7 +406,7 @@ class GoogleStore(Store):
         self._call(lambda: self.http.batch_update(self.key, {"requests": requests_}))
         data = [
             {
-                "range": f"{_quote(tab_def.name)}!A1",
+                "range": f"{_quote(tab_def.name)}!A1:{_letter(len(tab_def.columns) - 1)}1",
                 "values": [list(tab_def.column_names)],
             }
             for tab_def in tabs

@@ -42,6 +42,8 @@ from sheets.store import (
 )
 
 Stamp = tuple[int, int, int]
+EMPTY_TABS: dict[str, list[list[Any]]] = {t.name: [list(t.column_names)] for t in TABS}
+"""Every tab with its canonical headers and no rows: a new workbook."""
 LOCK_TIMEOUT_SECONDS = 15.0
 LIST_RANGE_ROWS = 500
 
@@ -304,12 +306,12 @@ class LocalStore(Store):
 
 
 def create_workbook(path: Path, grids: Mapping[str, Sequence[Sequence[Any]]]) -> None:
-    """Write a brand-new workbook (demo data, a fresh set-up) in one go, atomically."""
+    """Write a brand-new workbook holding exactly these tabs, in one go, atomically."""
     book = openpyxl.Workbook(write_only=True)
-    for tab_def in TABS:
-        sheet = book.create_sheet(tab_def.name)
+    for name, grid in grids.items():
+        sheet = book.create_sheet(name)
         sheet.freeze_panes = "A2"
-        for row in grids.get(tab_def.name, [list(tab_def.column_names)]):
+        for row in grid:
             sheet.append([_write_only_cell(sheet, value) for value in row])
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)

@@ -212,8 +212,8 @@ OUTCOME = _choices(
 )
 CONTRACT = _choices(
     ("Permanent", "CDI", "Vast", "Vast contract", "Onbepaalde duur"),
-    ("3 months or more", "3 mois ou plus", "3 maanden of meer", "3+ months", "3+ mois"),
-    ("Under 3 months", "Moins de 3 mois", "Minder dan 3 maanden", "< 3 months"),
+    ("3 months or more", "3 mois ou plus", "3 maanden of meer", "3 mois et plus"),
+    ("Under 3 months", "Moins de 3 mois", "Minder dan 3 maanden", "Less than 3 months"),
     ("None", "Aucun", "Pas de contrat", "Geen", "Geen contract"),
 )
 STAFF_ROLE = _choices(

@@ -16,6 +16,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
 from sheets.schema import DAY_PARTS, DAYS, Choice, Column, Kind
 
 Problem = str | None
@@ -216,7 +218,7 @@ def canonical_cell(column: Column, value: Any) -> str | int | float:
         return value.isoformat()
     if kind is Kind.NUMBER and isinstance(value, int | float) and not isinstance(value, bool):
         return int(value) if float(value).is_integer() else float(value)
-    if kind is Kind.BOOL and isinstance(value, bool):
+    if kind is Kind.BOOL and isinstance(value, bool | np.bool_):
         return "Yes" if value else "No"
     if kind in (Kind.LIST, Kind.SLOTS) and isinstance(value, list | tuple):
         return ", ".join(str(item).strip() for item in value if str(item).strip())

@@ -9,14 +9,11 @@ from typing import Any, Protocol
 
 import openpyxl
 from google.auth.credentials import AnonymousCredentials
-from tests.sheets_emulator import SheetsEmulator
 
 from sheets.google import GoogleStore
-from sheets.local import LocalStore, create_workbook
-from sheets.schema import TABS
+from sheets.local import EMPTY_TABS, LocalStore, create_workbook
 from sheets.store import Store
-
-EMPTY_GRIDS = {tab.name: [list(tab.column_names)] for tab in TABS}
+from tests.sheets_emulator import SheetsEmulator
 
 
 class Hands(Protocol):
@@ -135,7 +132,7 @@ def local_backend(
     folder: Path, grids: dict[str, list[list[Any]]] | None = None
 ) -> tuple[Store, FileHands]:
     path = folder / "workbook.xlsx"
-    create_workbook(path, grids or EMPTY_GRIDS)
+    create_workbook(path, grids or EMPTY_TABS)
     return LocalStore(path), FileHands(path)
 
 
@@ -145,7 +142,7 @@ def google_backend(
     **options: Any,
 ) -> tuple[GoogleStore, SheetHands]:
     key = f"sheet{next(_keys):04d}"
-    emulator.create_spreadsheet(key, title="DUO test", tabs=grids or EMPTY_GRIDS)
+    emulator.create_spreadsheet(key, title="DUO test", tabs=grids or EMPTY_TABS, locale="fr_BE")
     options.setdefault("cache_seconds", 0.0)
     options.setdefault("retry_seconds", 3.0)
     store = GoogleStore(

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from gspread.utils import rowcol_to_a1
 
 from sheets.ids import looks_like_id
 from sheets.schema import PARTICIPANTS, SESSIONS
@@ -29,6 +30,11 @@ MENTEE: dict[str, Any] = {
     "Availability": ["Mon AM", "Wed PM"],
     "Capacity": 1,
 }
+
+
+def a1(row: int, column_index: int) -> str:
+    """A1 notation of a sheet row and a 0-based column index."""
+    return rowcol_to_a1(row, column_index + 1)
 
 
 def column_of(hands: Hands, tab: str, header: str) -> int:
@@ -126,7 +132,7 @@ def test_french_header_is_read_and_written_by_name(backend: Backend) -> None:
     store, hands = backend
     [person_id] = store.append("Participants", [MENTEE], who="tester")
     first_name_at = column_of(hands, "Participants", "First name")
-    hands.set_cell("Participants", f"{chr(65 + first_name_at)}1", "Prénom")
+    hands.set_cell("Participants", a1(1, first_name_at), "Prénom")
     assert store.table("Participants").record(person_id)["First name"] == "Amina"  # type: ignore[index]
     store.update("Participants", person_id, {"First name": "Aminata"}, who="tester")
     assert hands.rows("Participants")[0][first_name_at] == "Prénom"
@@ -137,9 +143,8 @@ def test_staff_column_survives_appends_and_updates(backend: Backend) -> None:
     store, hands = backend
     [first] = store.append("Participants", [MENTEE], who="tester")
     width = len(hands.rows("Participants")[0])
-    letter = chr(65 + width)
-    hands.set_cell("Participants", f"{letter}1", "Remarque interne")
-    hands.set_cell("Participants", f"{letter}2", "à rappeler")
+    hands.set_cell("Participants", a1(1, width), "Remarque interne")
+    hands.set_cell("Participants", a1(2, width), "à rappeler")
     [second] = store.append("Participants", [MENTEE], who="tester")
     store.update("Participants", first, {"Status": "On hold"}, who="tester")
     assert cell(hands, "Participants", first, "Remarque interne") == "à rappeler"
@@ -154,7 +159,7 @@ def test_cell_changed_by_someone_else_is_a_conflict_not_overwritten(backend: Bac
     assert seen is not None
     status_at = column_of(hands, "Participants", "Status")
     row_number = [row[0] for row in hands.rows("Participants")].index(person_id) + 1
-    hands.set_cell("Participants", f"{chr(65 + status_at)}{row_number}", "Withdrawn")
+    hands.set_cell("Participants", a1(row_number, status_at), "Withdrawn")
     result = store.update(
         "Participants", person_id, {"Status": "In duo", "Notes": "matched"}, "tester", seen=seen
     )
@@ -170,7 +175,7 @@ def test_other_cells_someone_changed_meanwhile_stay_as_they_are(backend: Backend
     [person_id] = store.append("Participants", [MENTEE], who="tester")
     seen = store.table("Participants").record(person_id)
     phone_at = column_of(hands, "Participants", "Phone")
-    hands.set_cell("Participants", f"{chr(65 + phone_at)}2", "+32 470 00 11 22")
+    hands.set_cell("Participants", a1(2, phone_at), "+32 470 00 11 22")
     store.update("Participants", person_id, {"Notes": "called"}, "tester", seen=seen)
     assert cell(hands, "Participants", person_id, "Phone") == "+32 470 00 11 22"
 
@@ -180,7 +185,7 @@ def test_same_value_typed_differently_is_not_a_conflict(backend: Backend) -> Non
     [person_id] = store.append("Participants", [MENTEE], who="tester")
     seen = store.table("Participants").record(person_id)
     status_at = column_of(hands, "Participants", "Status")
-    hands.set_cell("Participants", f"{chr(65 + status_at)}2", "prêt")
+    hands.set_cell("Participants", a1(2, status_at), "prêt")
     result = store.update("Participants", person_id, {"Status": "In duo"}, "tester", seen=seen)
     assert result.ok
 
@@ -189,7 +194,7 @@ def test_choosing_my_value_after_a_conflict_overwrites(backend: Backend) -> None
     store, hands = backend
     [person_id] = store.append("Participants", [MENTEE], who="tester")
     status_at = column_of(hands, "Participants", "Status")
-    hands.set_cell("Participants", f"{chr(65 + status_at)}2", "Withdrawn")
+    hands.set_cell("Participants", a1(2, status_at), "Withdrawn")
     result = store.update("Participants", person_id, {"Status": "In duo"}, "tester", seen=None)
     assert result.written == ("Status",)
     assert cell(hands, "Participants", person_id, "Status") == "In duo"
@@ -259,7 +264,7 @@ def test_assign_ids_fills_rows_staff_typed_without_one(backend: Backend) -> None
     store, hands = backend
     store.append("Participants", [MENTEE], who="t")
     first_name_at = column_of(hands, "Participants", "First name")
-    hands.set_cell("Participants", f"{chr(65 + first_name_at)}3", "Typed by hand")
+    hands.set_cell("Participants", a1(3, first_name_at), "Typed by hand")
     table = store.table("Participants")
     assert [f.problem for f in table.findings] == ["missing_id"]
     assigned = store.assign_ids("Participants", who="t")
@@ -273,8 +278,8 @@ def test_unreadable_values_are_findings_and_the_row_is_still_shown(backend: Back
     [person_id] = store.append("Participants", [MENTEE], who="t")
     birth_at = column_of(hands, "Participants", "Birth date")
     status_at = column_of(hands, "Participants", "Status")
-    hands.set_cell("Participants", f"{chr(65 + birth_at)}2", "last spring")
-    hands.set_cell("Participants", f"{chr(65 + status_at)}2", "Sleeping")
+    hands.set_cell("Participants", a1(2, birth_at), "last spring")
+    hands.set_cell("Participants", a1(2, status_at), "Sleeping")
     table = store.table("Participants")
     assert table.record(person_id) is not None
     found = {(f.row, f.column, f.raw, f.problem) for f in table.findings}
