@@ -10,6 +10,7 @@ already in the tab.
 from __future__ import annotations
 
 import random
+import re
 import secrets
 from collections.abc import Collection
 
@@ -33,7 +34,11 @@ def new_id(prefix: str, taken: Collection[str] = (), rng: random.Random | None =
             return candidate
 
 
+def id_pattern(prefix: str) -> str:
+    """A regular expression for the IDs the app issues with `prefix`."""
+    return f"{re.escape(prefix)}-[{ALPHABET}]{{{LENGTH}}}"
+
+
 def looks_like_id(value: str, prefix: str) -> bool:
     """True when `value` has the shape of an ID the app issues for `prefix`."""
-    head, _, body = value.partition("-")
-    return head == prefix and len(body) == LENGTH and all(c in ALPHABET for c in body)
+    return re.fullmatch(id_pattern(prefix), value) is not None

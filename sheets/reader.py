@@ -12,6 +12,8 @@ meetings holds a few hundred distinct dates and hour counts.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,12 +21,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sheets.ids import looks_like_id
+from sheets.ids import id_pattern
 from sheets.schema import LANGUAGES, TABS, Column, Kind, Tab
 from sheets.values import (
     as_text,
     choice_lookup,
-    is_blank,
     normalise_key,
     parse_bool,
     parse_choice,
@@ -116,10 +117,15 @@ def read_grid(tab: Tab, grid: Sequence[Sequence[Any]], today: dt.date | None = N
     header_row = grid[0] if grid else []
     headers, findings = locate_headers(tab, header_row)
     rows, numbers = _data_rows(grid)
+    columns = list(itertools.zip_longest(*rows, fillvalue=None)) if rows else []
+    blank_column: tuple[Any, ...] = (None,) * len(rows)
+
+    def raw_column(index: int | None) -> Sequence[Any]:
+        return columns[index] if index is not None and index < len(columns) else blank_column
+
     frame_columns: dict[str, Any] = {}
     for column in tab.columns:
-        index = headers.positions.get(column.name)
-        raw = [_cell(row, index) for row in rows] if index is not None else [None] * len(rows)
+        raw = raw_column(headers.positions.get(column.name))
         values, problems = _parse_column(column, raw, today or dt.date.today())
         frame_columns[column.name] = values
         findings.extend(
@@ -127,50 +133,96 @@ def read_grid(tab: Tab, grid: Sequence[Sequence[Any]], today: dt.date | None = N
             for i, problem in problems
         )
     for text, index in headers.extra.items():
-        frame_columns[text] = [as_text(_cell(row, index)) for row in rows]
+        frame_columns[text] = [as_text(cell) for cell in raw_column(index)]
     frame_columns[ROW] = np.array(numbers, dtype=np.int64)
     frame = pd.DataFrame(frame_columns)
     findings.extend(_key_findings(tab, frame))
     return Table(tab, frame, findings, headers)
 
 
-def _cell(row: Sequence[Any], index: int | None) -> Any:
-    if index is None or index >= len(row):
-        return None
-    return row[index]
+def _has_data(row: Sequence[Any]) -> bool:
+    """True unless every cell is blank; usually decided by the first cell."""
+    for cell in row:
+        if cell is None or cell == "":
+            continue
+        if isinstance(cell, str):
+            if cell.strip():
+                return True
+            continue
+        if isinstance(cell, float) and math.isnan(cell):
+            continue
+        return True
+    return False
 
 
 def _data_rows(grid: Sequence[Sequence[Any]]) -> tuple[list[Sequence[Any]], list[int]]:
     rows: list[Sequence[Any]] = []
     numbers: list[int] = []
     for offset, row in enumerate(grid[1:], start=2):
-        if any(not is_blank(cell) for cell in row):
+        if _has_data(row):
             rows.append(row)
             numbers.append(offset)
     return rows, numbers
 
 
 Parsed = tuple[Any, str | None]
+_ISO_STAMP = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$"
 
 
 def _parse_column(
-    column: Column, raw: list[Any], today: dt.date
+    column: Column, raw: Sequence[Any], today: dt.date
 ) -> tuple[Any, list[tuple[int, str]]]:
-    """Parse every cell of a column, once per distinct raw value; return values and problems."""
-    parse = _parser(column, today)
-    cache: dict[Any, Parsed] = {}
-    values: list[Any] = []
+    """Parse a column once per distinct raw value, then spread the results over the rows.
+
+    Equal list values share one list object: treat parsed lists as read-only.
+    """
+    codes, uniques = pd.factorize(np.asarray(raw, dtype=object), use_na_sentinel=True)
+    parsed, failing = _parse_uniques(column, list(uniques), today)
+    blank_value, _ = _parser(column, today)(None)
+    values = np.empty(len(parsed) + 1, dtype=object)
+    values[:-1] = parsed
+    values[-1] = blank_value
+    spread = values[codes]
     problems: list[tuple[int, str]] = []
-    for i, cell in enumerate(raw):
-        key = (type(cell), cell)
-        parsed = cache.get(key)
-        if parsed is None:
-            parsed = cache[key] = parse(cell)
-        value, problem = parsed
+    if failing:
+        for i in np.flatnonzero(np.isin(codes, list(failing))):
+            problems.append((int(i), failing[int(codes[i])]))
+    return _as_array(column.kind, spread), problems
+
+
+def _parse_uniques(
+    column: Column, uniques: list[Any], today: dt.date
+) -> tuple[list[Any], dict[int, str]]:
+    """Parsed distinct raw values and, by position, the problems of those that failed.
+
+    ISO date texts (nearly all of them in a sheet the app writes) go through pandas in one
+    vectorised pass; everything else through the tolerant parser.
+    """
+    parse = _parser(column, today)
+    values: list[Any] = []
+    failing: dict[int, str] = {}
+    if column.kind in (Kind.DATE, Kind.TIMESTAMP) and len(uniques) >= 64:
+        values, pending = _iso_stamps(uniques, day_only=column.kind is Kind.DATE)
+    else:
+        values, pending = [None] * len(uniques), list(range(len(uniques)))
+    for k in pending:
+        value, problem = parse(uniques[k])
+        values[k] = value
         if problem is not None:
-            problems.append((i, problem))
-        values.append(list(value) if isinstance(value, list) else value)
-    return _as_array(column.kind, values), problems
+            failing[k] = problem
+    return values, failing
+
+
+def _iso_stamps(uniques: list[Any], day_only: bool) -> tuple[list[Any], list[int]]:
+    """ISO texts parsed in one pass; the positions of the other values, still to parse."""
+    texts = pd.Series([value if isinstance(value, str) else "" for value in uniques], dtype=object)
+    iso = texts.str.match(_ISO_STAMP).to_numpy(dtype=bool)
+    stamps = pd.to_datetime(texts.where(iso, None), format="ISO8601", errors="coerce")
+    if day_only:
+        stamps = stamps.dt.normalize()
+    parsed = stamps.to_numpy(dtype="datetime64[ns]")
+    done = iso & ~np.isnat(parsed)
+    return list(parsed), [int(k) for k in np.flatnonzero(~done)]
 
 
 def _parser(column: Column, today: dt.date) -> Callable[[Any], Parsed]:
@@ -200,7 +252,13 @@ def _parser(column: Column, today: dt.date) -> Callable[[Any], Parsed]:
     if kind is Kind.CHOICE and column.choices:
         lookup = choice_lookup(column.choices)
         return lambda cell: parse_choice(cell, lookup)
-    return lambda cell: (as_text(cell), None)
+    return _parse_text
+
+
+def _parse_text(cell: Any) -> Parsed:
+    if type(cell) is str:
+        return cell.strip(), None
+    return as_text(cell), None
 
 
 def _nan_for_none(parsed: tuple[float | None, str | None]) -> Parsed:
@@ -221,17 +279,14 @@ def _parse_languages(cell: Any) -> Parsed:
     return names, None
 
 
-def _as_array(kind: Kind, values: list[Any]) -> Any:
+def _as_array(kind: Kind, values: np.ndarray) -> Any:
+    """The column's values (an object array) in the dtype its kind reads as."""
     if kind in (Kind.DATE, Kind.TIMESTAMP):
-        return np.array(values, dtype="datetime64[ns]")
+        return values.astype("datetime64[ns]")
     if kind is Kind.NUMBER:
-        return np.array(values, dtype=np.float64)
+        return values.astype(np.float64)
     if kind is Kind.BOOL:
-        return np.array(values, dtype=bool)
-    if kind in (Kind.LIST, Kind.SLOTS):
-        array = np.empty(len(values), dtype=object)
-        array[:] = values
-        return array
+        return values.astype(bool)
     return values
 
 
@@ -239,17 +294,19 @@ def _key_findings(tab: Tab, frame: pd.DataFrame) -> list[Finding]:
     """Rows without an ID, IDs used twice, and IDs typed in a shape the app never issues."""
     if tab.key != "ID" or frame.empty or tab.id_prefix is None:
         return []
+    ids = frame["ID"].astype(object)
+    missing = ids == ""
+    duplicated = ids.duplicated(keep=False) & ~missing
+    unusual = ~missing & ~duplicated & ~ids.str.fullmatch(id_pattern(tab.id_prefix))
     findings: list[Finding] = []
-    ids = frame["ID"]
-    rows = frame[ROW]
-    duplicated = ids.duplicated(keep=False) & (ids != "")
-    for record_id, row, dup in zip(ids, rows, duplicated, strict=True):
-        if record_id == "":
-            findings.append(Finding(tab.name, int(row), "ID", "", "missing_id"))
-        elif dup:
-            findings.append(Finding(tab.name, int(row), "ID", record_id, "duplicate_id"))
-        elif not looks_like_id(record_id, tab.id_prefix):
-            findings.append(Finding(tab.name, int(row), "ID", record_id, "unusual_id"))
+    for mask, problem in (
+        (missing, "missing_id"),
+        (duplicated, "duplicate_id"),
+        (unusual, "unusual_id"),
+    ):
+        for record_id, row in zip(ids[mask], frame[ROW][mask], strict=True):
+            findings.append(Finding(tab.name, int(row), "ID", str(record_id), problem))
+    findings.sort(key=lambda finding: finding.row)
     return findings
 
 

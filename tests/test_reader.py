@@ -93,7 +93,7 @@ def test_no_two_choices_share_an_alias() -> None:
 
 
 def test_a_tab_is_read_whatever_the_column_order_with_aliases_and_extra_columns() -> None:
-    grid = [
+    grid: list[list[Any]] = [
         ["Statut", "Mijn kolom", "ID", "Rôle", "Voornaam", "Talen", "Disponibilités"],
         ["prêt", "keep me", "P-2345AB", "Mentoré", "Sara", "frans; Engels", "lundi matin"],
         [None, None, None, None, None, None, None],

@@ -1,0 +1,175 @@
+"""Store benchmark: prints figures, asserts nothing. Run: `.venv/bin/python -m bench.store`.
+
+Scenarios
+- demo scale (the demo workbook): local cold load + parse, warm read, one append, one update;
+- national scale (10,000 participants, 6,000 duos, 150,000 meetings): raw cells of all tabs
+  -> DataFrames + findings, time and peak memory; local cold load of the .xlsx file;
+- Google on the emulator: calls and bytes of one page load, at both scales.
+Targets (issue 2): local write < 0.5 s at demo scale; national parse < 2 s and < 500 MB;
+one read call per page load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from google.auth.credentials import AnonymousCredentials
+
+from sheets import demo
+from sheets.demo_workbook import grids_from_records
+from sheets.google import GoogleStore
+from sheets.local import LocalStore, create_workbook
+from sheets.reader import read_grid
+from sheets.schema import TABS, tab
+from tests.sheets_emulator import SheetsEmulator
+
+TODAY = dt.date(2026, 11, 26)
+NATIONAL = {"Participants": 10_000, "Duos": 6_000, "Meetings": 150_000}
+PAGE_TABS = ["Participants", "Duos", "Meetings", "Check-ins", "Evaluations", "Sessions"]
+
+
+@contextmanager
+def timed(label: str, results: dict[str, float]) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    results[label] = time.perf_counter() - started
+
+
+def best_of(runs: int, action: Callable[[], Any]) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def timed_call(action: Callable[..., Any], *args: Any, **kwargs: Any) -> float:
+    started = time.perf_counter()
+    action(*args, **kwargs)
+    return time.perf_counter() - started
+
+
+def national_grids() -> dict[str, list[list[Any]]]:
+    """Demo data scaled up, then cut to the national figures of issue 2."""
+    records = demo.generate(seed=7, scale=78, today=TODAY)
+    for name, count in NATIONAL.items():
+        records[name] = records[name][:count]
+    return grids_from_records(records)
+
+
+def parse_all(grids: dict[str, list[list[Any]]]) -> int:
+    findings = 0
+    for name, grid in grids.items():
+        findings += len(read_grid(tab(name), grid, TODAY).findings)
+    return findings
+
+
+def bench_parse(grids: dict[str, list[list[Any]]], label: str) -> None:
+    cells = sum(len(grid) * len(grid[0]) for grid in grids.values() if grid)
+    gc.collect()
+    tracemalloc.start()
+    started = time.perf_counter()
+    findings = parse_all(grids)
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    warm = best_of(3, lambda: parse_all(grids))
+    print(
+        f"{label}: {cells:,} cells -> DataFrames + findings: first {elapsed:.2f} s, "
+        f"best of 3 {warm:.2f} s, peak {peak / 2**20:.0f} MB traced, {findings} findings"
+    )
+
+
+def bench_local(grids: dict[str, list[list[Any]]], label: str, folder: Path) -> None:
+    path = folder / f"{label}.xlsx"
+    create_workbook(path, grids)
+    names = [t.name for t in TABS]
+    store = LocalStore(path)
+    results: dict[str, float] = {}
+    with timed("cold", results):
+        store.read(names)
+    with timed("warm", results):
+        store.read(names)
+    person = str(store.table("Participants").frame["ID"].iloc[0])
+    duo = str(store.table("Duos").frame["ID"].iloc[0])
+    meeting = {"Duo ID": duo, "Date": TODAY, "Hours": 2, "Mode": "In person"}
+    with timed("first write (loads the workbook for writing)", results):
+        store.append("Meetings", [meeting], who="bench")
+    appends = [timed_call(store.append, "Meetings", [meeting], who="bench") for _ in range(3)]
+    updates = [
+        timed_call(store.update, "Participants", person, {"Notes": f"n{n}"}, "bench")
+        for n in range(3)
+    ]
+    with timed("read after a write", results):
+        store.read(names)
+    print(
+        f"{label} local ({path.stat().st_size / 2**20:.1f} MB .xlsx): "
+        f"cold load + parse {results['cold']:.2f} s, warm read {results['warm'] * 1000:.1f} ms, "
+        f"first write {results['first write (loads the workbook for writing)']:.2f} s, "
+        f"append {min(appends):.2f}-{max(appends):.2f} s, "
+        f"update {min(updates):.2f}-{max(updates):.2f} s, "
+        f"read after a write {results['read after a write']:.2f} s"
+    )
+
+
+def bench_google(grids: dict[str, list[list[Any]]], label: str) -> None:
+    with SheetsEmulator() as emulator:
+        emulator.create_spreadsheet("bench", tabs=grids, raw=True)
+        store = GoogleStore(
+            "bench",
+            AnonymousCredentials(),  # type: ignore[no-untyped-call]
+            api_base=emulator.url,
+            cache_seconds=15,
+        )
+        emulator.reset_log()
+        started = time.perf_counter()
+        store.read(PAGE_TABS)
+        cold = time.perf_counter() - started
+        requests = emulator.requests
+        reads = [r for r in requests if r.kind == "values.batchGet"]
+        received = sum(len(r.response_body) for r in requests)
+        emulator.reset_log()
+        started = time.perf_counter()
+        store.read(PAGE_TABS)
+        warm = time.perf_counter() - started
+        cached_calls = emulator.count()
+        print(
+            f"{label} Google (emulator): first page load {len(requests)} calls "
+            f"({len(reads)} values:batchGet + metadata), {received / 2**20:.1f} MB received, "
+            f"{cold:.2f} s; next page load within the cache: {cached_calls} calls, "
+            f"{warm * 1000:.1f} ms"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--skip-national", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        records = demo.generate(scale=1, today=TODAY)
+        grids = grids_from_records(records)
+        bench_parse(grids, "demo scale")
+        bench_local(grids, "demo scale", Path(folder))
+        bench_google(grids, "demo scale")
+        if args.skip_national:
+            return
+        grids = national_grids()
+        rows = {name: len(grid) - 1 for name, grid in grids.items()}
+        print("national scale rows:", ", ".join(f"{k} {v:,}" for k, v in rows.items()))
+        bench_parse(grids, "national scale")
+        bench_google(grids, "national scale")
+        bench_local(grids, "national scale", Path(folder))
+
+
+if __name__ == "__main__":
+    main()
