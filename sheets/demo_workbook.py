@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sheets import core, demo
+from sheets import core
+from sheets import demo as demo_data
 from sheets.local import create_workbook
 from sheets.reader import Headers
 from sheets.schema import TABS, Tab
@@ -34,8 +35,8 @@ def write_demo_workbook(
     path: Path, *, seed: int = 2013, scale: float = 1.0, today: dt.date | None = None
 ) -> dict[str, int]:
     """Generate the demo data, add the hand-edit quirks, write `path`; return rows per tab."""
-    records = demo.generate(seed=seed, scale=scale, today=today or dt.date.today())
+    records = demo_data.generate(seed=seed, scale=scale, today=today or dt.date.today())
     grids = grids_from_records(records)
-    demo.apply_quirks(grids)
+    demo_data.apply_quirks(grids)
     create_workbook(path, grids)
     return {name: len(grid) - 1 for name, grid in grids.items()}

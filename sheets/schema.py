@@ -541,6 +541,22 @@ AUDIT = Tab(
     key=None,
 )
 
+SETTINGS = Tab(
+    "Settings",
+    (
+        _col("Name", TEXT, "Nom", "Naam", "Réglage", "Instelling"),
+        _col("Value", TEXT, "Valeur", "Waarde"),
+        UPDATED_ON,
+    ),
+    aliases=("Réglages", "Paramètres", "Instellingen"),
+    key="Name",
+)
+"""Admins' settings (attention thresholds, matching weights, ...): one row per changed setting.
+
+Not in workbook.md's list: the app keeps them in the workbook so that every coordinator and
+every app process shares them, and staff can see them.
+"""
+
 TABS: tuple[Tab, ...] = (
     PARTICIPANTS,
     DUOS,
@@ -551,6 +567,7 @@ TABS: tuple[Tab, ...] = (
     EVALUATIONS,
     STAFF,
     LISTS,
+    SETTINGS,
     AUDIT,
 )
 TABS_BY_NAME: dict[str, Tab] = {tab.name: tab for tab in TABS}

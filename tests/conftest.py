@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.sheets_emulator import SheetsEmulator
 
 from sheets.store import Store
 from tests.harness import Hands, google_backend, local_backend
+from tests.sheets_emulator import SheetsEmulator
+
+pytest_plugins = ["tests.apptest"]
+"""Page-test fixtures (`workbook`, a copy of the demo workbook per test)."""
 
 MakeBackend = Callable[..., tuple[Store, Hands]]
 

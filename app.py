@@ -1,0 +1,82 @@
+"""DUO for a JOB: the coordinators' tool. Run with `scripts/run` (or `streamlit run app.py`)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from i18n import LANGUAGE_NAMES, LANGUAGES
+from services import all_offices
+from sheets.store import StoreError
+from ui import context as ui
+from ui.feedback import show_conflicts, show_flash
+from ui.navigation import pages_for
+
+st.set_page_config(page_title="DUO for a JOB", page_icon=":material/handshake:", layout="wide")
+
+
+def language_switch() -> None:
+    current = ui.lang()
+    choice = st.sidebar.segmented_control(
+        ui.tr("app.language"),
+        LANGUAGES,
+        default=current,
+        format_func=lambda code: LANGUAGE_NAMES[code],
+        key="language-switch",
+    )
+    if choice and choice != current:
+        st.session_state[ui.LANG] = choice
+        st.rerun()
+
+
+def office_filter() -> None:
+    user = ui.user()
+    if user is None:
+        return
+    offices = all_offices(ui.store()) if user.is_admin else list(user.offices)
+    st.sidebar.multiselect(
+        ui.tr("app.offices"),
+        offices,
+        key=ui.OFFICES,
+        placeholder=ui.tr("app.all_my_offices"),
+        format_func=ui.label,
+    )
+
+
+def store_status() -> None:
+    store = ui.store()
+    status = store.status()
+    with st.sidebar.expander(ui.tr("app.workbook"), icon=":material/table:"):
+        kind = (
+            ui.tr("app.backend_google")
+            if status.backend == "google"
+            else ui.tr("app.backend_local")
+        )
+        st.caption(f"{kind}: {status.location}")
+        if status.last_read is not None:
+            st.caption(ui.tr("app.last_read", time=status.last_read.strftime("%d/%m/%Y %H:%M:%S")))
+        if st.button(ui.tr("app.refresh"), icon=":material/refresh:", key="refresh-store"):
+            store.refresh()
+            st.rerun()
+
+
+def main() -> None:
+    language_switch()
+    try:
+        store = ui.store()
+        if store.is_demo:
+            st.info(ui.tr("app.demo_banner"), icon=":material/science:")
+        user = ui.user()
+        if user is None:
+            st.warning(ui.tr("app.sign_in_required"))
+            st.stop()
+        office_filter()
+        navigation = st.navigation(pages_for(user))
+        store_status()
+        show_flash()
+        show_conflicts()
+        navigation.run()
+    except StoreError as error:
+        st.error(ui.text(error.msg))
+
+
+main()

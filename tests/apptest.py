@@ -1,0 +1,73 @@
+"""Running pages in Streamlit's AppTest on a private copy of the demo workbook."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from services import User
+from sheets.demo_workbook import write_demo_workbook
+from sheets.local import LocalStore
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN = User("admin@example.org", "Test Admin", "Admin")
+BRUSSELS = User("brussels@example.org", "Test Coordinator", "Coordinator", ("Brussels",))
+ANTWERP = User("antwerp@example.org", "Antwerp Coordinator", "Coordinator", ("Antwerp",))
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "demo.xlsx"
+    write_demo_workbook(path)
+    return path
+
+
+@pytest.fixture
+def workbook(
+    demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """A fresh copy of the demo workbook, selected for the app through DUO_WORKBOOK."""
+    path = tmp_path / "workbook.xlsx"
+    shutil.copy(demo_template, path)
+    monkeypatch.setenv("DUO_WORKBOOK", str(path))
+    monkeypatch.delenv("DUO_SPREADSHEET", raising=False)
+    yield path
+
+
+def store_of(workbook: Path) -> LocalStore:
+    """A separate store on the same file: what the app wrote, read back independently."""
+    return LocalStore(workbook)
+
+
+def open_page(
+    page: str,
+    *,
+    user: User | None = ADMIN,
+    lang: str = "en",
+    query: dict[str, str] | None = None,
+    state: dict[str, Any] | None = None,
+    timeout: float = 60,
+) -> AppTest:
+    """The app with `page` open (a file name in pages/, e.g. "duos.py"), already run once."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    app.session_state["lang"] = lang
+    if user is not None:
+        app.session_state["user"] = user
+    for key, value in (state or {}).items():
+        app.session_state[key] = value
+    if query:
+        app.query_params.update(query)
+    app.run()
+    app.switch_page(str(ROOT / "pages" / page))
+    if query:
+        app.query_params.update(query)
+    return app.run()
+
+
+def assert_no_exception(app: AppTest) -> None:
+    assert not app.exception, [e.value for e in app.exception]

@@ -1,0 +1,87 @@
+"""Telling the user what a write did: success, a translated error, or a conflict to settle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from i18n import Msg
+from services import Outcome, overwrite
+from sheets.store import StoreError
+from ui.context import label, store, text, tr, who
+from workflow import RecordChange, TransitionError
+
+FLASH = "flash"
+CONFLICTS = "conflicts"
+
+
+def flash(msg: Msg) -> None:
+    """A success message shown on the next run (after `st.rerun`)."""
+    st.session_state[FLASH] = msg
+
+
+def show_flash() -> None:
+    msg = st.session_state.pop(FLASH, None)
+    if isinstance(msg, Msg):
+        st.success(text(msg))
+
+
+def attempt(action: Callable[[], Outcome]) -> Outcome | None:
+    """Run a write; on failure say why and return None (the form keeps what was typed)."""
+    try:
+        outcome = action()
+    except (StoreError, TransitionError) as error:
+        st.error(text(error.msg))
+        return None
+    if outcome.conflicts:
+        st.session_state[CONFLICTS] = outcome.conflicts
+    return outcome
+
+
+def succeed(outcome: Outcome | None) -> None:
+    """After a successful write: flash its message and run the page again with fresh data."""
+    if outcome is not None and outcome.ok:
+        flash(outcome.message)
+        st.rerun()
+    elif outcome is not None:
+        st.rerun()
+
+
+def show_conflicts() -> None:
+    """Cells someone else changed meanwhile: both values, and the user's choice."""
+    pending: list[tuple[RecordChange, object]] = st.session_state.get(CONFLICTS, [])
+    if not pending:
+        return
+    st.warning(tr("app.conflict_intro"))
+    for index, (change, conflict) in enumerate(list(pending)):
+        column = getattr(conflict, "column", "")
+        with st.container(border=True):
+            st.markdown(tr("app.conflict_cell", record=change.record_id, column=column))
+            left, right = st.columns(2)
+            left.markdown(tr("app.conflict_theirs", value=_shown(getattr(conflict, "current", ""))))
+            right.markdown(tr("app.conflict_mine", value=_shown(getattr(conflict, "proposed", ""))))
+            keep, mine = st.columns(2)
+            if keep.button(tr("app.conflict_keep"), key=f"conflict-keep-{index}"):
+                _settled(index)
+            if mine.button(tr("app.conflict_use_mine"), key=f"conflict-mine-{index}"):
+                try:
+                    overwrite(store(), change, column, getattr(conflict, "proposed", ""), who())
+                except StoreError as error:
+                    st.error(text(error.msg))
+                    return
+                _settled(index)
+
+
+def _settled(index: int) -> None:
+    pending = list(st.session_state.get(CONFLICTS, []))
+    pending.pop(index)
+    st.session_state[CONFLICTS] = pending
+    st.rerun()
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(label(v) for v in value) or "—"
+    shown = label(value) if value not in (None, "") else "—"
+    return f"`{shown}`"

@@ -1,0 +1,88 @@
+"""Showing and downloading tables: translated values, Belgian dates, safe exports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from exports import to_csv, to_excel
+from ui.context import label, lang, tr
+
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def displayed(
+    frame: pd.DataFrame, columns: Sequence[str], translate: Sequence[str] = ()
+) -> pd.DataFrame:
+    """The named columns, values of `translate` columns in the user's language, lists joined."""
+    shown = frame.loc[:, [c for c in columns if c in frame.columns]].copy()
+    for column in shown.columns:
+        series = shown[column]
+        if series.dtype == object and series.map(lambda v: isinstance(v, list)).any():
+            shown[column] = series.map(
+                lambda items, c=column: (
+                    ", ".join(label(i) if c in translate else str(i) for i in items)
+                    if isinstance(items, list)
+                    else items
+                )
+            )
+        elif column in translate:
+            shown[column] = series.map(label)
+    return shown
+
+
+def column_config(frame: pd.DataFrame) -> dict[str, Any]:
+    """Date columns shown dd/mm/yyyy; headers in the user's language where we know them."""
+    config: dict[str, Any] = {}
+    for column in frame.columns:
+        title = tr(f"columns.{_key(column)}") if _known(column) else str(column)
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            config[column] = st.column_config.DateColumn(title, format=DATE_FORMAT)
+        else:
+            config[column] = st.column_config.Column(title)
+    return config
+
+
+def table(frame: pd.DataFrame, *, key: str | None = None, height: int | None = None) -> None:
+    st.dataframe(
+        frame,
+        hide_index=True,
+        use_container_width=True,
+        column_config=column_config(frame),
+        key=key,
+        height=height if height is not None else "auto",
+    )
+
+
+def downloads(frame: pd.DataFrame, name: str) -> None:
+    """CSV and Excel buttons for a table (formula-like text made safe in both)."""
+    left, right = st.columns(2)
+    left.download_button(
+        tr("app.download_csv"),
+        to_csv(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv-{name}",
+    )
+    right.download_button(
+        tr("app.download_excel"),
+        to_excel(frame, name),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx-{name}",
+    )
+
+
+def _key(column: object) -> str:
+    from sheets.values import normalise_key
+
+    return normalise_key(column)
+
+
+def _known(column: object) -> bool:
+    from i18n import catalogue
+
+    return f"columns.{_key(column)}" in catalogue() and bool(lang())
