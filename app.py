@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import LANGUAGE_NAMES, LANGUAGES
-from services import all_offices
+from services import User, all_offices
 from sheets.store import StoreError
 from ui import context as ui
 from ui.feedback import show_conflicts, show_flash
@@ -59,21 +59,29 @@ def store_status() -> None:
             st.rerun()
 
 
+def signed_in_box(user: User) -> None:
+    st.sidebar.caption(ui.tr("signin.signed_in_as", name=user.name))
+    if st.sidebar.button(ui.tr("signin.sign_out"), key="sign-out", icon=":material/logout:"):
+        st.session_state.pop(ui.USER, None)
+        if "auth" in ui.secrets():
+            st.logout()
+        st.rerun()
+
+
 def main() -> None:
     language_switch()
     try:
         store = ui.store()
-        if store.is_demo:
-            st.info(ui.tr("app.demo_banner"), icon=":material/science:")
         user = ui.user()
-        if user is None:
-            st.warning(ui.tr("app.sign_in_required"))
-            st.stop()
-        office_filter()
         navigation = st.navigation(pages_for(user))
-        store_status()
-        show_flash()
-        show_conflicts()
+        if user is not None:
+            if store.is_demo:
+                st.info(ui.tr("app.demo_banner"), icon=":material/science:")
+            signed_in_box(user)
+            office_filter()
+            store_status()
+            show_flash()
+            show_conflicts()
         navigation.run()
     except StoreError as error:
         st.error(ui.text(error.msg))

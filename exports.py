@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -43,8 +44,14 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 
 def to_excel(frame: pd.DataFrame, sheet: str = "Data") -> bytes:
     """An .xlsx whose text cells stay text (xlsxwriter told never to make formulas)."""
+    return to_excel_sheets({sheet: frame})
+
+
+def to_excel_sheets(frames: Mapping[str, pd.DataFrame]) -> bytes:
+    """Several tables in one .xlsx, a sheet each; text cells stay text."""
     buffer = io.BytesIO()
     options = {"strings_to_formulas": False, "strings_to_urls": False}
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
-        printable(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
+        for sheet, frame in frames.items():
+            printable(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
     return buffer.getvalue()

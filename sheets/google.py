@@ -415,6 +415,11 @@ class GoogleStore(Store):
         self._call(lambda: self.http.values_batch_update(self.key, body))
         self._meta = None
 
+    def log(self, who: str, action: str, tab: str, record_id: str, details: str = "") -> None:
+        with self._mutex:
+            self._audit([core.audit_record(who, action, tab, record_id, details, core.now())])
+            self._writes += 1
+
     def assign_ids(self, tab: str, who: str) -> list[tuple[int, str]]:
         tab_def = _tab_def(tab)
         if not tab_def.id_prefix:

@@ -239,6 +239,12 @@ class LocalStore(Store):
             _append_audit(book, audit)
         return results
 
+    def log(self, who: str, action: str, tab: str, record_id: str, details: str = "") -> None:
+        with self._writing() as book:
+            _append_audit(
+                book, [core.audit_record(who, action, tab, record_id, details, core.now())]
+            )
+
     def assign_ids(self, tab: str, who: str) -> list[tuple[int, str]]:
         tab_def = _tab(tab)
         if not tab_def.id_prefix:

@@ -139,6 +139,10 @@ class Store(ABC):
         """
 
     @abstractmethod
+    def log(self, who: str, action: str, tab: str, record_id: str, details: str = "") -> None:
+        """Append an Audit row for something that changed no cell (an export, a sign-in)."""
+
+    @abstractmethod
     def assign_ids(self, tab: str, who: str) -> list[tuple[int, str]]:
         """Give an ID to every row of `tab` that has none; return (sheet row, new ID)."""
 

@@ -24,7 +24,19 @@ ANTWERP = User("antwerp@example.org", "Antwerp Coordinator", "Coordinator", ("An
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "demo.xlsx"
     write_demo_workbook(path)
+    LocalStore(path).append("Staff", [staff_row(u) for u in (ADMIN, BRUSSELS, ANTWERP)], "tests")
     return path
+
+
+def staff_row(user: User) -> dict[str, Any]:
+    """The Staff tab row that lets a test user in (sign-in checks the tab on every run)."""
+    return {
+        "Email": user.email,
+        "Name": user.name,
+        "Role": user.role,
+        "Offices": list(user.offices),
+        "Active": True,
+    }
 
 
 @pytest.fixture

@@ -351,3 +351,11 @@ def test_ids_stay_unique_when_threads_create_records_at_once(backend: Backend) -
     ids = [record_id for batch in results for record_id in batch]
     assert len(ids) == 18 == len(set(ids))
     assert sorted(store.table("Meetings").frame["ID"]) == sorted(ids)
+
+
+def test_an_event_without_a_cell_change_is_logged(backend: Backend) -> None:
+    store, _ = backend
+    store.log("admin@example.org", "export", "Participants", "P-AAAAAA", "subject access export")
+    audit = store.table("Audit").frame
+    assert list(audit["Action"]) == ["export"]
+    assert list(audit["Record ID"]) == ["P-AAAAAA"]

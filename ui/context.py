@@ -97,14 +97,54 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+DEMO_COORDINATOR = User(
+    "demo-coordinator@example.org", "Demo coordinator", "Coordinator", ("Brussels",)
+)
+DEMO_USERS = (DEMO_ADMIN, DEMO_COORDINATOR)
+REFUSED = "refused_email"
+
+
 def user() -> User | None:
-    """Who is signed in; on the demo workbook, a demo admin until someone signs in."""
+    """Who is signed in, checked against the Staff tab on every run (deactivation is immediate).
+
+    Demo users exist only on the demo workbook. A person signed in through the identity
+    provider but not listed (or not active) in Staff gets no user: the shell refuses them.
+    """
     signed_in = st.session_state.get(USER)
     if isinstance(signed_in, User):
-        return signed_in
+        if signed_in in DEMO_USERS:
+            return signed_in if store().is_demo else None
+        return _still_staff(signed_in.email)
+    email = _identity_provider_email()
+    if email:
+        return _still_staff(email)
     if store().is_demo:
         return DEMO_ADMIN
     return None
+
+
+def _still_staff(email: str) -> User | None:
+    from access import bootstrap_admins, staff_member
+
+    member = staff_member(email, store().table("Staff").frame, bootstrap_admins(secrets()))
+    if member is None:
+        st.session_state.pop(USER, None)
+        st.session_state[REFUSED] = email
+        return None
+    st.session_state[USER] = member
+    return member
+
+
+def _identity_provider_email() -> str:
+    """The e-mail of the OpenID Connect login (`st.login`), when one is configured and done."""
+    if "auth" not in secrets():
+        return ""
+    try:
+        if st.user.is_logged_in:
+            return str(st.user.get("email") or "")
+    except Exception:
+        return ""
+    return ""
 
 
 def who() -> str:

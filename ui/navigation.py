@@ -62,24 +62,51 @@ COORDINATOR_PAGES: tuple[PageSpec, ...] = (
 )
 
 
-def allowed_specs(user: User) -> list[PageSpec]:
+SIGN_IN = PageSpec("sign_in.py", "sign-in", "nav.sign_in", ":material/login:", "nav.section_public")
+APPLY = PageSpec("apply.py", "apply", "nav.apply", ":material/edit_note:", "nav.section_public")
+MEETING_LOG = PageSpec(
+    "meeting_log.py", "log", "nav.meeting_log", ":material/edit_calendar:", "nav.section_public"
+)
+PRIVACY = PageSpec(
+    "privacy.py", "privacy", "nav.privacy", ":material/shield_person:", "nav.section_admin", True
+)
+
+
+def allowed_specs(user: User | None) -> list[PageSpec]:
+    """Staff pages the user may use: none when signed out, admin pages for admins only."""
+    if user is None:
+        return []
     return [
         spec
-        for spec in COORDINATOR_PAGES
+        for spec in (*COORDINATOR_PAGES, PRIVACY)
         if (user.is_admin or not spec.admin_only) and (PAGES_DIR / spec.file).exists()
     ]
 
 
-def pages_for(user: User) -> dict[str, list[st.Page]]:
-    """The navigation of a signed-in user, by section; pages they may not use are absent."""
+def _page(spec: PageSpec, *, default: bool = False, hidden: bool = False) -> st.Page:
+    return st.Page(
+        str(PAGES_DIR / spec.file),
+        title=tr(spec.title),
+        icon=spec.icon,
+        url_path=spec.url,
+        default=default,
+        visibility="hidden" if hidden else "visible",
+    )
+
+
+def pages_for(user: User | None) -> dict[str, list[st.Page]]:
+    """The navigation, by section: signed-out visitors get only the public pages.
+
+    A page missing from this list cannot be reached by its URL either: Streamlit answers
+    "page not found" and shows the default page instead.
+    """
     sections: dict[str, list[st.Page]] = {}
     for index, spec in enumerate(allowed_specs(user)):
-        page = st.Page(
-            str(PAGES_DIR / spec.file),
-            title=tr(spec.title),
-            icon=spec.icon,
-            url_path=spec.url,
-            default=index == 0,
-        )
-        sections.setdefault(tr(spec.section), []).append(page)
+        sections.setdefault(tr(spec.section), []).append(_page(spec, default=index == 0))
+    public = sections.setdefault(tr("nav.section_public"), [])
+    if user is None:
+        public.append(_page(SIGN_IN, default=True))
+    for spec, hidden in ((APPLY, False), (MEETING_LOG, True)):
+        if (PAGES_DIR / spec.file).exists():
+            public.append(_page(spec, hidden=hidden))
     return sections

@@ -1,0 +1,93 @@
+"""Sign in: the identity provider, a password, or (demo workbook only) one click."""
+
+from __future__ import annotations
+
+import secrets as token_source
+
+import streamlit as st
+
+from access import Throttle, bootstrap_admins, check_password, staff_member
+from ui import context as ui
+
+THROTTLE_KEY = "sign-in-throttle"
+SESSION_KEY = "sign-in-session"
+
+
+@st.cache_resource
+def shared_throttle() -> Throttle:
+    """One throttle per process, so that opening new sessions does not reset the wait."""
+    return Throttle()
+
+
+def session_token() -> str:
+    if SESSION_KEY not in st.session_state:
+        st.session_state[SESSION_KEY] = token_source.token_hex(8)
+    return str(st.session_state[SESSION_KEY])
+
+
+def providers() -> list[str]:
+    """OpenID Connect providers named in secrets ([auth.google], [auth.microsoft], ...)."""
+    auth = ui.secrets().get("auth", {})
+    named = [name for name, value in auth.items() if isinstance(value, dict)]
+    return named or (["default"] if "client_id" in auth else [])
+
+
+def identity_provider() -> None:
+    for name in providers():
+        label = ui.tr("signin.with_provider", provider=name.capitalize())
+        if st.button(label, key=f"login-{name}", icon=":material/login:"):
+            st.login() if name == "default" else st.login(name)
+
+
+def password_form() -> None:
+    hashes = dict(ui.secrets().get("passwords", {}))
+    if not hashes:
+        return
+    with st.form("password-sign-in", clear_on_submit=False):
+        email = st.text_input(ui.tr("signin.email"), max_chars=120)
+        password = st.text_input(ui.tr("signin.password"), type="password", max_chars=200)
+        submitted = st.form_submit_button(ui.tr("signin.submit"))
+    if not submitted:
+        return
+    throttle = shared_throttle()
+    ok = check_password(email, password, hashes, throttle, session_token())
+    member = (
+        staff_member(email, ui.store().table("Staff").frame, bootstrap_admins(ui.secrets()))
+        if ok
+        else None
+    )
+    if member is None:
+        st.error(ui.tr("signin.not_recognised"))
+        return
+    st.session_state[ui.USER] = member
+    st.rerun()
+
+
+def demo_entry() -> None:
+    if not ui.store().is_demo:
+        return
+    st.subheader(ui.tr("signin.demo_title"))
+    st.caption(ui.tr("signin.demo_help"))
+    left, right = st.columns(2)
+    if left.button(ui.tr("signin.demo_coordinator"), key="demo-coordinator"):
+        st.session_state[ui.USER] = ui.DEMO_COORDINATOR
+        st.rerun()
+    if right.button(ui.tr("signin.demo_admin"), key="demo-admin"):
+        st.session_state[ui.USER] = ui.DEMO_ADMIN
+        st.rerun()
+
+
+st.title(ui.tr("signin.title"))
+refused = st.session_state.get(ui.REFUSED)
+if refused:
+    st.warning(ui.tr("signin.refused", email=refused))
+    if "auth" in ui.secrets() and st.button(ui.tr("signin.sign_out"), key="refused-logout"):
+        st.session_state.pop(ui.REFUSED, None)
+        st.logout()
+identity_provider()
+password_form()
+demo_entry()
+if not providers() and not ui.secrets().get("passwords") and not ui.store().is_demo:
+    st.info(ui.tr("signin.none_configured"))
+st.divider()
+st.page_link("pages/apply.py", label=ui.tr("signin.apply_link"), icon=":material/edit_note:")

@@ -1,0 +1,58 @@
+"""Subject access and erasure (admins only): the store side of the privacy page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from exports import to_excel_sheets
+from i18n import Msg
+from privacy import due_for_erasure, person_rows
+from services import Outcome, User
+from sheets.store import Store
+
+PRIVACY_TABS = (
+    "Participants",
+    "Duos",
+    "Meetings",
+    "Check-ins",
+    "Evaluations",
+    "Attendance",
+    "Audit",
+)
+
+
+class AdminsOnly(PermissionError):
+    def __init__(self) -> None:
+        self.msg = Msg("privacy.admins_only")
+        super().__init__(self.msg.text("en"))
+
+
+def _require_admin(user: User) -> None:
+    if not user.is_admin:
+        raise AdminsOnly()
+
+
+def export_person(store: Store, user: User, person_id: str) -> bytes:
+    """An .xlsx with every row about the person, one sheet per tab; the export is audited."""
+    _require_admin(user)
+    frames = {name: table.frame for name, table in store.read(PRIVACY_TABS).items()}
+    rows = person_rows(frames, person_id)
+    if "Participants" not in rows:
+        return b""
+    store.log(user.email, "export", "Participants", person_id, "subject access export")
+    return to_excel_sheets(rows)
+
+
+def erase_person(store: Store, user: User, person_id: str) -> Outcome:
+    """Blank the person's personal cells (rows and statistics stay); audited by the store."""
+    _require_admin(user)
+    cells = store.erase_participant(person_id, who=user.email)
+    return Outcome(Msg("privacy.erased", {"key": person_id, "cells": cells}))
+
+
+def erasure_candidates(store: Store, user: User, today: dt.date, years: int) -> pd.DataFrame:
+    _require_admin(user)
+    frames = {name: table.frame for name, table in store.read(PRIVACY_TABS).items()}
+    return due_for_erasure(frames, today, years)
