@@ -50,7 +50,7 @@ def table(frame: pd.DataFrame, *, key: str | None = None, height: int | None = N
     st.dataframe(
         frame,
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         column_config=column_config(frame),
         key=key,
         height=height if height is not None else "auto",

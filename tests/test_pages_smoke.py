@@ -1,0 +1,39 @@
+"""Every page runs without an exception, in every language, on the demo workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from i18n import LANGUAGES
+from tests.apptest import ADMIN, BRUSSELS, ROOT, assert_no_exception, open_page
+from ui.navigation import APPLY, COORDINATOR_PAGES, MEETING_LOG, PRIVACY, SIGN_IN
+
+STAFF_PAGES = [spec.file for spec in (*COORDINATOR_PAGES, PRIVACY)]
+
+
+def test_every_page_of_the_navigation_exists() -> None:
+    for spec in (*COORDINATOR_PAGES, PRIVACY, SIGN_IN, APPLY, MEETING_LOG):
+        assert (ROOT / "pages" / spec.file).is_file(), spec.file
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("page", STAFF_PAGES)
+def test_each_staff_page_runs_for_an_admin(workbook: Path, page: str, lang: str) -> None:
+    app = open_page(page, user=ADMIN, lang=lang)
+    assert_no_exception(app)
+    assert app.title, "every page has a title"
+
+
+@pytest.mark.parametrize("page", [spec.file for spec in COORDINATOR_PAGES if not spec.admin_only])
+def test_each_coordinator_page_runs_for_a_coordinator(workbook: Path, page: str) -> None:
+    assert_no_exception(open_page(page, user=BRUSSELS, lang="nl"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("page", [APPLY.file, MEETING_LOG.file, SIGN_IN.file])
+def test_each_public_page_runs_for_a_signed_out_visitor(
+    workbook: Path, page: str, lang: str
+) -> None:
+    assert_no_exception(open_page(page, user=None, lang=lang))
