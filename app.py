@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import LANGUAGE_NAMES, LANGUAGES
-from services import User, all_offices
+from services import DATA_TABS, User, all_offices
 from sheets.store import StoreError
 from ui import context as ui
 from ui.feedback import show_conflicts, show_flash
@@ -69,9 +69,12 @@ def signed_in_box(user: User) -> None:
 
 
 def main() -> None:
+    """Every data tab is read first, in one call when the cache is cold, so that the sign-in
+    check, the office filter and the page all share that one read."""
     language_switch()
     try:
         store = ui.store()
+        store.read(DATA_TABS)
         user = ui.user()
         navigation = st.navigation(pages_for(user))
         if user is not None:
