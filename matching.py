@@ -359,6 +359,7 @@ def prepare_pool(
             load=mentor_load,
             include=include,
             today=day,
+            in_duo_with_room=True,
         ),
         failed=failed_pairs(duos),
         mentee_load=mentee_load,
@@ -378,7 +379,13 @@ def _one(person: Record | str, role: str, pool: MatchPool, records: Records | No
             return side.take([row])
         person = _find(records, person)
     load = pool.mentee_load if role == "Mentee" else pool.mentor_load
-    return build_side([person], load=load, include=pool.include, today=pool.today)
+    return build_side(
+        [person],
+        load=load,
+        include=pool.include,
+        today=pool.today,
+        in_duo_with_room=role == "Mentor",
+    )
 
 
 def _pool(

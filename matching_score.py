@@ -19,7 +19,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import cached_property, lru_cache
@@ -520,6 +520,24 @@ def _series(rows: Rows, name: str) -> pd.Series | None:
     return None if cells is None else pd.Series(cells, dtype=object)
 
 
+def _ready(
+    statuses: Sequence[str],
+    ids: Sequence[str],
+    included: Collection[str],
+    capacity: Ints,
+    loads: Ints,
+    in_duo_with_room: bool,
+) -> Bools:
+    ready = np.array(
+        [s.casefold() == "ready" or i in included for s, i in zip(statuses, ids, strict=True)],
+        dtype=bool,
+    ).reshape(len(ids))
+    if in_duo_with_room:
+        in_duo = np.array([s.casefold() == "in duo" for s in statuses], dtype=bool)
+        ready |= in_duo.reshape(len(ids)) & (capacity > loads)
+    return ready
+
+
 def _capacities(rows: Rows) -> Ints:
     """Mentees a mentor takes at a time: 1 when blank, never negative."""
     cells = _series(rows, "Capacity")
@@ -580,8 +598,12 @@ def build_side(
     load: Mapping[str, int],
     include: Iterable[str] = (),
     today: date,
+    in_duo_with_room: bool = False,
 ) -> Side:
     """Parse participant rows (the store's shape; optional columns may be missing).
+
+    `in_duo_with_room` (mentors): someone In duo whose capacity is not used up counts as
+    ready, so that a mentor who takes two mentees is proposed for the second one.
 
     Column by column, with each cell's parsing cached by value: mentors are re-read on every
     click, and most cells (statuses, offices, language lists) repeat.
@@ -590,6 +612,8 @@ def build_side(
     ids = _texts(frame, "ID")
     included = set(include)
     statuses = _texts(frame, "Status")
+    capacity = _capacities(frame)
+    loads = np.array([load.get(i, 0) for i in ids], dtype=np.int64).reshape(n)
     languages = [_items(c, True) for c in _lists(frame, "Languages")]
     sectors = [_items(c, False) for c in _lists(frame, "Sectors")]
     topics = [_items(c, False) for c in _lists(frame, "Topics")]
@@ -620,18 +644,15 @@ def build_side(
         topic_keys=topic_keys,
         topic_names=[names for _, names in topics],
         keywords=keywords,
-        ready=np.array(
-            [s.casefold() == "ready" or i in included for s, i in zip(statuses, ids, strict=True)],
-            dtype=bool,
-        ).reshape(n),
+        ready=_ready(statuses, ids, included, capacity, loads, in_duo_with_room),
         gender=np.array([gender_bit(v) for v in _texts(frame, "Gender")], dtype=np.int8),
         accepts=np.array(
             [accepted_genders(text) for text in _texts(frame, "Preferences")], dtype=np.int8
         ),
         postcode=np.array([postcode_number(p) for p in postcodes], dtype=np.int32).reshape(n),
         slots=np.array([_slot_mask(c) for c in _lists(frame, "Availability")], dtype=np.uint32),
-        capacity=_capacities(frame),
-        load=np.array([load.get(i, 0) for i in ids], dtype=np.int64).reshape(n),
+        capacity=capacity,
+        load=loads,
         waiting_days=_waiting_days(frame, today),
         sets={
             "sector": ItemSets.of(sector_keys),

@@ -191,6 +191,17 @@ def test_capacity_message_with_several_mentees() -> None:
     assert blocker.reason.text("en") == "Mentor already has 2 mentees (capacity 2)"
 
 
+def test_a_mentor_in_a_duo_with_room_for_a_second_mentee_is_still_proposed() -> None:
+    ranking = rank(
+        person("A"),
+        mentor("Y", Status="In duo", Capacity=2.0),
+        mentor("Z", Status="In duo"),
+        duo_rows=[("C", "Y", "Active"), ("D", "Z", "Active")],
+    )
+    assert [s.mentor_id for s in ranking.suggestions] == ["Y"]
+    assert blocked_rules(ranking, "Z") == {"capacity", "ready"}
+
+
 def test_ready_rule_and_explicit_inclusion() -> None:
     mentee = person("A")
     trained = mentor("X", Status="Trained")

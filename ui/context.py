@@ -70,7 +70,30 @@ def tr(key: str, /, **params: Any) -> str:
 
 
 def text(msg: Msg) -> str:
-    return msg.text(lang())
+    """A domain message in the session's language, stored values inside it translated too.
+
+    Domain code puts stored values (statuses, languages, slots) in message parameters as
+    they are in the sheet, in English; they are labelled here, a list joined by ", " too.
+    """
+    params = {name: _labelled(value) for name, value in msg.params.items()}
+    return t(msg.key, lang(), **params)
+
+
+def _labelled(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return ", ".join(label(item) for item in value)
+    if not isinstance(value, str) or not value:
+        return value
+    if _known(value):
+        return label(value)
+    parts = value.split(", ")
+    if len(parts) > 1 and all(_known(part) for part in parts):
+        return ", ".join(label(part) for part in parts)
+    return value
+
+
+def _known(value: str) -> bool:
+    return f"values.{normalise_key(value)}" in catalogue()
 
 
 def label(value: Any) -> str:

@@ -1,0 +1,268 @@
+"""The weekly matching session of one office: its pool, and turning accepted matches into duos.
+
+`matching.py` computes (rankings, the whole-pool proposal, pool health) and `workflow.py`
+decides what a proposal writes; this module prepares the office's pool once per page run and
+writes the duos the coordinator accepted, one by one, against the workbook as it is now: a
+pair that became impossible since the page was loaded (mentor now full, mentee no longer
+Ready, pair declined meanwhile) is refused with the workflow's reason and the others are still
+created. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from i18n import Msg
+from matching import (
+    MatchPool,
+    MatchSettings,
+    OfficeHealth,
+    Pair,
+    Proposal,
+    Suggestion,
+    pool_health,
+    prepare_pool,
+    propose,
+)
+from services import Outcome, User, check_office, create_duo
+from sheets.store import RecordNotFound, Store, StoreError
+from workflow import (
+    IN_DUO,
+    NewDuo,
+    TransitionError,
+    cell_text,
+    propose_duo,
+)
+
+STRONG_REASONS = 4
+"""Score parts kept in a duo's Match reasons (the strongest ones)."""
+
+
+def pmsg(key: str, /, **params: Any) -> Msg:
+    """A message of this page's catalogue (`i18n/matching_page.toml`)."""
+    return Msg(f"matching_page.{key}", params)
+
+
+# -- the office's pool ------------------------------------------------------------------------
+
+
+def office_pool(
+    participants: pd.DataFrame, duos: pd.DataFrame, office: str, today: date
+) -> MatchPool:
+    """The mentors and mentees of one office, parsed once for every ranking of the run.
+
+    Only that office: a matching session never mixes offices, and the blocked list then
+    explains why a mentor of this office is not suggested (not that Ghent is another office).
+    """
+    people = participants.loc[participants["Office"] == office]
+    return prepare_pool(people, duos, today=today)
+
+
+def waiting_mentees(pool: MatchPool, participants: pd.DataFrame) -> pd.DataFrame:
+    """The office's mentees waiting for a mentor (Ready, in no open duo), longest first.
+
+    Columns: ID, Name, Waiting days (since intake, else application), and the profile
+    columns a coordinator scans before picking one (Intake on, Languages, Sectors, Topics).
+    """
+    side = pool.mentees
+    waiting = np.flatnonzero(side.ready & (side.load == 0))
+    order = waiting[np.argsort(-side.waiting_days[waiting], kind="stable")]
+    frame = pd.DataFrame(
+        {
+            "ID": [side.ids[i] for i in order],
+            "Name": [side.names[i] or side.ids[i] for i in order],
+            "Waiting days": side.waiting_days[order].astype(int),
+        }
+    )
+    profile = ["ID", "Intake on", "Languages", "Sectors", "Topics"]
+    details = participants.loc[:, [c for c in profile if c in participants.columns]]
+    return frame.merge(details.drop_duplicates("ID"), on="ID", how="left")
+
+
+@dataclass(frozen=True)
+class OfficeSession:
+    """Everything a page run of the matching session shows for one office, computed once."""
+
+    office: str
+    pool: MatchPool
+    waiting: pd.DataFrame
+    """See `waiting_mentees`."""
+    proposal: Proposal
+    health: OfficeHealth | None
+    """None when the office has neither mentees waiting nor mentors."""
+    names: dict[str, str]
+    """See `names_by_id`."""
+
+
+def office_session(
+    participants: pd.DataFrame,
+    duos: pd.DataFrame,
+    office: str,
+    settings: MatchSettings,
+    *,
+    locked: Collection[Pair] = (),
+    excluded: Collection[Pair] = (),
+    today: date,
+) -> OfficeSession:
+    """The office's pool, waiting mentees, whole-pool proposal and health under `settings`.
+
+    Locked pairs are kept only while their mentee still waits and their mentor is of the office
+    (a pair created meanwhile, or a person who left, drops out of the locks by itself).
+    """
+    pool = office_pool(participants, duos, office, today)
+    waiting = waiting_mentees(pool, participants)
+    still_waiting, mentors = set(waiting["ID"]), pool.mentors.index()
+    kept = [pair for pair in locked if pair[0] in still_waiting and pair[1] in mentors]
+    proposal = propose(pool, settings=settings, locked=kept, excluded=excluded)
+    health = next((h for h in pool_health(pool, settings=settings) if h.office == office), None)
+    return OfficeSession(office, pool, waiting, proposal, health, names_by_id(pool))
+
+
+def session_settings(saved: MatchSettings, overrides: Mapping[str, Any]) -> MatchSettings:
+    """The saved settings with this session's changes (unknown names are ignored)."""
+    types = {spec.name: spec.type for spec in dataclasses.fields(MatchSettings)}
+    changes: dict[str, Any] = {
+        name: int(value) if types[name] == "int" else value
+        for name, value in overrides.items()
+        if name in types
+    }
+    return dataclasses.replace(saved, **changes)
+
+
+def names_by_id(pool: MatchPool) -> dict[str, str]:
+    """Everyone of the pool by ID, for the page's lists (the ID when the name was erased)."""
+    return {
+        person_id: name or person_id
+        for side in (pool.mentees, pool.mentors)
+        for person_id, name in zip(side.ids, side.names, strict=True)
+    }
+
+
+def reason_messages(suggestion: Suggestion) -> tuple[Msg, ...]:
+    """What speaks for (and against) a pair, short: soft blockers and notes, then the parts
+    that earned points, strongest first."""
+    strong = [part for part in sorted(suggestion.parts, key=lambda p: -p.points) if part.points]
+    return (
+        *(blocker.reason for blocker in suggestion.blockers),
+        *suggestion.notes,
+        *(part.reason for part in strong[:STRONG_REASONS]),
+    )
+
+
+# -- creating duos ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairRequest:
+    """A pair the coordinator accepted, with the score and reasons they were shown."""
+
+    mentee_id: str
+    mentor_id: str
+    score: float | None = None
+    reasons: tuple[str, ...] = ()
+    """Already in the coordinator's language: they are kept in the duo's Match reasons."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    request: PairRequest
+    reason: Msg
+
+
+@dataclass
+class BatchOutcome(Outcome):
+    """What creating several duos did: the pairs created, and each refused pair with why."""
+
+    created: list[PairRequest] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+
+
+def propose_pair(store: Store, user: User, request: PairRequest, *, on: date) -> Outcome:
+    """Create one Proposed duo (both people go In duo), checked against the workbook as it is.
+
+    Raises `OutOfOffice` when the mentee or the mentor is of an office the user does not work
+    for, `RecordNotFound` when one of them is gone, and `TransitionError` when the pair is no
+    longer possible (not Ready, mentor full, declined together before, different offices).
+    """
+    participants, duos = _current(store)
+    return create_duo(store, _new_duo(user, request, participants, duos, on), user.email)
+
+
+def create_accepted(
+    store: Store, user: User, requests: Sequence[PairRequest], *, on: date
+) -> BatchOutcome:
+    """Create every accepted pair in turn; a pair that is refused does not stop the others.
+
+    The workbook is read once; each created duo is then taken into account for the next
+    pairs (a mentor with one free place accepted twice gets the first only).
+    """
+    participants, duos = _current(store)
+    outcome = BatchOutcome(pmsg("batch_none"))
+    for request in requests:
+        try:
+            new_duo = _new_duo(user, request, participants, duos, on)
+            created = create_duo(store, new_duo, user.email)
+        except (TransitionError, StoreError) as error:
+            outcome.refused.append(Refusal(request, error.msg))
+            continue
+        outcome.created.append(request)
+        outcome.ids.extend(created.ids)
+        outcome.conflicts.extend(created.conflicts)
+        participants, duos = _after(new_duo, created.ids, participants, duos)
+    outcome.message = pmsg("batch_done", created=len(outcome.created), refused=len(outcome.refused))
+    return outcome
+
+
+def _current(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    tables = store.read(["Participants", "Duos"])
+    return tables["Participants"].frame, tables["Duos"].frame
+
+
+def _new_duo(
+    user: User, request: PairRequest, participants: pd.DataFrame, duos: pd.DataFrame, on: date
+) -> NewDuo:
+    mentee = _person(participants, request.mentee_id)
+    mentor = _person(participants, request.mentor_id)
+    mentee_office, mentor_office = cell_text(mentee, "Office"), cell_text(mentor, "Office")
+    check_office(user, mentee_office, request.mentee_id)
+    check_office(user, mentor_office, request.mentor_id)
+    if mentee_office != mentor_office:
+        raise TransitionError(
+            pmsg("different_offices", mentee=mentee_office or "-", mentor=mentor_office or "-")
+        )
+    return propose_duo(
+        mentor,
+        mentee,
+        duos,
+        on=on,
+        coordinator=user.name,
+        score=request.score,
+        reasons=request.reasons,
+        office=mentee_office,
+    )
+
+
+def _person(participants: pd.DataFrame, person_id: str) -> dict[str, Any]:
+    hits = participants.loc[participants["ID"] == person_id]
+    if hits.empty:
+        raise RecordNotFound(pmsg("person_not_found", key=person_id))
+    return {str(name): value for name, value in hits.iloc[0].items()}
+
+
+def _after(
+    new_duo: NewDuo, ids: Sequence[str], participants: pd.DataFrame, duos: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two tabs as they are once `new_duo` is written: its row added, both people In duo."""
+    row = {**new_duo.record, "ID": ids[0] if ids else ""}
+    duos = pd.concat([duos, pd.DataFrame([row])], ignore_index=True)
+    moved = [new_duo.record["Mentor ID"], new_duo.record["Mentee ID"]]
+    participants = participants.copy()
+    participants.loc[participants["ID"].isin(moved), "Status"] = IN_DUO
+    return participants, duos
