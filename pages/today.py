@@ -19,6 +19,17 @@ from ui.tables import table
 MAX_LINKS_PER_KIND = 25
 PAGE_OF_TAB = {"Participants": "pages/participants.py", "Duos": "pages/duos.py"}
 
+
+def link_for(item: AttentionItem) -> tuple[str | None, dict[str, str]]:
+    """Where an item is dealt with: a waiting mentee on the matching page, else the record."""
+    if item.kind is AttentionKind.MENTEE_WAITING:
+        return "pages/matching_session.py", {"mentee": item.record_id}
+    if item.kind is AttentionKind.UNREADABLE_VALUES:
+        return "pages/data_quality.py", {}
+    target = PAGE_OF_TAB.get(item.tab)
+    return (target, {"id": item.record_id}) if target and item.record_id else (None, {})
+
+
 st.title(ui.tr("today.title"))
 data = ui.snapshot()
 values, _ = current_values(ui.store().table("Settings").frame)
@@ -54,10 +65,10 @@ for kind, group in by_kind.items():
     severity = ui.text(SEVERITY_LABELS[group[0].severity])
     with st.expander(f"{ui.text(KIND_LABELS[kind])} · {len(group)} · {severity}"):
         for item in group[:MAX_LINKS_PER_KIND]:
-            target = PAGE_OF_TAB.get(item.tab)
+            target, query = link_for(item)
             line = ui.text(item.message)
-            if target and item.record_id:
-                st.page_link(target, label=line, query_params={"id": item.record_id})
+            if target:
+                st.page_link(target, label=line, query_params=query)
             else:
                 st.markdown(f"- {line}")
         if len(group) > MAX_LINKS_PER_KIND:
