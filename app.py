@@ -87,7 +87,8 @@ def main() -> None:
             show_conflicts()
         navigation.run()
     except StoreError as error:
-        st.error(ui.text(error.msg))
+        signed_in = isinstance(st.session_state.get(ui.USER), User)
+        st.error(ui.text(error.msg) if signed_in else ui.tr("app.unavailable"))
 
 
 main()

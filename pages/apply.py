@@ -1,0 +1,329 @@
+"""Apply: the public intake form for future mentors and mentees (no account needed).
+
+Shows nothing of the workbook but the Lists tab's choices and, per office, the upcoming
+information sessions (date, office, language, places left). Never uses the signed-in user.
+The rules (limits, eligibility, honeypot, rate limit, duplicates) are in
+`services/applications.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import streamlit as st
+
+from services import applications
+from services.applications import Application, ApplicationRefused, FormChoices, SessionOption
+from sheets.schema import DAY_PARTS, DAYS, GENDER
+from sheets.store import StoreError
+from ui import context as ui
+from workflow import MENTEE, MENTOR
+
+DONE = "apply-done"
+SESSION_KEY = "apply-session-key"
+HONEYPOT_KEY = "apply-hp"
+FORM_KEYS_PREFIX = "apply-"
+ROLE_ORDER = (MENTEE, MENTOR)
+GENDERS = tuple(choice.value for choice in GENDER)
+LIMITS = applications.LIMITS_BY_FIELD
+HIDE_HONEYPOT = (
+    f"<style>.st-key-{HONEYPOT_KEY}{{position:absolute;left:-10000px;top:auto;"
+    "width:1px;height:1px;overflow:hidden;}</style>"
+)
+
+
+def field_label(field: str, role: str | None) -> str:
+    """A form field's label; some depend on whether a mentor or a mentee fills in the form."""
+    if field in {"sectors", "topics", "goal", "background"}:
+        return ui.tr(f"apply.field_{field}_{(role or MENTEE).lower()}")
+    return ui.tr(f"apply.field_{field}")
+
+
+def role_label(role: str) -> str:
+    return ui.tr(f"apply.role_{role.lower()}")
+
+
+def labels(values: Iterable[str], label: Callable[[str], str] = ui.label) -> Callable[[str], str]:
+    """A format function whose texts are fixed now, in this run's language.
+
+    (A widget may format its options again outside the script run, where the session's
+    language is not known.)
+    """
+    texts = {value: label(value) for value in values}
+    return lambda value: texts.get(value, str(value))
+
+
+def language_name(language: str) -> str:
+    """A language's name as it reads inside a sentence (French writes it in lower case)."""
+    name = ui.label(language)
+    return name.lower() if ui.lang() == "fr" else name
+
+
+def session_label(session: SessionOption) -> str:
+    if session.places_left is None:
+        places = ui.tr("apply.places_open")
+    elif session.places_left == 1:
+        places = ui.tr("apply.place_left")
+    else:
+        places = ui.tr("apply.places_left", count=session.places_left)
+    return ui.tr(
+        "apply.session_option",
+        date=ui.fmt_date(session.date),
+        office=ui.label(session.office),
+        language=language_name(session.language),
+        places=places,
+    )
+
+
+def registration(session: SessionOption) -> dict[str, str]:
+    """What the confirmation says of the session the applicant registered for."""
+    return {
+        "date": ui.fmt_date(session.date),
+        "office": ui.label(session.office),
+        "language": language_name(session.language),
+    }
+
+
+def eligibility() -> None:
+    left, right = st.columns(2)
+    with left.container(border=True):
+        st.markdown(f"**{ui.tr('apply.mentee_heading')}**")
+        st.markdown(ui.tr("apply.mentee_facts"))
+    with right.container(border=True):
+        st.markdown(f"**{ui.tr('apply.mentor_heading')}**")
+        st.markdown(ui.tr("apply.mentor_facts"))
+
+
+def confirmation(done: dict[str, Any]) -> None:
+    st.success(ui.tr("apply.thanks", name=done["first_name"]))
+    st.markdown(ui.tr("apply.reference", reference=done["reference"]))
+    if done["session"]:
+        st.markdown(ui.tr("apply.registered_for", **done["session"]))
+    st.markdown(ui.tr("apply.contact_soon"))
+    st.subheader(ui.tr("apply.next_heading"))
+    st.markdown(ui.tr(f"apply.next_{done['role'].lower()}"))
+    if st.button(ui.tr("apply.another"), key="apply-another"):
+        for key in [key for key in st.session_state if str(key).startswith(FORM_KEYS_PREFIX)]:
+            if key != SESSION_KEY:
+                del st.session_state[key]
+        st.rerun()
+
+
+def availability_grid() -> list[str]:
+    """The 21 half-day slots as a week of checkboxes; the ticked ones."""
+    st.caption(ui.tr("apply.availability_help"))
+    ticked: list[str] = []
+    for column, day in zip(st.columns(len(DAYS)), DAYS, strict=True):
+        for part in DAY_PARTS:
+            slot = f"{day[0]} {part[0]}"
+            if column.checkbox(ui.label(slot), key=f"apply-slot-{slot}"):
+                ticked.append(slot)
+    return ticked
+
+
+def session_choice(choices: FormChoices, office: str | None) -> str:
+    st.caption(ui.tr("apply.session_help"))
+    if not office:
+        st.caption(ui.tr("apply.session_choose_office"))
+        return ""
+    sessions = choices.sessions_at(office)
+    if not sessions:
+        st.caption(ui.tr("apply.session_none"))
+        return ""
+    texts = {session.id: session_label(session) for session in sessions}
+    chosen = st.selectbox(
+        ui.tr("apply.session_question"),
+        list(texts),
+        index=None,
+        format_func=texts.__getitem__,
+        placeholder=ui.tr("apply.session_placeholder"),
+        key="apply-session",
+    )
+    return chosen or ""
+
+
+def text_field(field: str, role: str | None, **options: Any) -> str:
+    """A one-line field. No `max_chars`: Streamlit would cut longer input silently, and
+    an oversized answer must be refused with a message instead (the service checks it)."""
+    return st.text_input(field_label(field, role), key=f"apply-{field}", **options)
+
+
+def long_text_field(field: str, role: str | None) -> str:
+    return st.text_area(
+        field_label(field, role),
+        help=ui.tr("apply.at_most", limit=LIMITS[field]),
+        key=f"apply-{field}",
+    )
+
+
+def application_form(choices: FormChoices, role: str, office: str | None) -> Application | None:
+    """The form; the application when it was sent (None until then)."""
+    today = ui.today()
+    with st.form("apply-form", clear_on_submit=False, enter_to_submit=False):
+        st.subheader(ui.tr("apply.section_you"))
+        st.caption(ui.tr("apply.required_note"))
+        left, right = st.columns(2)
+        with left:
+            first_name = text_field("first_name", role, autocomplete="given-name")
+            email = text_field("email", role, autocomplete="email")
+            birth_date = st.date_input(
+                field_label("birth_date", role),
+                value=None,
+                min_value=dt.date(today.year - applications.OLDEST_PLAUSIBLE_AGE, 1, 1),
+                max_value=today,
+                format="DD/MM/YYYY",
+                key="apply-birth_date",
+            )
+            postcode = text_field("postcode", role, autocomplete="postal-code")
+        with right:
+            last_name = text_field("last_name", role, autocomplete="family-name")
+            phone = text_field("phone", role, autocomplete="tel")
+            gender = st.selectbox(
+                field_label("gender", role),
+                GENDERS,
+                index=None,
+                format_func=labels(GENDERS),
+                placeholder=ui.tr("apply.choose_placeholder"),
+                key="apply-gender",
+            )
+            country = text_field("country_of_origin", role, autocomplete="country-name")
+        languages = st.multiselect(
+            field_label("languages", role),
+            choices.languages,
+            format_func=labels(choices.languages),
+            placeholder=ui.tr("apply.choose_placeholder"),
+            key="apply-languages",
+        )
+        other = text_field("other_languages", role, autocomplete="off")
+
+        st.subheader(ui.tr("apply.section_profile"))
+        sectors = st.multiselect(
+            field_label("sectors", role),
+            choices.sectors,
+            format_func=labels(choices.sectors),
+            placeholder=ui.tr("apply.choose_placeholder"),
+            key="apply-sectors",
+        )
+        topics = st.multiselect(
+            field_label("topics", role),
+            choices.topics,
+            format_func=labels(choices.topics),
+            placeholder=ui.tr("apply.choose_placeholder"),
+            key="apply-topics",
+        )
+        goal = long_text_field("goal", role)
+        background = long_text_field("background", role)
+
+        st.subheader(ui.tr("apply.section_availability"))
+        slots = availability_grid()
+
+        st.subheader(ui.tr("apply.section_session"))
+        session_id = session_choice(choices, office)
+
+        st.subheader(ui.tr("apply.section_privacy"))
+        st.markdown(ui.tr("apply.privacy_notice", years=choices.retention_years))
+        consent = st.checkbox(ui.tr("apply.consent"), key="apply-consent")
+
+        with st.container(key=HONEYPOT_KEY):
+            honeypot = st.text_input(
+                ui.tr("apply.honeypot"), key="apply-website", autocomplete="off"
+            )
+        sent = st.form_submit_button(ui.tr("apply.send"), type="primary", key="apply-send")
+    if not sent:
+        return None
+    return Application(
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+        birth_date=birth_date,
+        gender=gender or "",
+        office=office or "",
+        postcode=postcode,
+        languages=tuple(languages),
+        other_languages=other,
+        sectors=tuple(sectors),
+        topics=tuple(topics),
+        availability=tuple(slots),
+        goal=goal,
+        background=background,
+        country_of_origin=country,
+        consent=consent,
+        session_id=session_id,
+        honeypot=honeypot,
+    )
+
+
+def problem_list(refused: ApplicationRefused, role: str) -> str:
+    """Every problem in one message, each under the name of its field."""
+    lines = [ui.tr("apply.problems_intro"), ""]
+    for problem in refused.problems:
+        name = field_label(problem.field, role).rstrip(" *") if problem.field else ""
+        text = ui.text(problem.msg)
+        lines.append(ui.tr("apply.problem_line", field=name, problem=text) if name else f"- {text}")
+    return "\n".join(lines)
+
+
+def send(application: Application, choices: FormChoices) -> None:
+    """Submit; on success remember the confirmation and start over, else say what is wrong."""
+    session_key = st.session_state.setdefault(SESSION_KEY, secrets.token_hex(16))
+    try:
+        outcome = applications.submit(ui.store(), application, ui.today(), session_key=session_key)
+    except ApplicationRefused as refused:
+        st.error(problem_list(refused, application.role))
+        return
+    except StoreError:
+        st.error(ui.tr("apply.unavailable"))
+        return
+    sessions = {session.id: session for session in choices.sessions}
+    chosen = sessions.get(application.session_id)
+    st.session_state[DONE] = {
+        "reference": outcome.ids[0],
+        "role": application.role,
+        "first_name": applications.clean_text(application.first_name),
+        "session": registration(chosen) if chosen else {},
+    }
+    st.rerun()
+
+
+st.html(HIDE_HONEYPOT)
+st.title(ui.tr("apply.title"))
+if DONE in st.session_state:
+    confirmation(st.session_state[DONE])
+    st.stop()
+st.markdown(ui.tr("apply.intro"))
+eligibility()
+try:
+    form_choices = applications.form_choices(ui.store(), ui.today())
+except StoreError:
+    st.error(ui.tr("apply.unavailable_page"))
+    st.stop()
+if not form_choices.offices:
+    st.warning(ui.tr("apply.no_offices"))
+    st.stop()
+chosen_role = st.radio(
+    ui.tr("apply.role_question"),
+    ROLE_ORDER,
+    index=None,
+    format_func=labels(ROLE_ORDER, role_label),
+    horizontal=True,
+    key="apply-role",
+)
+chosen_office = st.selectbox(
+    ui.tr("apply.office_question"),
+    form_choices.offices,
+    index=None,
+    format_func=labels(form_choices.offices),
+    placeholder=ui.tr("apply.office_placeholder"),
+    key="apply-office",
+)
+if chosen_role is None:
+    st.info(ui.tr("apply.choose_role"))
+    st.stop()
+sent_application = application_form(form_choices, chosen_role, chosen_office)
+if sent_application is not None:
+    send(sent_application, form_choices)

@@ -1,0 +1,470 @@
+"""The public intake form: what an applicant may choose, what is refused, what is written.
+
+Anyone on the internet can send this form, so the rules here do not trust the page: every
+length limit, every choice and every eligibility rule is checked again on submission (a
+widget's `max_chars` is only a convenience), control characters are removed, and nothing is
+written unless everything holds. A filled honeypot field (a bot) gets a pretend success and
+no write; a rate limit per browser session and per process keeps a flood out of the sheet.
+An e-mail address that a participant already has is flagged in the new row's Notes for the
+coordinator, and never told to the applicant (the confirmation is the same either way).
+
+Text is stored as text: a value starting with `=`, `+`, `-` or `@` never becomes a formula
+(the store writes every cell as plain text, see `sheets/local.py` and `sheets/google.py`).
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pandas as pd
+
+from i18n import Msg
+from ratelimit import EVERYONE, SlidingWindowLimiter, admit
+from services import Outcome
+from settings import current_values
+from sheets.ids import new_id
+from sheets.schema import GENDER, PROGRAMME_LANGUAGES, SLOTS
+from sheets.store import Store
+from sheets.values import LIST_SEPARATORS
+from workflow import (
+    APPLIED,
+    MENTEE,
+    MENTEE_MAX_AGE,
+    MENTEE_MIN_AGE,
+    MENTOR,
+    MENTOR_MIN_AGE,
+    ROLES,
+    TransitionError,
+    age_on,
+    cell_date,
+    cell_number,
+    cell_text,
+    programme_languages,
+    records,
+)
+
+SOURCE = "Website form"
+"""The Participants "Source" of every application sent through the form."""
+WHO = "Website form"
+"""Who the audit names for the form's writes (an applicant has no account)."""
+REGISTERED = "Registered"
+INFO_SESSION_KIND = "Info session"
+TAKEN_PLACE_STATUSES = frozenset({"Registered", "Attended"})
+OLDEST_PLAUSIBLE_AGE = 100
+MAX_OTHER_LANGUAGES = 10
+MAX_LANGUAGE_CHARS = 40
+
+LIMITS_BY_FIELD: dict[str, int] = {
+    "first_name": 80,
+    "last_name": 80,
+    "email": 120,
+    "phone": 40,
+    "postcode": 12,
+    "country_of_origin": 80,
+    "other_languages": 120,
+    "goal": 1000,
+    "background": 1000,
+}
+"""The most characters each text field takes (the page gives the widgets the same limits)."""
+MULTILINE_FIELDS = frozenset({"goal", "background"})
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+_PHONE = re.compile(r"[0-9+()./\s-]+")
+
+
+def msg(key: str, /, **params: Any) -> Msg:
+    """A message of the `apply` catalogue (`i18n/apply.toml`)."""
+    return Msg(f"apply.{key}", params)
+
+
+# -- what the applicant may choose -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionOption:
+    """An upcoming information session, as much as an applicant may see of it."""
+
+    id: str
+    date: dt.date
+    office: str
+    language: str
+    places_left: int | None
+    """None when the session has no capacity set (no limit known)."""
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    """The values the form offers, from the Lists tab, and the sessions open to applicants."""
+
+    offices: tuple[str, ...]
+    languages: tuple[str, ...]
+    sectors: tuple[str, ...]
+    topics: tuple[str, ...]
+    sessions: tuple[SessionOption, ...]
+    retention_years: int
+
+    def sessions_at(self, office: str) -> list[SessionOption]:
+        """The sessions an applicant of `office` may register for (soonest first)."""
+        return [session for session in self.sessions if session.office == office]
+
+
+def form_choices(store: Store, today: dt.date) -> FormChoices:
+    """Offices, languages, sectors and topics of the Lists tab, and open info sessions."""
+    tables = store.read(["Lists", "Sessions", "Attendance", "Settings"])
+    lists = tables["Lists"].frame
+    languages = _listed(lists, "Languages")
+    values, _ = current_values(tables["Settings"].frame)
+    return FormChoices(
+        offices=tuple(_listed(lists, "Offices")),
+        languages=tuple(dict.fromkeys([*PROGRAMME_LANGUAGES, *languages])),
+        sectors=tuple(_listed(lists, "Sectors")),
+        topics=tuple(_listed(lists, "Topics")),
+        sessions=tuple(open_sessions(tables["Sessions"].frame, tables["Attendance"].frame, today)),
+        retention_years=int(values["privacy.retention_years"]),
+    )
+
+
+def _listed(lists: pd.DataFrame, column: str) -> list[str]:
+    if column not in lists.columns:
+        return []
+    return list(dict.fromkeys(str(value).strip() for value in lists[column] if str(value).strip()))
+
+
+def open_sessions(
+    sessions: pd.DataFrame, attendance: pd.DataFrame, today: dt.date
+) -> list[SessionOption]:
+    """Info sessions from today on that still have a place, soonest first."""
+    taken = _places_taken(attendance)
+    found: list[SessionOption] = []
+    for row in records(sessions):
+        day = cell_date(row, "Date")
+        session_id = cell_text(row, "ID")
+        if not session_id or cell_text(row, "Kind") != INFO_SESSION_KIND:
+            continue
+        if day is None or day < today or not cell_text(row, "Office"):
+            continue
+        capacity = cell_number(row, "Capacity")
+        left = None if capacity is None else max(0, int(capacity) - taken.get(session_id, 0))
+        if left == 0:
+            continue
+        found.append(
+            SessionOption(
+                session_id, day, cell_text(row, "Office"), cell_text(row, "Language"), left
+            )
+        )
+    return sorted(found, key=lambda session: (session.date, session.id))
+
+
+def _places_taken(attendance: pd.DataFrame) -> dict[str, int]:
+    taken: dict[str, int] = {}
+    for row in records(attendance, ["Session ID", "Status"]):
+        if cell_text(row, "Status") in TAKEN_PLACE_STATUSES:
+            session_id = cell_text(row, "Session ID")
+            taken[session_id] = taken.get(session_id, 0) + 1
+    return taken
+
+
+# -- the application ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Application:
+    """What the form sent, as typed (cleaned and checked by `problems` and `submit`)."""
+
+    role: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    phone: str = ""
+    birth_date: dt.date | None = None
+    gender: str = ""
+    office: str = ""
+    postcode: str = ""
+    languages: tuple[str, ...] = ()
+    other_languages: str = ""
+    sectors: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    availability: tuple[str, ...] = ()
+    goal: str = ""
+    background: str = ""
+    country_of_origin: str = ""
+    consent: bool = False
+    session_id: str = ""
+    honeypot: str = ""
+    """A field people do not see; only a bot fills it."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why the form cannot be sent: the field concerned ("" for the whole form) and why."""
+
+    field: str
+    msg: Msg
+
+
+class ApplicationRefused(TransitionError):
+    """The application was not written; `problems` says why, field by field."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__(problems[0].msg)
+        self.problems = list(problems)
+
+
+def clean_text(value: object, *, multiline: bool = False) -> str:
+    """Text without control characters (a workbook cannot hold them), trimmed.
+
+    Single-line fields also lose their line breaks, which a form should not let in anyway.
+    """
+    text = unicodedata.normalize("NFC", str(value or ""))
+    kept = "\n\t" if multiline else ""
+    text = "".join(c if c in kept or unicodedata.category(c) != "Cc" else " " for c in text)
+    if not multiline:
+        text = " ".join(text.split())
+    return text.strip()
+
+
+def cleaned(application: Application) -> Application:
+    """The application with every text field cleaned and the choices de-duplicated."""
+    texts: dict[str, Any] = {
+        name: clean_text(getattr(application, name), multiline=name in MULTILINE_FIELDS)
+        for name in (*LIMITS_BY_FIELD, "role", "gender", "office", "session_id", "honeypot")
+    }
+    lists: dict[str, Any] = {
+        name: tuple(dict.fromkeys(clean_text(v) for v in getattr(application, name) if v))
+        for name in ("languages", "sectors", "topics", "availability")
+    }
+    return replace(application, **texts, **lists)
+
+
+def is_bot(application: Application) -> bool:
+    return bool(clean_text(application.honeypot))
+
+
+def other_languages(text: str) -> list[str]:
+    """The languages typed in the "other" field, one per comma, semicolon, slash or line."""
+    return [part.strip() for part in LIST_SEPARATORS.split(text) if part.strip()]
+
+
+def all_languages(application: Application) -> list[str]:
+    return list(
+        dict.fromkeys([*application.languages, *other_languages(application.other_languages)])
+    )
+
+
+def problems(application: Application, choices: FormChoices, today: dt.date) -> list[Problem]:
+    """Everything that stops the (cleaned) application from being sent, in form order."""
+    found: list[Problem] = []
+    found += _required(application)
+    found += _too_long(application)
+    found += _shapes(application)
+    found += _birth_date(application, today)
+    found += _not_offered(application, choices)
+    found += _languages(application)
+    found += _session(application, choices)
+    if not application.consent:
+        found.append(Problem("consent", msg("consent_required")))
+    return found
+
+
+def _required(application: Application) -> list[Problem]:
+    found: list[Problem] = []
+    if application.role not in ROLES:
+        found.append(Problem("role", msg("required")))
+    for name in ("first_name", "last_name", "email", "office"):
+        if not getattr(application, name):
+            found.append(Problem(name, msg("required")))
+    if application.birth_date is None:
+        found.append(Problem("birth_date", msg("required")))
+    return found
+
+
+def _too_long(application: Application) -> list[Problem]:
+    return [
+        Problem(name, msg("too_long", limit=limit, length=len(getattr(application, name))))
+        for name, limit in LIMITS_BY_FIELD.items()
+        if len(getattr(application, name)) > limit
+    ]
+
+
+def _shapes(application: Application) -> list[Problem]:
+    found: list[Problem] = []
+    if application.email and not _EMAIL.fullmatch(application.email):
+        found.append(Problem("email", msg("email_shape")))
+    phone = application.phone
+    if phone and (not _PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 6):
+        found.append(Problem("phone", msg("phone_shape")))
+    return found
+
+
+def _birth_date(application: Application, today: dt.date) -> list[Problem]:
+    birth = application.birth_date
+    if birth is None:
+        return []
+    if birth > today or age_on(birth, today) > OLDEST_PLAUSIBLE_AGE:
+        return [Problem("birth_date", msg("birth_date_implausible"))]
+    age = age_on(birth, today)
+    if application.role == MENTEE and not MENTEE_MIN_AGE <= age <= MENTEE_MAX_AGE:
+        return [
+            Problem(
+                "birth_date",
+                msg("mentee_age", age=age, low=MENTEE_MIN_AGE, high=MENTEE_MAX_AGE),
+            )
+        ]
+    if application.role == MENTOR and age < MENTOR_MIN_AGE:
+        return [Problem("birth_date", msg("mentor_age", age=age, low=MENTOR_MIN_AGE))]
+    return []
+
+
+def _not_offered(application: Application, choices: FormChoices) -> list[Problem]:
+    """Values a bypassed widget could send that the form never offered."""
+    offered: dict[str, Iterable[str]] = {
+        "languages": choices.languages,
+        "sectors": choices.sectors,
+        "topics": choices.topics,
+        "availability": SLOTS,
+    }
+    found = [
+        Problem(name, msg("unknown_choice"))
+        for name, allowed in offered.items()
+        if not set(getattr(application, name)) <= set(allowed)
+    ]
+    if application.office and application.office not in choices.offices:
+        found.append(Problem("office", msg("unknown_choice")))
+    if application.gender and application.gender not in {g.value for g in GENDER}:
+        found.append(Problem("gender", msg("unknown_choice")))
+    return found
+
+
+def _languages(application: Application) -> list[Problem]:
+    typed = other_languages(application.other_languages)
+    if len(typed) > MAX_OTHER_LANGUAGES or any(len(name) > MAX_LANGUAGE_CHARS for name in typed):
+        return [Problem("other_languages", msg("other_languages_shape"))]
+    if not programme_languages(all_languages(application)):
+        return [Problem("languages", msg("programme_language"))]
+    return []
+
+
+def _session(application: Application, choices: FormChoices) -> list[Problem]:
+    if not application.session_id:
+        return []
+    open_here = {session.id for session in choices.sessions_at(application.office)}
+    if application.session_id not in open_here:
+        return [Problem("session", msg("session_unavailable"))]
+    return []
+
+
+# -- sending it -----------------------------------------------------------------------------
+
+
+@dataclass
+class SubmissionLimits:
+    """How many applications the form takes: per browser session, and for the whole process."""
+
+    per_session: SlidingWindowLimiter = field(
+        default_factory=lambda: SlidingWindowLimiter(3, 10 * 60)
+    )
+    overall: SlidingWindowLimiter = field(default_factory=lambda: SlidingWindowLimiter(60, 3600))
+
+    def admit(self, session_key: str) -> bool:
+        """Count one application, unless the session or the process has had its share."""
+        return admit([(self.per_session, session_key), (self.overall, EVERYONE)])
+
+    def reset(self) -> None:
+        self.per_session.reset()
+        self.overall.reset()
+
+
+LIMITS = SubmissionLimits()
+"""The process-wide limits the Apply page uses (one app process, many sessions)."""
+
+
+def submit(
+    store: Store,
+    application: Application,
+    today: dt.date,
+    *,
+    session_key: str,
+    limits: SubmissionLimits = LIMITS,
+) -> Outcome:
+    """Write the application as a Participants row (and an Attendance row for a session).
+
+    Raises `ApplicationRefused` with every problem, or when the rate limit is reached; then
+    nothing is written. A bot (filled honeypot) gets the same outcome as a person, with a
+    reference that belongs to no row, and counts against no limit: a flood of bots must not
+    use up the places of real applicants. The outcome's `ids` hold the new participant's ID.
+    """
+    application = cleaned(application)
+    if is_bot(application):
+        return Outcome(msg("received"), ids=[new_id("P")])
+    choices = form_choices(store, today)
+    found = problems(application, choices, today)
+    if found:
+        raise ApplicationRefused(found)
+    if not limits.admit(session_key):
+        raise ApplicationRefused([Problem("", msg("too_many"))])
+    duplicates = same_email(store.table("Participants").frame, application.email)
+    participant = participant_record(application, today, duplicates)
+    ids = store.append("Participants", [participant], WHO, action="apply")
+    if application.session_id:
+        registration = {
+            "Session ID": application.session_id,
+            "Participant ID": ids[0],
+            "Status": REGISTERED,
+        }
+        store.append("Attendance", [registration], WHO, action="register_info_session")
+    return Outcome(msg("received"), ids=ids)
+
+
+def same_email(participants: pd.DataFrame, email: str) -> list[str]:
+    """IDs of the participants who already gave this e-mail address (case does not matter)."""
+    wanted = email.strip().casefold()
+    if not wanted or participants.empty:
+        return []
+    return [
+        cell_text(row, "ID")
+        for row in records(participants, ["ID", "Email"])
+        if cell_text(row, "Email").casefold() == wanted and cell_text(row, "ID")
+    ]
+
+
+def duplicate_note(duplicates: Sequence[str]) -> str:
+    """The note that tells the coordinator to look at a possible double application."""
+    if not duplicates:
+        return ""
+    return f"Possible duplicate of {', '.join(duplicates)} (same e-mail)"
+
+
+def participant_record(
+    application: Application, today: dt.date, duplicates: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The Participants row of a (cleaned, checked) application."""
+    record: dict[str, Any] = {
+        "Role": application.role,
+        "Status": APPLIED,
+        "First name": application.first_name,
+        "Last name": application.last_name,
+        "Email": application.email,
+        "Phone": application.phone,
+        "Birth date": application.birth_date,
+        "Gender": application.gender,
+        "Office": application.office,
+        "Postcode": application.postcode,
+        "Languages": all_languages(application),
+        "Sectors": list(application.sectors),
+        "Topics": list(application.topics),
+        "Availability": [slot for slot in SLOTS if slot in application.availability],
+        "Goal": application.goal,
+        "Background": application.background,
+        "Country of origin": application.country_of_origin,
+        "Source": SOURCE,
+        "Applied on": today,
+        "Consent on": today,
+        "Notes": duplicate_note(duplicates),
+    }
+    return {name: value for name, value in record.items() if value not in ("", None, [])}
