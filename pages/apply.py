@@ -20,7 +20,10 @@ from services.applications import Application, ApplicationRefused, FormChoices, 
 from sheets.schema import DAY_PARTS, DAYS, GENDER
 from sheets.store import StoreError
 from ui import context as ui
+from ui.shell import require_shell
 from workflow import MENTEE, MENTOR
+
+require_shell()
 
 DONE = "apply-done"
 SESSION_KEY = "apply-session-key"

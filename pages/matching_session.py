@@ -42,7 +42,10 @@ from settings import current_values, match_settings
 from ui import context as ui
 from ui.feedback import attempt, succeed
 from ui.navigation import allowed_specs
+from ui.shell import require_shell
 from workflow import person_name
+
+require_shell()
 
 OFFICE = "matching-office"
 MENTEE = "matching-mentee"

@@ -28,6 +28,9 @@ from services.meeting_links import (
 from sheets.store import StoreError
 from ui import context as ui
 from ui.feedback import flash, show_flash
+from ui.shell import require_shell
+
+require_shell()
 
 DEFAULT_HOURS = 2.0
 

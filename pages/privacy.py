@@ -8,7 +8,10 @@ from services.privacy import erase_person, erasure_candidates, export_person
 from settings import current_values
 from ui import context as ui
 from ui.feedback import attempt, succeed
+from ui.shell import require_shell
 from ui.tables import table
+
+require_shell()
 
 st.title(ui.tr("privacy.title"))
 user = ui.user()

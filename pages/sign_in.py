@@ -8,6 +8,9 @@ import streamlit as st
 
 from access import Throttle, bootstrap_admins, check_password, staff_member
 from ui import context as ui
+from ui.shell import require_shell
+
+require_shell()
 
 THROTTLE_KEY = "sign-in-throttle"
 SESSION_KEY = "sign-in-session"

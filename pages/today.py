@@ -14,7 +14,10 @@ from attention import (
 from reports import key_figures
 from settings import attention_settings, current_values
 from ui import context as ui
+from ui.shell import require_shell
 from ui.tables import table
+
+require_shell()
 
 MAX_LINKS_PER_KIND = 25
 PAGE_OF_TAB = {"Participants": "pages/participants.py", "Duos": "pages/duos.py"}

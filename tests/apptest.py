@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from services import User
@@ -18,6 +19,25 @@ ROOT = Path(__file__).resolve().parent.parent
 ADMIN = User("admin@example.org", "Test Admin", "Admin")
 BRUSSELS = User("brussels@example.org", "Test Coordinator", "Coordinator", ("Brussels",))
 ANTWERP = User("antwerp@example.org", "Antwerp Coordinator", "Coordinator", ("Antwerp",))
+
+
+@pytest.fixture(autouse=True)
+def shell_runs_like_a_live_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages run inside app.py, as on a server that has served its first page.
+
+    AppTest re-detects the `pages/` folder before every run and would run a switched-to
+    page alone (Streamlit's first multipage mode); `ui.shell.require_shell` would then
+    rerun through the shell, but a button click of that run would be lost. A live server
+    leaves that mode for good after its first run of app.py; so do the tests.
+    `test_pages_smoke.py` checks the guard itself with the mode left on.
+    """
+    original = PagesManager.__init__
+
+    def without_pages_folder(self: PagesManager, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", without_pages_folder)
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.pages_manager import PagesManager
 
 from i18n import LANGUAGES
 from tests.apptest import ADMIN, BRUSSELS, ROOT, assert_no_exception, open_page
 from ui.navigation import APPLY, COORDINATOR_PAGES, MEETING_LOG, PRIVACY, SIGN_IN
+
+PAGES_MANAGER_INIT = PagesManager.__init__
+"""Streamlit's own, before the autouse fixture of tests/apptest.py replaces it."""
 
 STAFF_PAGES = [spec.file for spec in (*COORDINATOR_PAGES, PRIVACY)]
 
@@ -37,3 +41,16 @@ def test_each_public_page_runs_for_a_signed_out_visitor(
     workbook: Path, page: str, lang: str
 ) -> None:
     assert_no_exception(open_page(page, user=None, lang=lang))
+
+
+@pytest.mark.parametrize("page", ["privacy.py", "today.py"])
+def test_a_page_reached_before_the_shell_ever_ran_runs_inside_the_shell(
+    workbook: Path, page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamlit's old `pages/` mode (a fresh server, a deep link): the page reruns via app.py."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    monkeypatch.setattr(PagesManager, "__init__", PAGES_MANAGER_INIT)
+    app = open_page(page, user=ADMIN)
+    assert_no_exception(app)
+    assert any("Test Admin" in caption.value for caption in app.sidebar.caption)

@@ -130,7 +130,7 @@ REFUSED = "refused_email"
 def user() -> User | None:
     """Who is signed in, checked against the Staff tab on every run (deactivation is immediate).
 
-    Demo users exist only on the demo workbook. A person signed in through the identity
+    Demo users (the sign-in page's one-click entry) exist only on the demo workbook. A person signed in through the identity
     provider but not listed (or not active) in Staff gets no user: the shell refuses them.
     """
     signed_in = st.session_state.get(USER)
@@ -141,8 +141,6 @@ def user() -> User | None:
     email = _identity_provider_email()
     if email:
         return _still_staff(email)
-    if store().is_demo:
-        return DEMO_ADMIN
     return None
 
 

@@ -1,0 +1,428 @@
+"""Participants: find anyone in view, open their profile, edit it, move their status on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from i18n import catalogue
+from services import Snapshot, User
+from services.people import (
+    NAME,
+    PROFILE_COLUMNS,
+    WAITING_DAYS,
+    PeopleFilter,
+    change_status,
+    duos_of,
+    find_people,
+    history,
+    list_options,
+    office_choices,
+    resume_targets,
+    save_profile,
+    sessions_of,
+)
+from sheets.values import normalise_key
+from ui import context as ui
+from ui.feedback import attempt, succeed
+from ui.navigation import PAGES_DIR
+from ui.person_form import (
+    DATE_FORMAT,
+    forget_form,
+    is_mentee,
+    labels,
+    loaded_record,
+    profile_field,
+)
+from ui.shell import require_shell
+from ui.tables import column_config, displayed, table
+from workflow import (
+    DUO_ACTION_LABELS,
+    MENTOR,
+    PERSON_ACTION_LABELS,
+    PERSON_STATUSES,
+    READY,
+    ROLES,
+    AttendInfoSession,
+    CompleteIntake,
+    DuoAction,
+    MarkReady,
+    MarkTrained,
+    PersonAction,
+    PersonStep,
+    PutOnHold,
+    Resume,
+    ReturnToPool,
+    Withdraw,
+    allowed_participant_actions,
+    cell_text,
+    person_name,
+)
+
+require_shell()
+
+TABLE_KEY, PICK_KEY = "participants-table", "participants-pick"
+SHOWN_IDS = "participants-shown-ids"
+TRANSLATED = ("Role", "Status", "Languages")
+LIST_COLUMNS = [
+    "ID",
+    NAME,
+    "Role",
+    "Status",
+    "Office",
+    WAITING_DAYS,
+    "Applied on",
+    "Languages",
+    "Sectors",
+]
+# The profile form's sections: message key, fields, columns.
+SECTIONS: tuple[tuple[str, tuple[str, ...], int], ...] = (
+    (
+        "section_identity",
+        (
+            "First name",
+            "Last name",
+            "Role",
+            "Gender",
+            "Birth date",
+            "Country of origin",
+            "Email",
+            "Phone",
+            "Postcode",
+            "Office",
+            "Coordinator",
+            "Source",
+        ),
+        3,
+    ),
+    ("section_matching", ("Languages", "Sectors", "Topics", "Capacity"), 2),
+    ("section_availability", ("Availability",), 1),
+    ("section_story", ("Personality", "Preferences", "Goal", "Background", "Notes"), 2),
+    ("section_dates", ("Applied on", "Consent on", "Intake on", "Trained on"), 4),
+)
+MENTORS_ONLY = frozenset({"Capacity", "Trained on"})
+NEEDS_DATE = frozenset(
+    {
+        PersonAction.ATTEND_INFO_SESSION,
+        PersonAction.COMPLETE_INTAKE,
+        PersonAction.MARK_TRAINED,
+        PersonAction.PUT_ON_HOLD,
+        PersonAction.WITHDRAW,
+    }
+)
+
+
+def open_person(person_id: str | None) -> None:
+    if person_id:
+        st.query_params["id"] = person_id
+
+
+def close_person() -> None:
+    st.query_params.pop("id", None)
+    st.session_state.pop(TABLE_KEY, None)
+    st.session_state.pop(PICK_KEY, None)
+
+
+def table_picked() -> None:
+    rows = st.session_state[TABLE_KEY].selection.rows
+    shown = st.session_state.get(SHOWN_IDS, [])
+    if rows and rows[0] < len(shown):
+        open_person(shown[rows[0]])
+
+
+# -- the list ---------------------------------------------------------------------------
+
+
+def filters(data: Snapshot) -> PeopleFilter:
+    people, lists = data.participants, data["Lists"]
+    text = st.text_input(
+        ui.tr("participants.search"),
+        placeholder=ui.tr("participants.search_hint"),
+        key="participants-search",
+    )
+    anything = ui.tr("participants.any")
+    row = st.columns(3)
+    roles = row[0].multiselect(
+        ui.tr("columns.role"),
+        ROLES,
+        format_func=labels(ROLES),
+        placeholder=anything,
+        key="participants-roles",
+    )
+    statuses = row[1].multiselect(
+        ui.tr("columns.status"),
+        PERSON_STATUSES,
+        format_func=labels(PERSON_STATUSES),
+        placeholder=anything,
+        key="participants-statuses",
+    )
+    offices = row[2].multiselect(
+        ui.tr("columns.office"),
+        data.offices,
+        format_func=labels(data.offices),
+        placeholder=anything,
+        key="participants-offices",
+    )
+    row = st.columns(3)
+    spoken = list_options(lists, "Languages", *people["Languages"])
+    languages = row[0].multiselect(
+        ui.tr("columns.languages"),
+        spoken,
+        format_func=labels(spoken),
+        placeholder=anything,
+        key="participants-languages",
+    )
+    sectors = row[1].multiselect(
+        ui.tr("columns.sectors"),
+        list_options(lists, "Sectors", *people["Sectors"]),
+        placeholder=anything,
+        key="participants-sectors",
+    )
+    waiting = row[2].number_input(
+        ui.tr("participants.min_waiting"),
+        min_value=0,
+        value=0,
+        step=1,
+        help=ui.tr("participants.min_waiting_help"),
+        key="participants-waiting",
+    )
+    return PeopleFilter(text, roles, statuses, offices, languages, sectors, int(waiting or 0))
+
+
+def people_list(data: Snapshot) -> None:
+    found = find_people(data.participants, data.duos, filters(data), ui.today())
+    st.caption(ui.tr("participants.found", count=len(found), total=len(data.participants)))
+    if found.empty:
+        st.info(ui.tr("participants.none_found"))
+        return
+    shown = displayed(found, LIST_COLUMNS, translate=TRANSLATED)
+    shown = shown.rename(columns={WAITING_DAYS: ui.tr("participants.waiting_days")})
+    st.session_state[SHOWN_IDS] = list(found["ID"])
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config=column_config(shown),
+        key=TABLE_KEY,
+        on_select=table_picked,
+        selection_mode="single-row",
+        placeholder="—",
+    )
+    names = dict(zip(found["ID"], found[NAME], strict=True))
+    st.selectbox(
+        ui.tr("participants.open"),
+        list(names),
+        index=None,
+        format_func=lambda pid: f"{names[pid]} · {pid}",
+        placeholder=ui.tr("participants.open_hint"),
+        key=PICK_KEY,
+        on_change=lambda: open_person(st.session_state.get(PICK_KEY)),
+    )
+
+
+# -- one person -------------------------------------------------------------------------
+
+
+def profile(data: Snapshot, user: User, person_id: str) -> None:
+    st.button(ui.tr("participants.back"), icon=":material/arrow_back:", on_click=close_person)
+    person = data.person(person_id)
+    if person is None:
+        st.warning(ui.tr("participants.not_found", id=person_id))
+        return
+    status, role = cell_text(person, "Status"), cell_text(person, "Role")
+    st.subheader(f"{person_name(person)} · {person_id}")
+    st.caption(" · ".join(ui.label(v) for v in (role, status, cell_text(person, "Office")) if v))
+    tabs = st.tabs(
+        [
+            ui.tr("participants.tab_profile"),
+            ui.tr("participants.tab_status"),
+            ui.tr("participants.tab_duos"),
+            ui.tr("participants.tab_history"),
+        ]
+    )
+    with tabs[0]:
+        profile_form(data, user, person)
+    with tabs[1]:
+        status_steps(data, user, person)
+    with tabs[2]:
+        duos_and_sessions(data, person_id)
+    with tabs[3]:
+        audit_history(user, person)
+
+
+def profile_form(data: Snapshot, user: User, person: Mapping[str, Any]) -> None:
+    prefix = f"profile-{cell_text(person, 'ID')}"
+    keys, seen = loaded_record(prefix, person, "First name")
+    offices = office_choices(data["Lists"], user, cell_text(seen, "Office"))
+    values: dict[str, Any] = {}
+    with st.form(f"{keys}-form", clear_on_submit=False):
+        for title, fields, width in SECTIONS:
+            st.markdown(f"##### {ui.tr(f'participants.{title}')}")
+            mentor = cell_text(seen, "Role") == MENTOR
+            shown = [f for f in fields if mentor or f not in MENTORS_ONLY]
+            columns = st.columns(width)
+            for index, field in enumerate(shown):
+                with columns[index % width]:
+                    values[field] = profile_field(
+                        field, seen, keys, lists=data["Lists"], offices=offices
+                    )
+        submitted = st.form_submit_button(
+            ui.tr("participants.save"), type="primary", key=f"{keys}-save"
+        )
+    if submitted:
+        changes = {f: v for f, v in values.items() if f in PROFILE_COLUMNS}
+        if not changes.get("Role"):
+            st.error(ui.tr("participants.role_required"))
+            return
+        outcome = attempt(lambda: save_profile(ui.store(), user, seen, changes))
+        if outcome is not None:
+            forget_form(prefix)
+        succeed(outcome)
+
+
+def status_steps(data: Snapshot, user: User, person: Mapping[str, Any]) -> None:
+    person_id = cell_text(person, "ID")
+    st.markdown(ui.tr("participants.current_status", status=ui.label(person.get("Status"))))
+    actions = allowed_participant_actions(person, data.duos)
+    if not actions:
+        st.info(ui.tr("participants.no_step"))
+        return
+    action = st.selectbox(
+        ui.tr("participants.step"),
+        actions,
+        index=None,
+        format_func=labels(actions, lambda a: ui.text(PERSON_ACTION_LABELS[a])),
+        placeholder=ui.tr("participants.step_hint"),
+        key=f"step-{person_id}",
+    )
+    if action is None:
+        return
+    with st.form(f"step-{person_id}-{action}", clear_on_submit=False):
+        step = step_inputs(action, person, f"step-{person_id}-{action}")
+        submitted = st.form_submit_button(
+            ui.text(PERSON_ACTION_LABELS[action]), type="primary", key=f"step-{person_id}-go"
+        )
+    if submitted:
+        outcome = attempt(lambda: change_status(ui.store(), user, person, step(), data.duos))
+        succeed(outcome)
+
+
+def step_inputs(
+    action: PersonAction, person: Mapping[str, Any], key: str
+) -> Callable[[], PersonStep]:
+    """The inputs a step needs; returns how to build the step from them once submitted."""
+    on = ui.today()
+    if action in NEEDS_DATE:
+        on = (
+            st.date_input(
+                ui.tr("participants.step_date"), ui.today(), key=f"{key}-on", format=DATE_FORMAT
+            )
+            or ui.today()
+        )
+    if action is PersonAction.ATTEND_INFO_SESSION:
+        return lambda: AttendInfoSession(on)
+    if action is PersonAction.COMPLETE_INTAKE:
+        ready = is_mentee(person) and st.checkbox(
+            ui.tr("participants.straight_to_ready"), key=f"{key}-ready"
+        )
+        return lambda: CompleteIntake(on, ready=ready)
+    if action is PersonAction.MARK_TRAINED:
+        return lambda: MarkTrained(on)
+    if action is PersonAction.RESUME:
+        targets = resume_targets(person)
+        target = st.selectbox(
+            ui.tr("participants.resume_to"),
+            targets,
+            index=targets.index(READY),
+            format_func=labels(targets),
+            key=f"{key}-to",
+        )
+        return lambda: Resume(str(target))
+    if action in (PersonAction.PUT_ON_HOLD, PersonAction.WITHDRAW):
+        withdraw = action is PersonAction.WITHDRAW
+        reason = st.text_input(
+            ui.tr("participants.reason_required" if withdraw else "participants.reason"),
+            key=f"{key}-reason",
+        )
+        return (lambda: Withdraw(on, reason)) if withdraw else (lambda: PutOnHold(on, reason))
+    if action is PersonAction.RETURN_TO_POOL:
+        return ReturnToPool
+    return MarkReady
+
+
+def duos_and_sessions(data: Snapshot, person_id: str) -> None:
+    st.markdown(f"##### {ui.tr('participants.duos')}")
+    duos = duos_of(data.duos, data.participants, person_id)
+    if duos.empty:
+        st.caption(ui.tr("participants.no_duos"))
+    duo_page = (PAGES_DIR / "duos.py").exists()
+    for duo in duos.to_dict("records"):
+        started = ui.fmt_date(duo["Agreement on"]) or ui.fmt_date(duo["Proposed on"])
+        line = ui.tr(
+            "participants.duo_line",
+            duo=duo["ID"],
+            role=ui.label(duo["Role"]),
+            other=duo["With"],
+            status=ui.label(duo["Status"]),
+            date=started,
+        )
+        if duo_page:
+            st.page_link("pages/duos.py", label=line, query_params={"id": duo["ID"]})
+        else:
+            st.markdown(f"- {line}")
+    st.markdown(f"##### {ui.tr('participants.sessions')}")
+    sessions = sessions_of(data["Attendance"], data["Sessions"], person_id)
+    if sessions.empty:
+        st.caption(ui.tr("participants.no_sessions"))
+        return
+    table(
+        displayed(sessions, list(sessions.columns), translate=["Kind", "Language", "Status"]),
+        key=f"sessions-{person_id}",
+    )
+
+
+def audit_history(user: User, person: Mapping[str, Any]) -> None:
+    rows = history(ui.store(), user, person)
+    if rows.empty:
+        st.caption(ui.tr("participants.no_history"))
+        return
+    rows["When"] = rows["When"].map(
+        lambda when: when.strftime("%d/%m/%Y %H:%M") if not pd.isna(when) else ""
+    )
+    rows["Action"] = rows["Action"].map(action_label)
+    rows["Details"] = rows["Details"].map(column_names)
+    table(rows, key=f"history-{cell_text(person, 'ID')}")
+
+
+def action_label(action: str) -> str:
+    """An Audit action in the user's language: a status step, or a known kind of write."""
+    if action in set(PersonAction):
+        return ui.text(PERSON_ACTION_LABELS[PersonAction(action)])
+    if action in set(DuoAction):
+        return ui.text(DUO_ACTION_LABELS[DuoAction(action)])
+    key = f"participants.audit_{action}"
+    return ui.tr(key) if key in catalogue() else action
+
+
+def column_names(details: str) -> str:
+    """The changed columns an Audit row lists, named in the user's language."""
+    names = [name.strip() for name in str(details).split(",") if name.strip()]
+    known = [f"columns.{normalise_key(name)}" for name in names]
+    return ", ".join(ui.tr(k) if k in catalogue() else n for k, n in zip(known, names, strict=True))
+
+
+def main() -> None:
+    st.title(ui.tr("participants.title"))
+    data = ui.snapshot()
+    user = ui.user()
+    assert user is not None  # ui.snapshot() stops the page when nobody is signed in
+    person_id = st.query_params.get("id")
+    if person_id:
+        profile(data, user, person_id)
+    else:
+        people_list(data)
+
+
+main()

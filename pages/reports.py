@@ -1,0 +1,446 @@
+"""Reports: the programme's figures per office and period, as charts and downloadable tables.
+
+The figures come from `reports.office_report` and `reports.key_figures`; this page only picks
+the period, formats numbers the Belgian way and draws them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from reports import (
+    COLUMN_LABELS,
+    RESPONDENTS,
+    Report,
+    ReportSummary,
+    key_figures,
+    office_report,
+)
+from services import Snapshot
+from ui import context as ui
+from ui.shell import require_shell
+from ui.tables import downloads, table
+
+require_shell()
+
+PERIODS = ("this_month", "last_3_months", "this_year", "last_12_months", "custom")
+DEFAULT_PERIOD = "this_year"
+RATE_COLUMNS = frozenset(
+    {"conversion", "early_ending_rate", "positive_exit_rate", "stable_job_rate", "share"}
+)
+OFFICE_RATES = ("conversion", "early_ending_rate", "positive_exit_rate", "stable_job_rate")
+# Columns holding stored values, shown in the user's language.
+VALUE_COLUMNS = frozenset({"office", "role", "outcome", "respondent", "end_reason"})
+DECIMALS = {"hours_met": 1, "median_days_to_match": 1, "mean_satisfaction": 2}
+COMMA_DECIMALS = ("fr", "nl")
+
+
+# -- the period -----------------------------------------------------------------------------
+
+
+def first_of_month_before(day: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` months before `day`'s month."""
+    index = day.year * 12 + day.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def period_bounds(choice: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    """Calendar periods ending today: "last 3 months" is this month and the two before."""
+    starts = {
+        "this_month": first_of_month_before(today, 0),
+        "last_3_months": first_of_month_before(today, 2),
+        "this_year": dt.date(today.year, 1, 1),
+        "last_12_months": first_of_month_before(today, 11),
+    }
+    return starts[choice], today
+
+
+def chosen_period(today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The period picked by the user; None (with a message) when the custom dates are crossed."""
+    choice = st.segmented_control(
+        ui.tr("reports_page.period"),
+        PERIODS,
+        default=DEFAULT_PERIOD,
+        required=True,
+        format_func=lambda period: ui.tr(f"reports_page.period_{period}"),
+        key="report-period",
+    )
+    if choice != "custom":
+        return period_bounds(choice or DEFAULT_PERIOD, today)
+    left, right = st.columns(2)
+    start = left.date_input(
+        ui.tr("reports_page.from"),
+        value=dt.date(today.year, 1, 1),
+        format="DD/MM/YYYY",
+        key="report-from",
+    )
+    end = right.date_input(
+        ui.tr("reports_page.to"), value=today, format="DD/MM/YYYY", key="report-to"
+    )
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date):
+        return None
+    if start > end:
+        st.error(ui.tr("reports_page.start_after_end"))
+        return None
+    return start, end
+
+
+# -- numbers the Belgian way ----------------------------------------------------------------
+
+
+def number(value: float | None, digits: int = 0) -> str:
+    if value is None or value != value:
+        return "—"
+    shown = f"{value:.{digits}f}"
+    return shown.replace(".", ",") if ui.lang() in COMMA_DECIMALS else shown
+
+
+def percent(rate: float | None) -> str:
+    if rate is None:
+        return "—"
+    space = "\u202f" if ui.lang() == "fr" else ""
+    return f"{number(rate * 100)}{space}%"
+
+
+def header(column: str) -> str:
+    title = ui.text(COLUMN_LABELS[column]) if column in COLUMN_LABELS else column
+    return f"{title} (%)" if column in RATE_COLUMNS else title
+
+
+def month_label(month: str) -> str:
+    """`2026-03` as `03/2026`."""
+    year, _, number_of_month = month.partition("-")
+    return f"{number_of_month}/{year}" if number_of_month else month
+
+
+# -- the summary ----------------------------------------------------------------------------
+
+
+def show_now(snapshot: Snapshot, today: dt.date, offices: Sequence[str] | None) -> None:
+    figures = key_figures(snapshot.participants, snapshot.duos, today=today, offices=offices)
+    st.subheader(ui.tr("reports_page.now"))
+    columns = st.columns(4)
+    columns[0].metric(ui.tr("reports_page.active_duos_now"), figures.active_duos)
+    columns[1].metric(ui.tr("reports_page.started_this_month"), figures.duos_started_this_month)
+    columns[2].metric(ui.tr("reports_page.mentees_waiting"), figures.mentees_waiting)
+    columns[3].metric(ui.tr("reports_page.mentors_ready"), figures.mentors_ready)
+
+
+def show_summary(summary: ReportSummary) -> None:
+    st.subheader(ui.tr("reports_page.in_period"))
+    first = st.columns(4)
+    first[0].metric(
+        header("applicants"),
+        summary.applicants,
+        help=ui.tr("reports_page.applicants_help", with_duo=summary.applicants_with_duo),
+    )
+    first[1].metric(
+        ui.tr("reports_page.conversion"),
+        percent(summary.conversion_rate),
+        help=ui.tr("reports_page.conversion_help"),
+    )
+    first[2].metric(
+        ui.tr("reports_page.median_days"),
+        number(summary.median_days_intake_to_match),
+        help=ui.tr("reports_page.median_days_help"),
+    )
+    first[3].metric(
+        ui.tr("reports_page.active_duos"),
+        summary.active_duos,
+        help=ui.tr("reports_page.active_duos_help"),
+    )
+    second = st.columns(4)
+    second[0].metric(
+        ui.tr("reports_page.hours_met"),
+        number(summary.hours_met, 1),
+        help=ui.tr("reports_page.hours_help", meetings=summary.meetings),
+    )
+    second[1].metric(
+        ui.tr("reports_page.early_ending"),
+        percent(summary.early_ending_rate),
+        help=ui.tr(
+            "reports_page.early_ending_help",
+            early=summary.duos_ended_early,
+            ended=summary.duos_ended,
+        ),
+    )
+    second[2].metric(
+        ui.tr("reports_page.positive_exits"),
+        count_and_rate(summary.positive_exits, summary.positive_exit_rate),
+        help=ui.tr("reports_page.positive_exits_help", evaluated=summary.evaluated_duos),
+    )
+    second[3].metric(
+        ui.tr("reports_page.stable_jobs"),
+        count_and_rate(summary.stable_jobs, summary.stable_job_rate),
+        help=ui.tr("reports_page.stable_jobs_help", evaluated=summary.evaluated_duos),
+    )
+    show_satisfaction(summary.satisfaction)
+
+
+def count_and_rate(count: int, rate: float | None) -> str:
+    return ui.tr("reports_page.count_and_rate", count=count, rate=percent(rate))
+
+
+def show_satisfaction(scores: dict[str, float]) -> None:
+    if not scores:
+        st.caption(ui.tr("reports_page.no_satisfaction"))
+        return
+    columns = st.columns(4)
+    for column, (respondent, mean) in zip(columns, scores.items(), strict=False):
+        column.metric(
+            ui.tr("reports_page.satisfaction", respondent=ui.label(respondent)),
+            ui.tr("reports_page.out_of_five", value=number(mean, 1)),
+            help=ui.tr("reports_page.satisfaction_help"),
+        )
+
+
+# -- tables and charts ----------------------------------------------------------------------
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """A report table for people: values translated, rates in %, headers in their language."""
+    out = frame.copy()
+    for column in out.columns:
+        if column in VALUE_COLUMNS:
+            out[column] = out[column].map(ui.label)
+        elif column in RATE_COLUMNS:
+            out[column] = (pd.to_numeric(out[column], errors="coerce") * 100).round(1)
+        elif column in DECIMALS:
+            out[column] = pd.to_numeric(out[column], errors="coerce").round(DECIMALS[column])
+        elif column == "month":
+            out[column] = out[column].map(month_label)
+    return out.rename(columns={column: header(column) for column in out.columns})
+
+
+def for_chart(frame: pd.DataFrame) -> pd.DataFrame:
+    """The tidy table with stored values translated (field names stay snake_case)."""
+    out = frame.copy()
+    for column in VALUE_COLUMNS & set(out.columns):
+        out[column] = out[column].map(ui.label)
+    if "month" in out.columns:
+        out["month"] = out["month"].map(month_label)
+    return out
+
+
+FLAT_LABELS = alt.Axis(labelAngle=0)
+LONG_LABELS = alt.Axis(labelLimit=260)
+WHOLE_NUMBERS = alt.Axis(format="d", tickMinStep=1)
+
+
+def office_color() -> alt.Color:
+    return alt.Color("office:N", title=header("office"))
+
+
+def rates_chart(frame: pd.DataFrame) -> alt.Chart:
+    long = for_chart(frame).melt(
+        id_vars=["office"], value_vars=list(OFFICE_RATES), var_name="figure", value_name="rate"
+    )
+    long["figure"] = long["figure"].map(lambda column: ui.text(COLUMN_LABELS[column]))
+    long["rate"] = pd.to_numeric(long["rate"], errors="coerce") * 100
+    order = [ui.text(COLUMN_LABELS[column]) for column in OFFICE_RATES]
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("figure:N", title=None, sort=order, axis=LONG_LABELS),
+            yOffset=alt.YOffset("office:N"),
+            x=alt.X(
+                "rate:Q", title=ui.tr("reports_page.percent"), scale=alt.Scale(domain=[0, 100])
+            ),
+            color=office_color(),
+            tooltip=[
+                alt.Tooltip("office:N", title=header("office")),
+                alt.Tooltip("figure:N", title=ui.tr("reports_page.figure")),
+                alt.Tooltip("rate:Q", title=ui.tr("reports_page.percent"), format=".0f"),
+            ],
+        )
+    )
+
+
+def applicants_chart(frame: pd.DataFrame) -> alt.Chart:
+    return (
+        alt.Chart(for_chart(frame))
+        .mark_bar()
+        .encode(
+            x=alt.X("office:N", title=header("office"), axis=FLAT_LABELS),
+            xOffset=alt.XOffset("role:N"),
+            y=alt.Y("applicants:Q", title=header("applicants"), axis=WHOLE_NUMBERS),
+            color=alt.Color("role:N", title=header("role")),
+            tooltip=[
+                alt.Tooltip("office:N", title=header("office")),
+                alt.Tooltip("role:N", title=header("role")),
+                alt.Tooltip("applicants:Q", title=header("applicants")),
+                alt.Tooltip("with_duo:Q", title=header("with_duo")),
+                alt.Tooltip("conversion:Q", title=header("conversion"), format=".0%"),
+            ],
+        )
+    )
+
+
+def monthly_chart(frame: pd.DataFrame) -> alt.Chart:
+    table_ = for_chart(frame)
+    months = list(dict.fromkeys(table_["month"]))
+    long = table_.melt(
+        id_vars=["month", "office"],
+        value_vars=["applicants", "duos_started"],
+        var_name="figure",
+        value_name="count",
+    )
+    long["figure"] = long["figure"].map(header)
+    return (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:O", title=header("month"), sort=months),
+            y=alt.Y("count:Q", title=header("count"), axis=WHOLE_NUMBERS),
+            color=office_color(),
+            strokeDash=alt.StrokeDash("figure:N", title=ui.tr("reports_page.figure")),
+            tooltip=[
+                alt.Tooltip("month:O", title=header("month")),
+                alt.Tooltip("office:N", title=header("office")),
+                alt.Tooltip("figure:N", title=ui.tr("reports_page.figure")),
+                alt.Tooltip("count:Q", title=header("count")),
+            ],
+        )
+    )
+
+
+def hours_chart(frame: pd.DataFrame) -> alt.Chart:
+    table_ = for_chart(frame)
+    months = list(dict.fromkeys(table_["month"]))
+    return (
+        alt.Chart(table_)
+        .mark_bar()
+        .encode(
+            x=alt.X("month:O", title=header("month"), sort=months),
+            y=alt.Y("sum(hours_met):Q", title=header("hours_met")),
+            color=office_color(),
+            tooltip=[
+                alt.Tooltip("month:O", title=header("month")),
+                alt.Tooltip("office:N", title=header("office")),
+                alt.Tooltip("hours_met:Q", title=header("hours_met"), format=".1f"),
+            ],
+        )
+    )
+
+
+def counted_bars(column: str) -> Callable[[pd.DataFrame], alt.Chart]:
+    """Horizontal bars: duos per value of `column` (end reason, outcome), stacked by office."""
+
+    def chart(frame: pd.DataFrame) -> alt.Chart:
+        return (
+            alt.Chart(for_chart(frame))
+            .mark_bar()
+            .encode(
+                y=alt.Y(f"{column}:N", title=header(column), sort="-x", axis=LONG_LABELS),
+                x=alt.X("sum(duos):Q", title=header("duos"), axis=WHOLE_NUMBERS),
+                color=office_color(),
+                tooltip=[
+                    alt.Tooltip(f"{column}:N", title=header(column)),
+                    alt.Tooltip("office:N", title=header("office")),
+                    alt.Tooltip("duos:Q", title=header("duos")),
+                ],
+            )
+        )
+
+    return chart
+
+
+def satisfaction_chart(frame: pd.DataFrame) -> alt.Chart:
+    return (
+        alt.Chart(for_chart(frame))
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "respondent:N",
+                title=header("respondent"),
+                sort=[ui.label(respondent) for respondent in RESPONDENTS],
+                axis=FLAT_LABELS,
+            ),
+            xOffset=alt.XOffset("office:N"),
+            y=alt.Y(
+                "mean_satisfaction:Q",
+                title=header("mean_satisfaction"),
+                scale=alt.Scale(domain=[0, 5]),
+            ),
+            color=office_color(),
+            tooltip=[
+                alt.Tooltip("office:N", title=header("office")),
+                alt.Tooltip("respondent:N", title=header("respondent")),
+                alt.Tooltip("mean_satisfaction:Q", title=header("mean_satisfaction"), format=".2f"),
+                alt.Tooltip("responses:Q", title=header("responses")),
+            ],
+        )
+    )
+
+
+Chart = Callable[[pd.DataFrame], alt.Chart]
+# Each table of the report: its tab title and its charts (title key, chart).
+SECTIONS: tuple[tuple[str, str, tuple[tuple[str, Chart], ...]], ...] = (
+    ("by_office", "tab_by_office", (("rates_chart", rates_chart),)),
+    ("applicants", "tab_applicants", (("applicants_chart", applicants_chart),)),
+    ("monthly", "tab_monthly", (("monthly_chart", monthly_chart), ("hours_chart", hours_chart))),
+    ("end_reasons", "tab_end_reasons", (("end_reasons_chart", counted_bars("end_reason")),)),
+    ("outcomes", "tab_outcomes", (("outcomes_chart", counted_bars("outcome")),)),
+    ("satisfaction", "tab_satisfaction", (("satisfaction_chart", satisfaction_chart),)),
+)
+
+
+def show_tables(report: Report) -> None:
+    stem = f"report-{report.start:%Y%m%d}-{report.end:%Y%m%d}"
+    tabs = st.tabs(
+        [ui.tr(f"reports_page.{title}") for _, title, _ in SECTIONS],
+        key="report-tabs",
+        on_change="rerun",
+    )
+    for tab, (name, _, charts) in zip(tabs, SECTIONS, strict=True):
+        frame: pd.DataFrame = getattr(report, name)
+        with tab:
+            if frame.empty:
+                st.info(ui.tr("reports_page.no_data"))
+                continue
+            for column, (title, draw) in zip(st.columns(len(charts)), charts, strict=True):
+                column.caption(ui.tr(f"reports_page.{title}"))
+                column.altair_chart(draw(frame), width="stretch")
+            readable = shown(frame)
+            table(readable, key=f"report-table-{name}")
+            downloads(readable, f"{stem}-{name}")
+
+
+# -- the page -------------------------------------------------------------------------------
+
+st.title(ui.tr("reports_page.title"))
+data = ui.snapshot()
+user = ui.user()
+today = ui.today()
+offices = None if user is not None and user.is_admin and not ui.chosen_offices() else data.offices
+period = chosen_period(today)
+if period is None:
+    st.stop()
+start, end = period
+report = office_report(
+    participants=data.participants,
+    duos=data.duos,
+    meetings=data["Meetings"],
+    evaluations=data["Evaluations"],
+    start=start,
+    end=end,
+    offices=offices,
+)
+covered = ", ".join(ui.label(office) for office in offices) if offices else ""
+st.caption(
+    ui.tr(
+        "reports_page.scope",
+        start=ui.fmt_date(start),
+        end=ui.fmt_date(end),
+        offices=covered or ui.tr("reports_page.all_offices"),
+    )
+)
+show_now(data, today, offices)
+show_summary(report.summary)
+show_tables(report)

@@ -1,0 +1,418 @@
+"""Sessions: plan information sessions, trainings and peer exchanges; register; mark attendance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from i18n import Msg
+from services import Outcome, Snapshot, User
+from services.sessions import (
+    ABSENT,
+    ATTENDED,
+    DEFAULT_CAPACITY,
+    REGISTERED,
+    SESSION_KINDS,
+    SESSION_LANGUAGES,
+    TRAINING,
+    SessionDraft,
+    SessionOutcome,
+    attendance_open,
+    draft_problems,
+    eligible_people,
+    filter_sessions,
+    mark_attendance,
+    mark_trained_ready,
+    plan_session,
+    register_people,
+    registrations,
+    sessions_overview,
+    split_upcoming,
+    trained_attendees,
+)
+from ui import context as ui
+from ui.feedback import attempt, succeed
+from ui.shell import require_shell
+from ui.tables import displayed, table
+from workflow import person_name, records
+
+require_shell()
+
+NOTES = "sessions-notes"
+PAST_DAYS, AHEAD_DAYS = 90, 120
+LANGUAGE_OF_UI = {"fr": "French", "nl": "Dutch", "en": "English"}
+COUNT_COLUMNS = ("Registered", "Attended", "Absent", "Places left")
+
+
+def localised(msg: Msg) -> Msg:
+    """The message with its stored values (kinds, statuses, roles) in the user's language."""
+    return Msg(
+        msg.key, {k: ui.label(v) if isinstance(v, str) else v for k, v in msg.params.items()}
+    )
+
+
+def labels(options: Iterable[str]) -> Callable[[str], str]:
+    """A format_func over fixed labels: AppTest calls it outside the page run, where the
+    session's language is not known (so `ui.label` itself would answer in English)."""
+    names = {option: ui.label(option) for option in options}
+    return lambda option: names.get(option, str(option))
+
+
+def finish(outcome: Outcome | None) -> None:
+    """Keep who was skipped (and a full session) for the next run, then flash and rerun."""
+    if outcome is None:
+        return
+    if isinstance(outcome, SessionOutcome):
+        st.session_state[NOTES] = (outcome.skipped, outcome.over_capacity)
+    outcome.message = localised(outcome.message)
+    succeed(outcome)
+
+
+def show_notes() -> None:
+    skipped, over = st.session_state.pop(NOTES, ([], None))
+    if over is not None:
+        st.warning(ui.tr("sessions.over_capacity", registered=over[0], capacity=over[1]))
+    if skipped:
+        lines = [
+            ui.tr(
+                "sessions.skipped_line", person=item.person, reason=ui.text(localised(item.reason))
+            )
+            for item in skipped
+        ]
+        st.warning(ui.tr("sessions.skipped_intro") + "\n\n" + "\n".join(lines))
+
+
+def overview_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    shown = displayed(
+        frame,
+        ["Date", "Kind", "Office", "Language", *COUNT_COLUMNS, "Capacity", "Notes", "ID"],
+        translate=["Kind", "Office", "Language"],
+    )
+    shown["Capacity"] = shown["Capacity"].astype("Int64")
+    shown["Places left"] = shown["Places left"].astype("Int64")
+    return shown.rename(
+        columns={c: ui.tr(f"sessions.col_{c.lower().replace(' ', '_')}") for c in COUNT_COLUMNS}
+    )
+
+
+def filters(data: Snapshot, today: dt.date) -> pd.DataFrame:
+    left, middle, right = st.columns([2, 2, 3])
+    kinds = left.multiselect(
+        ui.tr("sessions.filter_kind"),
+        SESSION_KINDS,
+        format_func=labels(SESSION_KINDS),
+        placeholder=ui.tr("sessions.all"),
+        key="sessions-kinds",
+    )
+    offices = middle.multiselect(
+        ui.tr("sessions.filter_office"),
+        data.offices,
+        format_func=labels(data.offices),
+        placeholder=ui.tr("sessions.all"),
+        key="sessions-offices",
+    )
+    period = right.date_input(
+        ui.tr("sessions.filter_period"),
+        value=(today - dt.timedelta(days=PAST_DAYS), today + dt.timedelta(days=AHEAD_DAYS)),
+        format="DD/MM/YYYY",
+        key="sessions-period",
+    )
+    start, end = period_bounds(period)
+    overview = sessions_overview(data["Sessions"], data["Attendance"])
+    return filter_sessions(overview, kinds=kinds, offices=offices, start=start, end=end)
+
+
+def period_bounds(period: Any) -> tuple[dt.date | None, dt.date | None]:
+    """The chosen range; while the user is picking, only its start (or nothing) is known."""
+    chosen = [day for day in (period if isinstance(period, tuple) else (period,)) if day]
+    return (chosen[0] if chosen else None), (chosen[1] if len(chosen) > 1 else None)
+
+
+def session_lists(shown: pd.DataFrame, today: dt.date) -> None:
+    upcoming, past = split_upcoming(shown, today)
+    st.subheader(ui.tr("sessions.upcoming", count=len(upcoming)))
+    if upcoming.empty:
+        st.info(ui.tr("sessions.none_upcoming"))
+    else:
+        table(overview_shown(upcoming), key="sessions-upcoming")
+    with st.expander(ui.tr("sessions.past", count=len(past))):
+        if past.empty:
+            st.info(ui.tr("sessions.none_past"))
+        else:
+            table(overview_shown(past), key="sessions-past")
+
+
+def plan_form(data: Snapshot, user: User, today: dt.date) -> None:
+    with (
+        st.expander(ui.tr("sessions.plan"), icon=":material/add:"),
+        st.form("plan-session", clear_on_submit=False),
+    ):
+        left, right = st.columns(2)
+        kind = left.selectbox(
+            ui.tr("sessions.kind"),
+            SESSION_KINDS,
+            format_func=labels(SESSION_KINDS),
+            key="plan-kind",
+        )
+        on = right.date_input(
+            ui.tr("sessions.date"),
+            value=today + dt.timedelta(days=7),
+            format="DD/MM/YYYY",
+            key="plan-date",
+        )
+        offices = [office for office in data.offices if user.may_see(office)]
+        office = left.selectbox(
+            ui.tr("sessions.office"), offices, format_func=labels(offices), key="plan-office"
+        )
+        language = right.selectbox(
+            ui.tr("sessions.language"),
+            SESSION_LANGUAGES,
+            index=SESSION_LANGUAGES.index(LANGUAGE_OF_UI.get(ui.lang(), "English")),
+            format_func=labels(SESSION_LANGUAGES),
+            key="plan-language",
+        )
+        capacity = left.number_input(
+            ui.tr("sessions.capacity"),
+            min_value=1,
+            max_value=500,
+            value=None,
+            step=1,
+            placeholder=ui.tr("sessions.capacity_placeholder", **_default_capacities()),
+            key="plan-capacity",
+        )
+        notes = right.text_input(ui.tr("sessions.notes"), key="plan-notes")
+        if st.form_submit_button(ui.tr("sessions.plan_submit"), type="primary"):
+            draft = SessionDraft(
+                kind, on, office or "", language, None if capacity is None else int(capacity), notes
+            )
+            problems = draft_problems(draft, user, today)
+            for problem in problems:
+                st.error(ui.text(problem))
+            if not problems:
+                outcome = attempt(lambda: plan_session(ui.store(), user, draft, today))
+                if outcome is not None:
+                    outcome.message = localised(outcome.message)
+                    if outcome.ids:
+                        st.query_params["id"] = outcome.ids[0]
+                        for key in ("session-pick", "plan-notes", "plan-capacity"):
+                            st.session_state.pop(key, None)
+                succeed(outcome)
+
+
+def _default_capacities() -> dict[str, int]:
+    return {
+        "info": DEFAULT_CAPACITY["Info session"],
+        "training": DEFAULT_CAPACITY[TRAINING],
+        "peer": DEFAULT_CAPACITY["Peer exchange"],
+    }
+
+
+def session_title(session: Any) -> str:
+    """Date, kind, office and language (two sessions may share them: lists add the ID)."""
+    parts = [
+        ui.fmt_date(session["Date"]) or "—",
+        ui.label(session["Kind"]),
+        ui.label(session["Office"]),
+        ui.label(session["Language"]),
+    ]
+    return " · ".join(str(part) for part in parts if part)
+
+
+def pick_session(data: Snapshot, shown: pd.DataFrame, today: dt.date) -> str | None:
+    """The session to open: chosen in the list, or named by `?id=` (also outside the filters)."""
+    asked = st.query_params.get("id")
+    upcoming, past = split_upcoming(shown, today)
+    options = [*upcoming["ID"], *past["ID"]]
+    if asked and asked not in options:
+        if data.record("Sessions", asked) is None:
+            st.error(ui.tr("sessions.not_found", id=asked))
+            asked = None
+        else:
+            options.insert(0, asked)
+    titles = {sid: f"{session_title(data.record('Sessions', sid))} · {sid}" for sid in options}
+    picked = st.selectbox(
+        ui.tr("sessions.open"),
+        options,
+        index=options.index(asked) if asked in options else None,
+        format_func=lambda sid: titles.get(sid, sid),
+        placeholder=ui.tr("sessions.choose"),
+        key="session-pick",
+    )
+    if picked and st.query_params.get("id") != picked:
+        st.query_params["id"] = picked
+    return picked
+
+
+def session_detail(data: Snapshot, user: User, session_id: str, today: dt.date) -> None:
+    session = data.record("Sessions", session_id)
+    if session is None:
+        return
+    people = registrations(session_id, data.participants, data["Attendance"])
+    st.subheader(session_title(session))
+    capacity = session["Capacity"]
+    columns = st.columns(4)
+    columns[0].metric(ui.tr("sessions.col_registered"), len(people))
+    columns[1].metric(ui.tr("sessions.col_attended"), int((people["Status"] == ATTENDED).sum()))
+    columns[2].metric(ui.tr("sessions.col_absent"), int((people["Status"] == ABSENT).sum()))
+    columns[3].metric(ui.tr("sessions.capacity"), "—" if pd.isna(capacity) else int(capacity))
+    if session["Notes"]:
+        st.caption(session["Notes"])
+    if not pd.isna(capacity) and len(people) > capacity:
+        st.warning(ui.tr("sessions.over_capacity", registered=len(people), capacity=int(capacity)))
+    register_form(data, user, session)
+    attendance_form(user, session, people, today)
+    if session["Kind"] == TRAINING:
+        ready_button(data, user, session_id)
+
+
+def register_form(data: Snapshot, user: User, session: dict[str, Any]) -> None:
+    session_id = session["ID"]
+    st.markdown(f"#### {ui.tr('sessions.register')}")
+    st.caption(ui.tr(f"sessions.who_fits_{_kind_key(session['Kind'])}"))
+    eligible = eligible_people(session, data.participants, data["Attendance"])
+    if eligible.empty:
+        st.info(ui.tr("sessions.nobody_fits"))
+        return
+    names = {
+        row["ID"]: f"{person_name(row)} · {ui.label(row['Role'])} · {ui.label(row['Status'])}"
+        for row in records(eligible)
+    }
+    with st.form(f"register-{session_id}", clear_on_submit=False):
+        chosen = st.multiselect(
+            ui.tr("sessions.people"),
+            list(names),
+            format_func=lambda pid: names.get(pid, pid),
+            placeholder=ui.tr("sessions.choose_people"),
+            key=f"register-people-{session_id}",
+        )
+        if st.form_submit_button(ui.tr("sessions.register_submit"), type="primary"):
+            if not chosen:
+                st.error(ui.tr("sessions.nobody_chosen"))
+            else:
+                finish(attempt(lambda: register_people(ui.store(), user, session_id, chosen)))
+
+
+def _kind_key(kind: str) -> str:
+    return {"Info session": "info", "Training": "training"}.get(kind, "peer")
+
+
+def attendance_key(session_id: str, person_id: str) -> str:
+    return f"attended-{session_id}-{person_id}"
+
+
+def marks_as_shown(session_id: str, people: pd.DataFrame) -> dict[str, str]:
+    """Each registered person's attendance as the form first showed it (the `seen`).
+
+    Kept while the person's checkbox lives, so that a mark someone changed in the sheet
+    meanwhile is caught on saving instead of being overwritten.
+    """
+    key = f"attendance-shown-{session_id}"
+    stored: dict[str, str] = st.session_state.get(key, {})
+    shown = {
+        pid: stored[pid]
+        if pid in stored and attendance_key(session_id, pid) in st.session_state
+        else status
+        for pid, status in zip(people["Participant ID"], people["Status"], strict=True)
+    }
+    st.session_state[key] = shown
+    return shown
+
+
+def forget_marks(session_id: str, person_ids: list[str]) -> None:
+    """After saving: the next run shows the form anew, from the workbook as it is then."""
+    st.session_state.pop(f"attendance-shown-{session_id}", None)
+    for pid in person_ids:
+        st.session_state.pop(attendance_key(session_id, pid), None)
+
+
+def attendance_form(
+    user: User, session: dict[str, Any], people: pd.DataFrame, today: dt.date
+) -> None:
+    session_id = session["ID"]
+    st.markdown(f"#### {ui.tr('sessions.attendance')}")
+    if people.empty:
+        st.info(ui.tr("sessions.nobody_registered"))
+        return
+    if not attendance_open(session, today):
+        translated = ["Role", "Person status", "Status"]
+        shown = displayed(
+            people.replace({"Status": {"": REGISTERED}}), ["Name", *translated], translated
+        )
+        shown = shown.rename(columns={"Person status": ui.tr("sessions.col_person_status")})
+        table(shown, key="registered")
+        st.info(ui.tr("sessions.not_yet"))
+        return
+    st.caption(ui.tr(f"sessions.attendance_help_{_kind_key(session['Kind'])}"))
+    seen = marks_as_shown(session_id, people)
+    with st.form(f"attendance-{session_id}", clear_on_submit=False):
+        ticked = [
+            pid
+            for pid, row in zip(people["Participant ID"], records(people), strict=True)
+            if st.checkbox(
+                person_line(row, seen[pid]),
+                value=seen[pid] == ATTENDED,
+                key=attendance_key(session_id, pid),
+            )
+        ]
+        also_ready = session["Kind"] == TRAINING and st.checkbox(
+            ui.tr("sessions.also_ready"), key=f"also-ready-{session_id}"
+        )
+        if st.form_submit_button(ui.tr("sessions.attendance_submit"), type="primary"):
+            outcome = attempt(
+                lambda: mark_attendance(
+                    ui.store(),
+                    user,
+                    session_id,
+                    set(ticked),
+                    seen,
+                    today=today,
+                    also_ready=also_ready,
+                )
+            )
+            if outcome is not None:
+                forget_marks(session_id, list(seen))
+            finish(outcome)
+
+
+def person_line(row: dict[str, Any], mark: str) -> str:
+    """Name, role, status, and the attendance as shown: one checkbox label."""
+    parts = [
+        row["Name"],
+        ui.label(row["Role"]) if row["Role"] else "",
+        ui.label(row["Person status"]) if row["Person status"] else "",
+        ui.tr("sessions.marked", status=ui.label(mark or REGISTERED)),
+    ]
+    return " · ".join(part for part in parts if part)
+
+
+def ready_button(data: Snapshot, user: User, session_id: str) -> None:
+    trained = trained_attendees(session_id, data.participants, data["Attendance"])
+    if not trained:
+        return
+    st.caption(ui.tr("sessions.trained_waiting", count=len(trained)))
+    if st.button(ui.tr("sessions.mark_ready", count=len(trained)), key=f"ready-{session_id}"):
+        finish(attempt(lambda: mark_trained_ready(ui.store(), user, session_id)))
+
+
+def main() -> None:
+    st.title(ui.tr("sessions.title"))
+    user = ui.user()
+    if user is None:
+        st.stop()
+    data = ui.snapshot()
+    today = ui.today()
+    show_notes()
+    shown = filters(data, today)
+    session_lists(shown, today)
+    plan_form(data, user, today)
+    st.divider()
+    picked = pick_session(data, shown, today)
+    if picked:
+        session_detail(data, user, picked, today)
+
+
+main()

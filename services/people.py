@@ -1,0 +1,427 @@
+"""Participants and intake: finding people, their profile, status moves and the intake interview.
+
+The read-side helpers are pure functions over the snapshot's DataFrames (the pages call them
+once per run); the write-side use cases take the store and the user, keep a coordinator to
+their own offices, and write only the cells that change, with the values the user saw, so that
+a cell someone else changed meanwhile comes back as a conflict instead of being overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+
+from attention import ready_since
+from i18n import Msg
+from services import (
+    Outcome,
+    User,
+    apply_changes,
+    apply_transition,
+    check_office,
+    same,
+    save_record,
+)
+from sheets.schema import PARTICIPANTS
+from sheets.store import Store
+from sheets.values import normalise_key
+from workflow import (
+    APPLIED,
+    INFO_SESSION,
+    INTAKE_DONE,
+    MENTEE,
+    PARTICIPANTS_TAB,
+    READY,
+    TRAINED,
+    AttendInfoSession,
+    CompleteIntake,
+    PersonAction,
+    PersonStep,
+    RecordChange,
+    Transition,
+    TransitionError,
+    Withdraw,
+    allowed_participant_actions,
+    apply_person_action,
+    cell_date,
+    cell_text,
+    duos_by_person,
+    eligibility_problems,
+    person_name,
+    records,
+    status_before_hold,
+)
+
+NOT_EDITABLE = ("ID", "Status", "Updated on")
+"""The status moves only through workflow steps; the ID and the time stamp belong to the app."""
+PROFILE_COLUMNS: tuple[str, ...] = tuple(
+    name for name in PARTICIPANTS.column_names if name not in NOT_EDITABLE
+)
+WAITING_FOR_INTAKE: tuple[str, ...] = (APPLIED, INFO_SESSION)
+WAITING_SINCE_APPLICATION = frozenset({APPLIED, INFO_SESSION, INTAKE_DONE, TRAINED})
+"""Statuses whose waiting time counts from the application (Ready counts from when ready)."""
+PRE_DUO = (APPLIED, INFO_SESSION, INTAKE_DONE, TRAINED, READY)
+"""The statuses before a duo, in workflow order."""
+NAME, WAITING_DAYS, INFO_SESSION_ON = "Name", "Waiting days", "Info session on"
+ATTENDED = "Attended"
+_DIGITS = re.compile(r"\D")
+
+
+# -- finding people ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeopleFilter:
+    """What the coordinator searches for; empty collections mean "any"."""
+
+    text: str = ""
+    roles: Collection[str] = ()
+    statuses: Collection[str] = ()
+    offices: Collection[str] = ()
+    languages: Collection[str] = ()
+    sectors: Collection[str] = ()
+    min_waiting_days: int = 0
+
+
+def waiting_since(person: Mapping[str, Any], duos: Sequence[Mapping[str, Any]]) -> date | None:
+    """Since when a person waits: for a match once Ready, else since applying (None: not waiting).
+
+    `duos` are the person's own duos (the end of a duo that did not go on restarts the wait).
+    """
+    status = cell_text(person, "Status")
+    if status == READY:
+        return ready_since(person, duos)
+    if status in WAITING_SINCE_APPLICATION:
+        return cell_date(person, "Applied on")
+    return None
+
+
+def with_waiting(people: pd.DataFrame, duos: pd.DataFrame, today: date) -> pd.DataFrame:
+    """The people with two more columns: `Name` and `Waiting days` (blank: not waiting)."""
+    shown = people.copy()
+    rows = records(people)
+    duos_of = duos_by_person(records(duos))
+    days: list[int | None] = []
+    for person in rows:
+        since = waiting_since(person, duos_of.get(cell_text(person, "ID"), []))
+        days.append(None if since is None else (today - since).days)
+    shown[NAME] = [person_name(person) for person in rows]
+    shown[WAITING_DAYS] = pd.array(days, dtype="Int64")
+    return shown
+
+
+def find_people(
+    people: pd.DataFrame, duos: pd.DataFrame, wanted: PeopleFilter, today: date
+) -> pd.DataFrame:
+    """The people matching the search and every filter, with `Name` and `Waiting days`, by name."""
+    found = with_waiting(people, duos, today)
+    if found.empty:
+        return found
+    keep = pd.Series(True, index=found.index)
+    for column, values in (
+        ("Role", wanted.roles),
+        ("Status", wanted.statuses),
+        ("Office", wanted.offices),
+    ):
+        if values:
+            keep &= found[column].isin(list(values))
+    for column, values in (("Languages", wanted.languages), ("Sectors", wanted.sectors)):
+        if values:
+            keep &= found[column].map(lambda items, v=set(values): bool(v.intersection(items)))
+    if wanted.min_waiting_days > 0:
+        keep &= (found[WAITING_DAYS] >= wanted.min_waiting_days).fillna(False).astype(bool)
+    words = wanted.text.split()
+    if words:
+        keep &= pd.Series(
+            [matches_search(person, words) for person in records(found)], index=found.index
+        )
+    result = found[keep]
+    order = result["Last name"].map(normalise_key) + " " + result["First name"].map(normalise_key)
+    return result.loc[order.sort_values(kind="stable").index]
+
+
+def matches_search(person: Mapping[str, Any], words: Iterable[str]) -> bool:
+    """Every word is found in the name, e-mail or ID (ignoring case and accents) or the phone.
+
+    Phone numbers compare by digits, a leading 0 ignored, so `0470 00 15 59` finds
+    `+32 470 00 15 59`.
+    """
+    text = normalise_key(
+        " ".join(cell_text(person, c) for c in ("First name", "Last name", "Email", "ID"))
+    )
+    phone = _DIGITS.sub("", cell_text(person, "Phone"))
+    for word in words:
+        digits = _DIGITS.sub("", word).lstrip("0")
+        in_phone = len(digits) >= 3 and digits in phone
+        if normalise_key(word) not in text and not in_phone:
+            return False
+    return True
+
+
+# -- choices the forms offer ------------------------------------------------------------
+
+
+def list_options(lists: pd.DataFrame, column: str, *current: Iterable[str]) -> list[str]:
+    """The values of a Lists column, then any value the record already holds that is not listed."""
+    listed = [str(v).strip() for v in lists.get(column, pd.Series(dtype=str)) if str(v).strip()]
+    held = [str(v) for values in current for v in values if str(v).strip()]
+    return list(dict.fromkeys([*listed, *held]))
+
+
+def office_choices(lists: pd.DataFrame, user: User, current: str = "") -> list[str]:
+    """The offices this user may place a person in (admins: those of the Lists tab), and the
+    person's current one."""
+    offices = list_options(lists, "Offices") if user.is_admin else list(user.offices)
+    return list(dict.fromkeys([*offices, *([current] if current else [])]))
+
+
+def resume_targets(person: Mapping[str, Any]) -> list[str]:
+    """Where a person on hold may go back to: the status before the pause (if the app noted
+    it) or Ready; when unknown, any status before a duo that fits their role."""
+    before = status_before_hold(person)
+    if before is not None:
+        return list(dict.fromkeys([before, READY]))
+    mentee = cell_text(person, "Role") == MENTEE
+    return [status for status in PRE_DUO if not (mentee and status == TRAINED)]
+
+
+def kept_order(seen: Sequence[str], chosen: Iterable[str]) -> list[str]:
+    """The chosen values in the order the cell held them, new ones after: no change for nothing."""
+    picked = list(chosen)
+    return [v for v in seen if v in picked] + [v for v in picked if v not in seen]
+
+
+# -- what a profile shows ---------------------------------------------------------------
+
+
+def duos_of(duos: pd.DataFrame, people: pd.DataFrame, person_id: str) -> pd.DataFrame:
+    """The person's duos: ID, their part in it, the other person, status and dates."""
+    names = {cell_text(p, "ID"): person_name(p) for p in records(people, ["ID", *_NAMES])}
+    rows = []
+    for duo in records(duos):
+        mentor, mentee = cell_text(duo, "Mentor ID"), cell_text(duo, "Mentee ID")
+        if person_id not in (mentor, mentee):
+            continue
+        other = mentee if person_id == mentor else mentor
+        rows.append(
+            {
+                "ID": cell_text(duo, "ID"),
+                "Role": "Mentor" if person_id == mentor else MENTEE,
+                "With": names.get(other, other),
+                "Status": cell_text(duo, "Status"),
+                "Proposed on": cell_date(duo, "Proposed on"),
+                "Agreement on": cell_date(duo, "Agreement on"),
+                "Ended on": cell_date(duo, "Ended on"),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(_DUO_COLUMNS))
+    return _dates(frame, ("Proposed on", "Agreement on", "Ended on"))
+
+
+_NAMES = ("First name", "Last name")
+_DUO_COLUMNS = ("ID", "Role", "With", "Status", "Proposed on", "Agreement on", "Ended on")
+_SESSION_COLUMNS = ("Session ID", "Kind", "Date", "Office", "Language", "Status")
+
+
+def sessions_of(attendance: pd.DataFrame, sessions: pd.DataFrame, person_id: str) -> pd.DataFrame:
+    """The sessions the person registered for or attended, latest first."""
+    if attendance.empty:
+        return pd.DataFrame(columns=list(_SESSION_COLUMNS))
+    mine = attendance.loc[attendance["Participant ID"] == person_id, ["Session ID", "Status"]]
+    about = sessions.loc[:, ["ID", "Kind", "Date", "Office", "Language"]]
+    joined = mine.merge(about, left_on="Session ID", right_on="ID", how="left")
+    joined = joined.sort_values("Date", ascending=False, na_position="last")
+    return joined.loc[:, list(_SESSION_COLUMNS)].reset_index(drop=True)
+
+
+def history(store: Store, user: User, person: Mapping[str, Any]) -> pd.DataFrame:
+    """What the app changed in this person's row (the Audit tab), latest first.
+
+    Only for admins and coordinators of the person's office: the Audit tab is read whole.
+    """
+    person_id = cell_text(person, "ID")
+    check_office(user, cell_text(person, "Office"), person_id)
+    audit = store.table("Audit").frame
+    columns = ["When", "Who", "Action", "Details"]
+    if audit.empty:
+        return pd.DataFrame(columns=columns)
+    mine = audit[audit["Record ID"] == person_id]
+    return mine.sort_values("When", ascending=False).loc[:, columns].reset_index(drop=True)
+
+
+def info_session_attended_on(
+    attendance: pd.DataFrame, sessions: pd.DataFrame, person_id: str
+) -> date | None:
+    """The last information session the person attended (None: none recorded)."""
+    attended = sessions_of(attendance, sessions, person_id)
+    attended = attended[(attended["Status"] == ATTENDED) & (attended["Kind"] == INFO_SESSION)]
+    dates = [cell_date(row, "Date") for row in records(attended)]
+    known = [day for day in dates if day is not None]
+    return max(known) if known else None
+
+
+def intake_queue(
+    people: pd.DataFrame, attendance: pd.DataFrame, sessions: pd.DataFrame, today: date
+) -> pd.DataFrame:
+    """Applicants waiting for their intake, longest waiting first, with their info session."""
+    waiting = people[people["Status"].isin(WAITING_FOR_INTAKE)].copy()
+    rows = records(waiting)
+    applied = [cell_date(person, "Applied on") for person in rows]
+    waiting[NAME] = [person_name(person) for person in rows]
+    waiting[WAITING_DAYS] = pd.array(
+        [None if day is None else (today - day).days for day in applied], dtype="Int64"
+    )
+    attended = _info_sessions_attended(attendance, sessions)
+    waiting[INFO_SESSION_ON] = pd.to_datetime(waiting["ID"].map(attended))
+    return waiting.sort_values(WAITING_DAYS, ascending=False, na_position="last")
+
+
+def _info_sessions_attended(attendance: pd.DataFrame, sessions: pd.DataFrame) -> pd.Series:
+    """Per participant ID, the date of the last information session they attended."""
+    if attendance.empty or sessions.empty:
+        return pd.Series(dtype="datetime64[ns]")
+    attended = attendance[attendance["Status"] == ATTENDED]
+    info = sessions.loc[sessions["Kind"] == INFO_SESSION, ["ID", "Date"]]
+    joined = attended.merge(info, left_on="Session ID", right_on="ID")
+    return joined.groupby("Participant ID")["Date"].max()
+
+
+def _dates(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    for column in columns:
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+# -- changing a person ------------------------------------------------------------------
+
+
+def save_profile(
+    store: Store, user: User, person: Mapping[str, Any], changes: Mapping[str, Any]
+) -> Outcome:
+    """Save the profile form: the fields that differ from `person` (the record as shown).
+
+    The status is not a profile field (it moves through `change_status`); a coordinator can
+    neither change a person of another office nor move one into an office not theirs.
+    """
+    person_id = _check_may_change(user, person, changes)
+    return save_record(store, PARTICIPANTS_TAB, person_id, changes, person, user.email)
+
+
+def change_status(
+    store: Store,
+    user: User,
+    person: Mapping[str, Any],
+    step: PersonStep,
+    duos: pd.DataFrame | None,
+) -> Outcome:
+    """A status move of the workflow (illegal ones raise `TransitionError`)."""
+    check_office(user, cell_text(person, "Office"), cell_text(person, "ID"))
+    transition = apply_person_action(person, step, duos)
+    return apply_transition(store, transition, user.email, str(step.kind))
+
+
+class IntakeChoice(StrEnum):
+    """How the intake interview ends."""
+
+    COMPLETE = "complete"
+    WITHDRAW = "withdraw"
+    SAVE_ONLY = "save_only"
+
+
+IntakeOutcome = CompleteIntake | Withdraw | None
+"""The status step that ends the interview (None: the profile is saved, the status stays)."""
+
+
+def intake_choices(
+    person: Mapping[str, Any], duos: pd.DataFrame | None, attended_on: date | None
+) -> tuple[IntakeChoice, ...]:
+    """The ways this intake may end: completing it needs an information session behind it."""
+    allowed = allowed_participant_actions(person, duos)
+    complete = PersonAction.COMPLETE_INTAKE in allowed or (
+        attended_on is not None and PersonAction.ATTEND_INFO_SESSION in allowed
+    )
+    choices = [IntakeChoice.COMPLETE] if complete else []
+    if PersonAction.WITHDRAW in allowed:
+        choices.append(IntakeChoice.WITHDRAW)
+    return (*choices, IntakeChoice.SAVE_ONLY)
+
+
+def intake_problems(person: Mapping[str, Any], on: date) -> list[Msg]:
+    """The eligibility warnings for the person as the form now holds them."""
+    languages = person.get("Languages")
+    spoken = [str(v) for v in languages] if isinstance(languages, list | tuple) else []
+    return eligibility_problems(
+        cell_text(person, "Role"), cell_date(person, "Birth date"), spoken, on
+    )
+
+
+def record_intake(
+    store: Store,
+    user: User,
+    person: Mapping[str, Any],
+    profile: Mapping[str, Any],
+    outcome: IntakeOutcome,
+    *,
+    duos: pd.DataFrame | None,
+    attended_on: date | None = None,
+    acknowledged: bool = False,
+) -> Outcome:
+    """The intake interview: the completed profile and the status step, in one row write.
+
+    Completing the intake needs the eligibility warnings (if any) `acknowledged`. An applicant
+    whose attendance at an information session is recorded (`attended_on`) but whose status
+    still says Applied moves through Info session on that date first.
+    """
+    person_id = _check_may_change(user, person, profile)
+    edited = {name: value for name, value in profile.items() if not same(value, person.get(name))}
+    after = {**person, **edited}
+    cells, message = dict(edited), Msg("services.saved")
+    if outcome is not None:
+        completing = isinstance(outcome, CompleteIntake)
+        if completing and not acknowledged and intake_problems(after, outcome.on):
+            raise TransitionError(Msg("intake.acknowledge_first"))
+        transition = _intake_transition(after, outcome, duos, attended_on)
+        cells.update(_cells(transition))
+        message = transition.message
+    if not cells:
+        return Outcome(Msg("services.nothing_changed"))
+    seen = {name: person.get(name) for name in cells}
+    change = RecordChange(PARTICIPANTS_TAB, person_id, cells, seen)
+    return apply_changes(store, [change], user.email, "intake", message)
+
+
+def _intake_transition(
+    person: Mapping[str, Any],
+    outcome: CompleteIntake | Withdraw,
+    duos: pd.DataFrame | None,
+    attended_on: date | None,
+) -> Transition:
+    applied = cell_text(person, "Status") == APPLIED
+    if not (isinstance(outcome, CompleteIntake) and applied and attended_on is not None):
+        return apply_person_action(person, outcome, duos)
+    first = apply_person_action(person, AttendInfoSession(attended_on), duos)
+    second = apply_person_action({**person, **dict(_cells(first))}, outcome, duos)
+    return Transition((*first.changes, *second.changes), second.message)
+
+
+def _check_may_change(user: User, person: Mapping[str, Any], changes: Mapping[str, Any]) -> str:
+    person_id = cell_text(person, "ID")
+    unknown = set(changes) - set(PROFILE_COLUMNS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    check_office(user, cell_text(person, "Office"), person_id)
+    new_office = changes.get("Office")
+    if new_office and new_office != cell_text(person, "Office"):
+        check_office(user, str(new_office), person_id)
+    return person_id
+
+
+def _cells(transition: Transition) -> Iterable[tuple[str, Any]]:
+    for change in transition.changes:
+        yield from change.cells.items()

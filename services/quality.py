@@ -1,0 +1,209 @@
+"""Data quality: what in the workbook the app could not read, or that contradicts itself.
+
+Four kinds of issue, each pointing to a tab, a sheet row and a column so that staff can fix
+it in the sheet:
+- the store's findings (values it could not read, duplicate IDs, missing tabs, ...);
+- rows staff typed by hand without an ID (the one fix the app makes itself, on request);
+- records that contradict each other (`attention.consistency_findings`);
+- settings typed in the Settings tab that do not fit (the default holds meanwhile).
+
+Everything here returns `Msg` objects: the page translates. No Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from attention import consistency_findings
+from i18n import Msg
+from services import Outcome, OutOfOffice, Snapshot, User, load
+from settings import BY_NAME, Setting, SettingProblem, current_values
+from sheets.reader import Finding
+from sheets.schema import TABS
+from sheets.store import Store, StoreError
+
+MISSING_ID = "missing_id"
+RECORD_PAGES = {"Participants": "pages/participants.py", "Duos": "pages/duos.py"}
+"""The record pages that open a record from `?id=`."""
+
+
+def qmsg(key: str, /, **params: object) -> Msg:
+    """A message of the `quality` catalogue (`i18n/quality.toml`)."""
+    return Msg(f"quality.{key}", dict(params))
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One line of the data-quality page: where in the sheet, what it holds, what is wrong."""
+
+    section: str
+    """"store", "missing_id", "consistency" or "settings"."""
+    tab: str
+    row: int | None
+    """The sheet row (the header is row 1); None for a whole tab."""
+    column: str
+    value: str
+    problem: Msg
+    record_id: str = ""
+
+    @property
+    def page(self) -> str | None:
+        """The record page that opens this record, if there is one."""
+        return RECORD_PAGES.get(self.tab) if self.record_id else None
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    store: list[Issue]
+    missing_ids: list[Issue]
+    consistency: list[Issue]
+    settings: list[Issue]
+
+    @property
+    def all(self) -> list[Issue]:
+        return [*self.store, *self.missing_ids, *self.consistency, *self.settings]
+
+
+def quality_report(data: Snapshot) -> QualityReport:
+    """Every issue in the records the user may see (the Settings tab is everyone's)."""
+    return QualityReport(
+        store=store_issues(data.findings),
+        missing_ids=missing_id_issues(data.findings),
+        consistency=consistency_issues(data.participants, data.duos),
+        settings=settings_issues(data["Settings"]),
+    )
+
+
+def store_issues(findings: Iterable[Finding]) -> list[Issue]:
+    """The store's findings except rows without an ID (they have their own section)."""
+    return [
+        Issue(
+            "store",
+            finding.tab,
+            finding.row if finding.row >= 1 else None,
+            finding.column,
+            finding.raw,
+            Msg(f"store.problem_{finding.problem}"),
+            "",
+        )
+        for finding in _sorted(findings)
+        if finding.problem != MISSING_ID
+    ]
+
+
+def missing_id_issues(findings: Iterable[Finding]) -> list[Issue]:
+    return [
+        Issue("missing_id", f.tab, f.row, "ID", "", Msg(f"store.problem_{MISSING_ID}"))
+        for f in _sorted(findings)
+        if f.problem == MISSING_ID
+    ]
+
+
+def _sorted(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda finding: (finding.tab, finding.row, finding.column))
+
+
+def rows_without_id(issues: Iterable[Issue]) -> dict[str, list[int]]:
+    """Per tab, the sheet rows that have no ID."""
+    rows: dict[str, list[int]] = defaultdict(list)
+    for issue in issues:
+        if issue.section == "missing_id" and issue.row is not None:
+            rows[issue.tab].append(issue.row)
+    return dict(rows)
+
+
+def consistency_issues(participants: pd.DataFrame, duos: pd.DataFrame) -> list[Issue]:
+    return [
+        Issue(
+            "consistency",
+            finding.tab,
+            finding.row,
+            finding.column,
+            finding.value,
+            finding.message,
+            finding.record_id,
+        )
+        for finding in consistency_findings(participants, duos)
+    ]
+
+
+def settings_issues(frame: pd.DataFrame) -> list[Issue]:
+    """Settings rows whose name is unknown or whose value does not fit (the default holds)."""
+    _, problems = current_values(frame)
+    return [
+        Issue("settings", "Settings", p.row, "Value", p.raw, _setting_problem(p), p.name)
+        for p in problems
+    ]
+
+
+def _setting_problem(problem: SettingProblem) -> Msg:
+    setting: Setting | None = BY_NAME.get(problem.name.strip())
+    if setting is None:
+        return qmsg("setting_unknown", name=problem.name)
+    if setting.kind == "toggle":
+        return qmsg("setting_not_yes_no", default=str(setting.default))
+    low, high = _bound(setting.minimum), _bound(setting.maximum)
+    if setting.kind == "integer":
+        return qmsg("setting_not_whole", low=low, high=high, default=str(setting.default))
+    return qmsg("setting_out_of_range", low=low, high=high, default=str(setting.default))
+
+
+def _bound(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# -- the one fix the app makes: IDs for rows typed by hand --------------------------------
+
+
+def id_tabs() -> tuple[str, ...]:
+    """The tabs whose rows carry an ID the app issues."""
+    return tuple(t.name for t in TABS if t.id_prefix and t.key == "ID")
+
+
+def assign_ids(store: Store, user: User, tab_name: str) -> Outcome:
+    """Give an ID to every row of `tab_name` typed without one; say how many.
+
+    The store fills every such row of the tab, so a coordinator may do it only when all of
+    them are rows they can see (their offices'); otherwise an admin has to.
+    """
+    if tab_name not in id_tabs():
+        raise StoreError(qmsg("no_ids_here", tab=tab_name))
+    if not user.is_admin:
+        _refuse_rows_out_of_view(store, user, tab_name)
+    assigned = store.assign_ids(tab_name, user.email)
+    outcome = Outcome(qmsg("ids_assigned", count=len(assigned), tab=tab_name))
+    outcome.ids = [new_id for _, new_id in assigned]
+    return outcome
+
+
+def _refuse_rows_out_of_view(store: Store, user: User, tab_name: str) -> None:
+    frame = store.table(tab_name).frame
+    if frame.empty:
+        return
+    missing = set(frame.loc[frame["ID"] == "", "_row"])
+    in_view = set(load(store, user)[tab_name]["_row"])
+    if missing - in_view:
+        raise OutOfOffice(qmsg("rows_of_other_offices", tab=tab_name, count=len(missing - in_view)))
+
+
+def counts(report: QualityReport) -> dict[str, int]:
+    """How many issues of each kind, for the figures at the top of the page."""
+    return {
+        "store": len(report.store),
+        "missing_id": len(report.missing_ids),
+        "consistency": len(report.consistency),
+        "settings": len(report.settings),
+    }
+
+
+def by_tab(issues: Sequence[Issue]) -> dict[str, list[Issue]]:
+    grouped: dict[str, list[Issue]] = defaultdict(list)
+    for issue in issues:
+        grouped[issue.tab].append(issue)
+    return dict(grouped)

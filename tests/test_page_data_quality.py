@@ -1,0 +1,133 @@
+"""The Data quality page end to end, and its service, on a copy of the demo workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from services import OutOfOffice, User
+from services.quality import assign_ids, settings_issues
+from tests.apptest import ADMIN, ANTWERP, BRUSSELS, assert_no_exception, open_page, store_of
+
+HAND_TYPED = {
+    ("First name", "Prénom"): "Hannah",
+    ("Last name",): "Handtyped",
+    ("Role",): "Mentee",
+    ("Status",): "Applied",
+    ("Office",): "Brussels",
+    ("Applied on",): "31/02/2026",
+}
+"""A row staff typed in the sheet: no ID, and a date that does not exist."""
+
+
+def type_row_by_hand(workbook: Path, cells: dict[tuple[str, ...], str] = HAND_TYPED) -> int:
+    """Add a Participants row with openpyxl, as staff would in Excel; return its sheet row."""
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Participants"]
+    headers = [cell.value for cell in sheet[1]]
+    row = sheet.max_row + 1
+    for spellings, value in cells.items():
+        column = next(i for i, header in enumerate(headers, 1) if header in spellings)
+        sheet.cell(row=row, column=column, value=value)
+    book.save(workbook)
+    return row
+
+
+def hand_typed_id(workbook: Path) -> str:
+    people = store_of(workbook).table("Participants").frame
+    return str(people.loc[people["Last name"] == "Handtyped", "ID"].iloc[0])
+
+
+def quality_page(user: User = ADMIN, lang: str = "en") -> AppTest:
+    app = open_page("data_quality.py", user=user, lang=lang)
+    assert_no_exception(app)
+    return app
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: str(metric.value) for metric in app.metric}
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "missing", "problem"),
+    [
+        ("fr", "Qualité des données", "Lignes sans ID", "une date qui n'existe pas"),
+        ("nl", "Kwaliteit van de gegevens", "Rijen zonder ID", "een datum die niet bestaat"),
+        ("en", "Data quality", "Rows without an ID", "a date that does not exist"),
+    ],
+)
+def test_the_page_counts_and_explains_each_issue_in_each_language(
+    workbook: Path, lang: str, title: str, missing: str, problem: str
+) -> None:
+    row = type_row_by_hand(workbook)
+    app = quality_page(lang=lang)
+    assert [t.value for t in app.title][-1] == title
+    assert metrics(app)[missing] == "1"
+    [unreadable] = [frame.value for frame in app.dataframe if len(frame.value) == 1]
+    tab, sheet_row, _, text, why, _ = list(unreadable.iloc[0])
+    assert (tab, sheet_row, text, why) == ("Participants", row, "31/02/2026", problem)
+    assert len(app.get("download_button")) == 2
+
+
+def test_assign_ids_fills_the_row_typed_by_hand_and_its_finding_disappears(
+    workbook: Path,
+) -> None:
+    row = type_row_by_hand(workbook)
+    app = quality_page(lang="fr")
+    assert any(f"lignes {row}" in m.value or f"ligne(s) {row}" in m.value for m in app.markdown)
+    app.button(key="assign-ids-Participants").click().run()
+    assert_no_exception(app)
+    new_id = hand_typed_id(workbook)
+    assert new_id.startswith("P-")
+    assert store_of(workbook).table("Participants").record(new_id) is not None
+    assert [s.value for s in app.success] == ["ID attribués dans Participants : 1."]
+    assert metrics(app)["Lignes sans ID"] == "0"
+    assert "assign-ids-Participants" not in [b.key for b in app.button]
+
+
+def test_records_that_disagree_link_to_the_record_page(workbook: Path) -> None:
+    app = quality_page()
+    links = app.get("page_link")
+    assert links, "the demo workbook has people sharing a phone number"
+    first = links[0].proto
+    assert first.query_string.startswith("id=P-")
+    assert "Participants, row" in first.label
+    assert "same phone number" in first.label
+
+
+def test_settings_typed_in_the_sheet_that_do_not_fit_are_listed_with_why(
+    workbook: Path,
+) -> None:
+    store_of(workbook).append(
+        "Settings",
+        [
+            {"Name": "attention.quiet_duo_days", "Value": "three weeks"},
+            {"Name": "attention.colour", "Value": "blue"},
+        ],
+        "tests",
+    )
+    issues = settings_issues(store_of(workbook).table("Settings").frame)
+    assert [issue.problem.key for issue in issues] == [
+        "quality.setting_not_whole",
+        "quality.setting_unknown",
+    ]
+    app = quality_page(lang="nl")
+    assert metrics(app)["Ongeldige instellingen"] == "2"
+    shown = app.dataframe[-1].value
+    assert list(shown["Instelling"]) == ["attention.quiet_duo_days", "attention.colour"]
+    assert "geen geheel getal van 0 tot 366" in shown.iloc[0]["Probleem"]
+
+
+def test_a_coordinator_sees_and_fixes_only_rows_of_their_own_office(workbook: Path) -> None:
+    type_row_by_hand(workbook)
+    antwerp = quality_page(ANTWERP)
+    assert metrics(antwerp)["Rows without an ID"] == "0"
+    with pytest.raises(OutOfOffice):
+        assign_ids(store_of(workbook), ANTWERP, "Participants")
+    people = store_of(workbook).table("Participants").frame
+    assert (people["ID"] == "").sum() == 1
+    outcome = assign_ids(store_of(workbook), BRUSSELS, "Participants")
+    assert len(outcome.ids) == 1 and hand_typed_id(workbook) == outcome.ids[0]

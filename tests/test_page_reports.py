@@ -1,0 +1,174 @@
+"""The Reports page: the figures of `reports.office_report`, per period and office, and safe
+downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from i18n import LANGUAGES, t
+from reports import Report, office_report
+from services import User, load
+from tests.apptest import ADMIN, BRUSSELS, assert_no_exception, open_page, store_of
+
+FORMULA = '=HYPERLINK("http://attacker.example","Click me")'
+
+
+def expected_report(
+    workbook: Path, start: dt.date, end: dt.date, user: User = ADMIN, chosen: tuple[str, ...] = ()
+) -> Report:
+    """The report computed directly from the workbook, as the page should show it."""
+    data = load(store_of(workbook), user, chosen)
+    offices = None if user.is_admin and not chosen else data.offices
+    return office_report(
+        participants=data.participants,
+        duos=data.duos,
+        meetings=data["Meetings"],
+        evaluations=data["Evaluations"],
+        start=start,
+        end=end,
+        offices=offices,
+    )
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def this_year() -> tuple[dt.date, dt.date]:
+    today = dt.date.today()
+    return dt.date(today.year, 1, 1), today
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """Every file the page offers for download, by file name."""
+    files: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(
+        self: MemoryMediaFileStorage,
+        path_or_data: Any,
+        mimetype: str,
+        kind: Any,
+        filename: str | None = None,
+    ) -> str:
+        if filename and isinstance(path_or_data, bytes):
+            files[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return files
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_page_shows_figures_charts_and_tables_in_each_language(
+    workbook: Path, lang: str
+) -> None:
+    app = open_page("reports.py", lang=lang)
+    assert_no_exception(app)
+    assert [title.value for title in app.title] == [t("reports_page.title", lang)]
+    assert t("reports_page.conversion", lang) in metrics(app)
+    assert [tab.label for tab in app.tabs] == [
+        t(f"reports_page.tab_{name}", lang)
+        for name in (
+            "by_office",
+            "applicants",
+            "monthly",
+            "end_reasons",
+            "outcomes",
+            "satisfaction",
+        )
+    ]
+    assert len(app.dataframe) == 6
+    assert len(app.get("vega_lite_chart")) == 7
+
+
+def test_the_figures_shown_are_those_of_the_office_report(workbook: Path) -> None:
+    app = open_page("reports.py", lang="fr")
+    summary = expected_report(workbook, *this_year()).summary
+    shown = metrics(app)
+    assert shown[t("workflow.column_applicants", "fr")] == str(summary.applicants)
+    assert shown[t("reports_page.active_duos", "fr")] == str(summary.active_duos)
+    assert shown[t("reports_page.hours_met", "fr")] == f"{summary.hours_met:.1f}".replace(".", ",")
+    rate = summary.conversion_rate
+    assert rate is not None
+    assert shown[t("reports_page.conversion", "fr")] == f"{rate * 100:.0f}\u202f%"
+
+
+def test_another_period_gives_that_periods_figures(workbook: Path) -> None:
+    app = open_page("reports.py")
+    app.segmented_control(key="report-period").set_value("last_3_months").run()
+    today = dt.date.today()
+    first = today.year * 12 + today.month - 1 - 2
+    start = dt.date(first // 12, first % 12 + 1, 1)
+    summary = expected_report(workbook, start, today).summary
+    assert metrics(app)[t("workflow.column_applicants", "en")] == str(summary.applicants)
+    assert t(
+        "reports_page.scope",
+        "en",
+        start=f"{start:%d/%m/%Y}",
+        end=f"{today:%d/%m/%Y}",
+        offices=t("reports_page.all_offices", "en"),
+    ) in [caption.value for caption in app.caption]
+
+
+def test_a_custom_period_with_crossed_dates_is_refused_with_a_message(workbook: Path) -> None:
+    app = open_page("reports.py")
+    app.segmented_control(key="report-period").set_value("custom").run()
+    app.date_input(key="report-from").set_value(dt.date(2025, 6, 1))
+    app.date_input(key="report-to").set_value(dt.date(2025, 1, 1)).run()
+    assert [error.value for error in app.error] == [t("reports_page.start_after_end", "en")]
+    assert not app.metric
+
+
+def test_a_custom_period_gives_its_figures(workbook: Path) -> None:
+    app = open_page("reports.py")
+    app.segmented_control(key="report-period").set_value("custom").run()
+    app.date_input(key="report-from").set_value(dt.date(2025, 1, 1))
+    app.date_input(key="report-to").set_value(dt.date(2025, 12, 31)).run()
+    summary = expected_report(workbook, dt.date(2025, 1, 1), dt.date(2025, 12, 31)).summary
+    assert metrics(app)[t("workflow.column_applicants", "en")] == str(summary.applicants)
+
+
+def test_a_coordinator_gets_the_report_of_their_office_only(workbook: Path) -> None:
+    app = open_page("reports.py", user=BRUSSELS)
+    report = expected_report(workbook, *this_year(), user=BRUSSELS)
+    assert report.offices == ("Brussels",)
+    assert metrics(app)[t("workflow.column_applicants", "en")] == str(report.summary.applicants)
+    by_office = app.dataframe[0].value
+    assert list(by_office[t("workflow.column_office", "en")]) == ["Brussels"]
+
+
+def test_the_office_filter_narrows_an_admins_report(workbook: Path) -> None:
+    app = open_page("reports.py", state={"offices": ["Antwerp"]})
+    report = expected_report(workbook, *this_year(), chosen=("Antwerp",))
+    assert metrics(app)[t("workflow.column_applicants", "en")] == str(report.summary.applicants)
+    assert list(app.dataframe[0].value[t("workflow.column_office", "en")]) == ["Antwerp"]
+
+
+def test_downloads_keep_formula_like_text_from_becoming_a_formula(
+    workbook: Path, downloads: dict[str, bytes]
+) -> None:
+    store = store_of(workbook)
+    people = store.table("Participants").frame
+    start, _ = this_year()
+    applied = people[people["Applied on"] >= str(start)]
+    store.update("Participants", applied["ID"].iloc[0], {"Office": FORMULA}, "staff")
+    app = open_page("reports.py")
+    assert_no_exception(app)
+    csv_name = next(name for name in downloads if name.endswith("-by_office.csv"))
+    csv = downloads[csv_name].decode("utf-8-sig")
+    assert f"'{FORMULA}".replace('"', '""') in csv
+    assert not any(line.startswith("=") for line in csv.splitlines())
+    book = openpyxl.load_workbook(io.BytesIO(downloads[csv_name.replace(".csv", ".xlsx")]))
+    offices = [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    assert f"'{FORMULA}" in offices
+    assert all(not str(cell).startswith("=") for cell in offices)
