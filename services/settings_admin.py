@@ -248,7 +248,7 @@ def describe_step(step: str) -> Msg:
 def set_up_workbook(store: Store, user: User) -> SetUpOutcome:
     """Create missing tabs and header columns and the sheet's helpers; say what was done."""
     require_admin(user)
-    done = store.set_up()
+    done = store.set_up(who=user.email)
     message = (
         Msg("settings_page.set_up_done", {"count": len(done)})
         if done

@@ -469,7 +469,7 @@ class GoogleStore(Store):
             results = self._update_many(items, who, "erase")
         return sum(len(result.written) for result in results)
 
-    def set_up(self) -> list[str]:
+    def set_up(self, who: str = "set-up") -> list[str]:
         done: list[str] = []
         with self._mutex:
             self._meta = None
@@ -495,6 +495,9 @@ class GoogleStore(Store):
             self._audit_headers = None
             self._tables.clear()
             self._writes += 1
+            if done:
+                changes = f"{len(done)} changes"
+                self._audit([core.audit_record(who, "set_up", "", "", changes, core.now())])
         return done
 
     def _sheet_helpers(

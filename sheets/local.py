@@ -286,11 +286,16 @@ class LocalStore(Store):
                 blanked += sum(len(result.written) for result in results)
         return blanked
 
-    def set_up(self) -> list[str]:
+    def set_up(self, who: str = "set-up") -> list[str]:
         done: list[str] = []
         with self._writing() as book:
             for tab_def in TABS:
                 done.extend(_set_up_sheet(book, tab_def))
+            if done:
+                record = core.audit_record(
+                    who, "set_up", "", "", f"{len(done)} changes", core.now()
+                )
+                _append_audit(book, [record])
         return done
 
     def status(self) -> StoreStatus:

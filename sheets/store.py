@@ -154,8 +154,11 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def set_up(self) -> list[str]:
-        """Create missing tabs and header columns and the sheet's helpers; list what was done."""
+    def set_up(self, who: str = "set-up") -> list[str]:
+        """Create missing tabs and header columns and the sheet's helpers; list what was done.
+
+        What it did is audited as one row.
+        """
 
     @abstractmethod
     def status(self) -> StoreStatus: ...

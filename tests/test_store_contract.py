@@ -359,3 +359,11 @@ def test_an_event_without_a_cell_change_is_logged(backend: Backend) -> None:
     audit = store.table("Audit").frame
     assert list(audit["Action"]) == ["export"]
     assert list(audit["Record ID"]) == ["P-AAAAAA"]
+
+
+def test_set_up_is_audited_when_it_changes_something(make_backend: MakeBackend) -> None:
+    store, _ = make_backend({"Participants": [["ID"]]})
+    store.set_up(who="admin@example.org")
+    audit = store.table("Audit").frame
+    assert list(audit["Action"]) == ["set_up"]
+    assert list(audit["Who"]) == ["admin@example.org"]
