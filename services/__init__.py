@@ -9,7 +9,7 @@ the user saw, and reports conflicts instead of overwriting. No Streamlit here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,6 +157,9 @@ class Outcome:
     message: Msg
     ids: list[str] = field(default_factory=list)
     conflicts: list[tuple[RecordChange, Conflict]] = field(default_factory=list)
+    redo: Callable[[], Outcome] | None = None
+    """For an action that wrote nothing because of a conflict: the same action again, against
+    the sheet as it is now (what "use my values" does). Without it, each cell is settled alone."""
 
     @property
     def ok(self) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
@@ -16,6 +17,8 @@ from sheets.demo_workbook import write_demo_workbook
 from sheets.local import LocalStore
 
 ROOT = Path(__file__).resolve().parent.parent
+config.set_option("client.showErrorDetails", "full")
+"""Tests see the errors that the app's config hides from visitors."""
 ADMIN = User("admin@example.org", "Test Admin", "Admin")
 BRUSSELS = User("brussels@example.org", "Test Coordinator", "Coordinator", ("Brussels",))
 ANTWERP = User("antwerp@example.org", "Antwerp Coordinator", "Coordinator", ("Antwerp",))
@@ -83,6 +86,7 @@ def open_page(
     lang: str = "en",
     query: dict[str, str] | None = None,
     state: dict[str, Any] | None = None,
+    secrets: dict[str, Any] | None = None,
     timeout: float = 60,
 ) -> AppTest:
     """The app with `page` open (a file name in pages/, e.g. "duos.py"), already run once."""
@@ -92,6 +96,8 @@ def open_page(
         app.session_state["user"] = user
     for key, value in (state or {}).items():
         app.session_state[key] = value
+    for key, value in (secrets or {}).items():
+        app.secrets[key] = value
     if query:
         app.query_params.update(query)
     app.run()

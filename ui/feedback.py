@@ -8,12 +8,13 @@ import streamlit as st
 
 from i18n import Msg
 from services import Outcome, overwrite
-from sheets.store import StoreError
+from sheets.store import Conflict, StoreError
 from ui.context import label, store, text, tr, who
 from workflow import RecordChange, TransitionError
 
 FLASH = "flash"
 CONFLICTS = "conflicts"
+REDO = "conflicts-redo"
 
 
 def flash(msg: Msg) -> None:
@@ -36,6 +37,7 @@ def attempt(action: Callable[[], Outcome]) -> Outcome | None:
         return None
     if outcome.conflicts:
         st.session_state[CONFLICTS] = outcome.conflicts
+        st.session_state[REDO] = outcome.redo
     return outcome
 
 
@@ -50,27 +52,54 @@ def succeed(outcome: Outcome | None) -> None:
 
 def show_conflicts() -> None:
     """Cells someone else changed meanwhile: both values, and the user's choice."""
-    pending: list[tuple[RecordChange, object]] = st.session_state.get(CONFLICTS, [])
+    pending: list[tuple[RecordChange, Conflict]] = st.session_state.get(CONFLICTS, [])
     if not pending:
         return
     st.warning(tr("app.conflict_intro"))
+    redo = st.session_state.get(REDO)
+    if redo is not None:
+        _offer_redo(pending, redo)
+        return
     for index, (change, conflict) in enumerate(list(pending)):
-        column = getattr(conflict, "column", "")
+        column = conflict.column
         with st.container(border=True):
-            st.markdown(tr("app.conflict_cell", record=change.record_id, column=column))
-            left, right = st.columns(2)
-            left.markdown(tr("app.conflict_theirs", value=_shown(getattr(conflict, "current", ""))))
-            right.markdown(tr("app.conflict_mine", value=_shown(getattr(conflict, "proposed", ""))))
+            _both_values(change, conflict)
             keep, mine = st.columns(2)
             if keep.button(tr("app.conflict_keep"), key=f"conflict-keep-{index}"):
                 _settled(index)
             if mine.button(tr("app.conflict_use_mine"), key=f"conflict-mine-{index}"):
                 try:
-                    overwrite(store(), change, column, getattr(conflict, "proposed", ""), who())
+                    overwrite(store(), change, column, conflict.proposed, who())
                 except StoreError as error:
                     st.error(text(error.msg))
                     return
                 _settled(index)
+
+
+def _offer_redo(pending: list[tuple[RecordChange, Conflict]], redo: Callable[[], Outcome]) -> None:
+    """An action that wrote nothing: keep the sheet as it is, or do the action again on it."""
+    for change, conflict in pending:
+        with st.container(border=True):
+            _both_values(change, conflict)
+    keep, again = st.columns(2)
+    if keep.button(tr("app.conflict_keep"), key="conflict-keep-all"):
+        _clear_conflicts()
+        st.rerun()
+    if again.button(tr("app.conflict_redo"), key="conflict-redo"):
+        _clear_conflicts()
+        succeed(attempt(redo))
+
+
+def _both_values(change: RecordChange, conflict: Conflict) -> None:
+    st.markdown(tr("app.conflict_cell", record=change.record_id, column=conflict.column))
+    left, right = st.columns(2)
+    left.markdown(tr("app.conflict_theirs", value=_shown(conflict.current)))
+    right.markdown(tr("app.conflict_mine", value=_shown(conflict.proposed)))
+
+
+def _clear_conflicts() -> None:
+    st.session_state[CONFLICTS] = []
+    st.session_state[REDO] = None
 
 
 def _settled(index: int) -> None:

@@ -1,0 +1,817 @@
+"""Duos: the list by status, one duo's page, and the actions of steps 5 to 8.
+
+Without `?id=` the page lists the duos in view; with `?id=D-...` it shows that duo: who,
+where, how the match was made, its timeline, and the forms of the steps its status allows.
+A form is sent with the duo as the user saw it, so that a Status someone changed in the
+sheet meanwhile comes back as a conflict instead of being overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from i18n import Msg, catalogue, t
+from services import Outcome, Snapshot, User
+from services.duos import (
+    CHECK_IN_WITH,
+    CONTRACTS,
+    HEALTHS,
+    MAX_HOURS,
+    MEETING_MODES,
+    MIN_HOURS,
+    OBJECTIVES_MET_VALUES,
+    OUTCOMES,
+    OVERVIEW_COLUMNS,
+    RESPONDENTS,
+    SATISFACTION_SCALE,
+    CheckInEntry,
+    EvaluationEntry,
+    Event,
+    MeetingEntry,
+    can_log_meetings,
+    change_duo,
+    check_in_problems,
+    combined_reason,
+    duo_overview,
+    earlier_evaluations,
+    evaluation_notice_days,
+    evaluation_open,
+    evaluation_problems,
+    filter_overview,
+    log_check_in,
+    log_evaluation,
+    log_meeting,
+    meeting_problems,
+    status_counts,
+    step_problems,
+    timeline,
+)
+from sheets.values import normalise_key
+from ui import context as ui
+from ui.feedback import attempt, succeed
+from ui.meeting_link import meeting_links
+from ui.navigation import allowed_specs
+from ui.shell import require_shell
+from ui.tables import column_config, downloads
+from workflow import (
+    ACTIVE,
+    ALUMNI,
+    DECLINED_BY,
+    DUO_ACTION_LABELS,
+    DUO_STATUSES,
+    INTRO_PLANNED,
+    PROPOSED,
+    READY,
+    Complete,
+    Decline,
+    DuoAction,
+    DuoStep,
+    EndEarly,
+    PlanIntro,
+    RecordAgreement,
+    allowed_duo_actions,
+    by_id,
+    cell_date,
+    cell_number,
+    cell_text,
+    duo_office,
+    person_name,
+    records,
+)
+
+require_shell()
+
+DATE_FORMAT = "DD/MM/YYYY"
+GENERATION = "duos-forms"  # part of every form key: raised after a save to empty the forms
+SHOWN = "duos-shown"  # the duo's row as the last run showed it: what a form is compared with
+LIST_KEY = "duos-list"
+LIST_ROW_PIXELS, LIST_MAX_PIXELS = 35, 600
+DEFAULT_STATUSES = (PROPOSED, INTRO_PLANNED, ACTIVE)
+FORMS = (
+    "plan-intro",
+    "agreement",
+    "decline",
+    "meeting",
+    "check-in",
+    "evaluation",
+    "complete",
+    "end-early",
+)
+STATUS_COLORS: dict[str, Any] = {
+    PROPOSED: "blue",
+    INTRO_PLANNED: "violet",
+    ACTIVE: "green",
+    "Completed": "gray",
+    "Ended early": "orange",
+    "Declined": "red",
+}
+PARTICIPANTS_PAGE = "pages/participants.py"
+People = Mapping[str, Mapping[str, Any]]
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+# -- small helpers -------------------------------------------------------------------------
+
+
+def md(text: object) -> str:
+    """Text from the sheet, shown as itself inside Markdown."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def labeller() -> Callable[[Any], str]:
+    """`ui.label` in the language of this run, for widgets' format functions.
+
+    A format function may be called outside the script run (AppTest turns a chosen value
+    into its label that way), where the session's language cannot be read.
+    """
+    lang = ui.lang()
+    return lambda value: label_in(value, lang)
+
+
+def label_in(value: Any, lang: str) -> str:
+    key = f"values.{normalise_key(value)}"
+    return t(key, lang) if key in catalogue() else str(value)
+
+
+def signed_in() -> User:
+    user = ui.user()
+    if user is None:
+        st.stop()
+    return user
+
+
+def form_key(duo_id: str, form: str, field: str = "") -> str:
+    generation = st.session_state.get(GENERATION, 0)
+    return f"duo-{duo_id}-{generation}-{form}" + (f"-{field}" if field else "")
+
+
+def submit_key(duo_id: str, form: str) -> str:
+    return form_key(duo_id, form, "submit")
+
+
+def picked_date(value: object) -> date | None:
+    return value if isinstance(value, date) else None
+
+
+def refused(problems: Sequence[Msg]) -> bool:
+    """Show why the input cannot be saved; True when there is any reason."""
+    for problem in problems:
+        st.error(ui.text(problem))
+    return bool(problems)
+
+
+def save(action: Callable[[], Outcome]) -> None:
+    """Write; once saved, the forms come back empty (new keys), so nothing is sent twice."""
+    outcome = attempt(action)
+    if outcome is not None and outcome.ok:
+        st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+    succeed(outcome)
+
+
+def list_values(data: Snapshot, column: str) -> list[str]:
+    """The values staff keep in a column of the Lists tab."""
+    frame = data["Lists"]
+    if column not in frame.columns:
+        return []
+    return list(dict.fromkeys(str(value).strip() for value in frame[column] if str(value).strip()))
+
+
+def date_input(label: str, value: date, key: str) -> date | None:
+    return picked_date(st.date_input(label, value=value, format=DATE_FORMAT, key=key))
+
+
+# -- the list ------------------------------------------------------------------------------
+
+
+def overview_titles() -> dict[str, str]:
+    return {
+        "Mentor": ui.tr("duos.mentor"),
+        "Mentee": ui.tr("duos.mentee"),
+        "Last check-in": ui.tr("duos.last_check_in"),
+        "Days since last meeting": ui.tr("duos.days_since_meeting"),
+    }
+
+
+def show_list(data: Snapshot) -> None:
+    overview = duo_overview(data, ui.today())
+    counts, label = status_counts(overview), labeller()
+    statuses = st.pills(
+        ui.tr("duos.status_filter"),
+        DUO_STATUSES,
+        selection_mode="multi",
+        default=list(DEFAULT_STATUSES),
+        format_func=lambda status: f"{label(status)} ({counts[status]})",
+        key="duos-statuses",
+    )
+    search = st.columns(2)[0].text_input(ui.tr("duos.search"), key="duos-search")
+    shown = filter_overview(overview, statuses or [], search)
+    if shown.empty:
+        st.info(ui.tr("duos.none_found"))
+        return
+    st.caption(ui.tr("duos.list_hint", count=len(shown)))
+    frame = translated(shown.loc[:, list(OVERVIEW_COLUMNS)], ("Status", "Health"))
+    frame = frame.rename(columns=overview_titles())
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        column_config=column_config(frame),
+        on_select="rerun",
+        selection_mode="single-row",
+        placeholder="—",
+        height=min(LIST_ROW_PIXELS * (len(frame) + 1) + 3, LIST_MAX_PIXELS),
+        key=LIST_KEY,
+    )
+    rows = event.selection.rows if hasattr(event, "selection") else []
+    if rows:
+        open_duo(str(shown.iloc[rows[0]]["ID"]))
+    downloads(frame, "duos")
+
+
+def translated(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Stored values in the user's language, looked up once per distinct value."""
+    label, shown = labeller(), frame.copy()
+    for column in columns:
+        shown[column] = shown[column].map({value: label(value) for value in shown[column].unique()})
+    return shown
+
+
+def open_duo(duo_id: str) -> None:
+    st.session_state.pop(LIST_KEY, None)
+    st.query_params["id"] = duo_id
+    st.rerun()
+
+
+def back_to_list() -> None:
+    st.session_state.pop(SHOWN, None)
+    del st.query_params["id"]
+    st.rerun()
+
+
+# -- one duo -------------------------------------------------------------------------------
+
+
+def submitting(duo_id: str) -> bool:
+    return any(st.session_state.get(submit_key(duo_id, form)) for form in FORMS)
+
+
+def duo_as_seen(data: Snapshot, duo_id: str) -> dict[str, Any] | None:
+    """The duo as the user saw it: on the run that sends a form, the row of the run before."""
+    fresh = data.duo(duo_id)
+    if fresh is None:
+        return None
+    shown = st.session_state.get(SHOWN)
+    if submitting(duo_id) and isinstance(shown, dict) and shown.get("ID") == duo_id:
+        return shown
+    st.session_state[SHOWN] = fresh
+    return fresh
+
+
+def show_duo(data: Snapshot, duo_id: str, user: User) -> None:
+    if st.button(ui.tr("duos.back"), icon=":material/arrow_back:", key="duos-back"):
+        back_to_list()
+    duo = duo_as_seen(data, duo_id)
+    if duo is None:
+        st.error(ui.tr("duos.not_found", id=duo_id))
+        return
+    people = by_id(records(data.participants))
+    show_header(duo, people, user)
+    meeting_links(duo, user)
+    st.subheader(ui.tr("duos.actions"))
+    show_actions(data, duo, user)
+    st.subheader(ui.tr("duos.timeline"))
+    show_timeline(data, duo)
+
+
+def person_line(role: str, person_id: str, people: People, user: User) -> None:
+    person = people.get(person_id)
+    name = person_id if person is None else person_name(person)
+    linkable = person is not None and any(
+        spec.file == "participants.py" for spec in allowed_specs(user)
+    )
+    if linkable:
+        st.page_link(
+            PARTICIPANTS_PAGE,
+            label=f"{ui.tr(role)}: {md(name)}",
+            icon=":material/person:",
+            query_params={"id": person_id},
+        )
+    else:
+        st.markdown(f"**{ui.tr(role)}:** {md(name) or '—'}")
+
+
+def fact(label_key: str, value: object) -> None:
+    st.markdown(f"**{ui.tr(label_key)}:** {md(value) if value not in (None, '') else '—'}")
+
+
+def show_header(duo: Mapping[str, Any], people: People, user: User) -> None:
+    status = cell_text(duo, "Status")
+    mentor_id, mentee_id = cell_text(duo, "Mentor ID"), cell_text(duo, "Mentee ID")
+    names = [person_name(people[pid]) if pid in people else pid for pid in (mentor_id, mentee_id)]
+    st.subheader(md(" & ".join(names)))
+    st.badge(ui.label(status), color=STATUS_COLORS.get(status, "gray"))
+    st.caption(cell_text(duo, "ID"))
+    who, where, when = st.columns(3)
+    with who:
+        person_line("duos.mentor", mentor_id, people, user)
+        person_line("duos.mentee", mentee_id, people, user)
+        fact("duos.coordinator", cell_text(duo, "Coordinator"))
+    with where:
+        fact("duos.office", ui.label(duo_office(duo, people)))
+        score = cell_number(duo, "Match score")
+        fact("duos.score", "" if score is None else f"{score:g}")
+        fact("duos.reasons", cell_text(duo, "Match reasons"))
+    with when:
+        for column, key in HEADER_DATES:
+            day = cell_date(duo, column)
+            if day is not None:
+                fact(key, ui.fmt_date(day))
+        fact_if("duos.end_reason", cell_text(duo, "End reason"))
+    fact_if("duos.objectives", cell_text(duo, "Objectives"))
+
+
+HEADER_DATES = (
+    ("Proposed on", "duos.proposed_on"),
+    ("Intro on", "duos.intro_on"),
+    ("Agreement on", "duos.agreement_on"),
+    ("Planned end", "duos.planned_end"),
+    ("Ended on", "duos.ended_on"),
+)
+
+
+def fact_if(label_key: str, value: str) -> None:
+    if value:
+        fact(label_key, value)
+
+
+# -- timeline ------------------------------------------------------------------------------
+
+
+def event_details(event: Event) -> str:
+    """The facts of a timeline line, as Markdown (text from the sheet shown as itself)."""
+    row = event.row
+    text, value = partial_text(row), partial_label(row)
+    match event.kind:
+        case "proposed":
+            score = cell_number(row, "Match score")
+            parts = [text("Coordinator")]
+            parts.append("" if score is None else ui.tr("duos.score_of", score=f"{score:g}"))
+        case "agreement":
+            parts = [text("Objectives")]
+        case "meeting":
+            hours = cell_number(row, "Hours")
+            parts = [
+                "" if hours is None else ui.tr("duos.hours_of", hours=f"{hours:g}"),
+                value("Mode"),
+                md(", ".join(row.get("Topics") or [])),
+                text("Summary"),
+                ui.tr("duos.logged_by", who=text("Logged by")) if text("Logged by") else "",
+            ]
+        case "check_in":
+            follow_up = text("Follow-up")
+            parts = [
+                value("With"),
+                health_badge(cell_text(row, "Health")),
+                text("Notes"),
+                ui.tr("duos.follow_up_of", text=follow_up) if follow_up else "",
+                text("Coordinator"),
+            ]
+        case "evaluation":
+            satisfaction = cell_number(row, "Satisfaction")
+            parts = [
+                value("Respondent"),
+                ui.tr("duos.objectives_met_of", value=value("Objectives met")),
+                value("Outcome"),
+                value("Contract"),
+                "" if satisfaction is None else f"{satisfaction:g}/5",
+                text("Comments"),
+            ]
+        case "ended_early" | "declined":
+            parts = [text("End reason")]
+        case _:
+            parts = []
+    return " · ".join(part for part in parts if part)
+
+
+def partial_text(row: Mapping[str, Any]) -> Callable[[str], str]:
+    """Reads a text cell of `row`, escaped for Markdown."""
+    return lambda column: md(cell_text(row, column))
+
+
+def partial_label(row: Mapping[str, Any]) -> Callable[[str], str]:
+    """Reads a choice cell of `row`, in the user's language, escaped for Markdown."""
+    return lambda column: md(ui.label(cell_text(row, column)))
+
+
+def show_timeline(data: Snapshot, duo: Mapping[str, Any]) -> None:
+    events = timeline(data, duo)
+    if not events:
+        st.info(ui.tr("duos.no_events"))
+        return
+    with st.container(border=True):
+        for event in events:
+            icon = EVENT_ICONS.get(event.kind, ":material/event:")
+            details = event_details(event)
+            line = f"{icon} **{ui.fmt_date(event.on)}** · {md(event_label(event))}"
+            st.markdown(f"{line} — {details}" if details else line)
+
+
+EVENT_ICONS = {
+    "proposed": ":material/join_inner:",
+    "intro": ":material/groups:",
+    "agreement": ":material/contract_edit:",
+    "meeting": ":material/forum:",
+    "check_in": ":material/support_agent:",
+    "evaluation": ":material/grading:",
+    "completed": ":material/flag:",
+    "ended_early": ":material/block:",
+    "declined": ":material/cancel:",
+}
+HEALTH_COLORS = {"Good": "green", "Some concerns": "orange", "At risk": "red"}
+
+
+def event_label(event: Event) -> str:
+    if event.kind == "intro" and event.on > ui.today():
+        return ui.tr("duos.event_intro_planned")
+    return ui.tr(f"duos.event_{event.kind}")
+
+
+def health_badge(health: str) -> str:
+    color = HEALTH_COLORS.get(health)
+    shown = md(ui.label(health))
+    return f":{color}[{shown}]" if color and shown else shown
+
+
+# -- actions -------------------------------------------------------------------------------
+
+Form = Callable[[Snapshot, dict[str, Any], User], None]
+
+
+def show_actions(data: Snapshot, duo: dict[str, Any], user: User) -> None:
+    notice_days = evaluation_notice_days(data["Settings"])
+    forms = action_forms(duo, notice_days)
+    if not forms:
+        st.info(ui.tr("duos.no_actions", status=ui.label(cell_text(duo, "Status"))))
+    else:
+        titles = [title for title, _ in forms]
+        tabs = st.tabs(titles, default=titles[1] if outcome_is_due(duo) else None)
+        for tab, (_, form) in zip(tabs, forms, strict=True):
+            with tab:
+                form(data, duo, user)
+    planned_end = cell_date(duo, "Planned end")
+    if (
+        cell_text(duo, "Status") == ACTIVE
+        and planned_end
+        and not evaluation_open(duo, ui.today(), notice_days)
+    ):
+        opens = planned_end - timedelta(days=notice_days)
+        st.caption(ui.tr("duos.evaluation_opens", date=ui.fmt_date(opens), days=notice_days))
+
+
+def action_forms(duo: Mapping[str, Any], notice_days: int) -> list[tuple[str, Form]]:
+    """The forms this duo's status allows, in the order of the programme's steps."""
+    allowed = allowed_duo_actions(duo)
+    forms: list[tuple[str, Form]] = [
+        (ui.text(DUO_ACTION_LABELS[action]), form)
+        for action, form in STEP_FORMS
+        if action in allowed and action not in ENDINGS
+    ]
+    if can_log_meetings(duo):
+        forms.append((ui.tr("duos.tab_meeting"), meeting_form))
+        forms.append((ui.tr("duos.tab_check_in"), check_in_form))
+    if evaluation_open(duo, ui.today(), notice_days):
+        forms.append((ui.tr("duos.tab_evaluation"), evaluation_form))
+    forms += [
+        (ui.text(DUO_ACTION_LABELS[action]), form)
+        for action, form in STEP_FORMS
+        if action in allowed and action in ENDINGS
+    ]
+    return forms
+
+
+def outcome_is_due(duo: Mapping[str, Any]) -> bool:
+    """The first meeting took place: open on its outcome (agreement) rather than planning."""
+    intro = cell_date(duo, "Intro on")
+    status = cell_text(duo, "Status")
+    return status == INTRO_PLANNED and intro is not None and intro <= ui.today()
+
+
+def move(duo: Mapping[str, Any], user: User, step: DuoStep) -> None:
+    """Send a status move, with the duo as the user saw it."""
+    if refused(step_problems(step, ui.today())):
+        return
+    duo_id = cell_text(duo, "ID")
+    save(lambda: change_duo(ui.store(), user, duo_id, step, ui.today(), seen=duo))
+
+
+def plan_intro_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
+    duo_id = cell_text(duo, "ID")
+    with st.form(form_key(duo_id, "plan-intro"), clear_on_submit=False):
+        st.caption(ui.tr("duos.plan_intro_help"))
+        on = date_input(
+            ui.tr("duos.intro_date"),
+            cell_date(duo, "Intro on") or ui.today(),
+            form_key(duo_id, "plan-intro", "date"),
+        )
+        sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "plan-intro"))
+    if sent and on is not None:
+        move(duo, user, PlanIntro(on))
+
+
+def agreement_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
+    duo_id = cell_text(duo, "ID")
+    intro = cell_date(duo, "Intro on")
+    with st.form(form_key(duo_id, "agreement"), clear_on_submit=False):
+        st.caption(ui.tr("duos.agreement_help"))
+        on = date_input(
+            ui.tr("duos.agreement_date"),
+            intro if intro is not None and intro <= ui.today() else ui.today(),
+            form_key(duo_id, "agreement", "date"),
+        )
+        objectives = st.text_area(
+            ui.tr("duos.objectives"),
+            value=cell_text(duo, "Objectives"),
+            key=form_key(duo_id, "agreement", "objectives"),
+        )
+        sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "agreement"))
+    if sent and on is not None:
+        move(duo, user, RecordAgreement(on, objectives))
+
+
+def reason_inputs(data: Snapshot, duo_id: str, form: str) -> str:
+    """A reason from the Lists tab's End reasons, or in the coordinator's words, or both."""
+    listed = st.selectbox(
+        ui.tr("duos.reason_listed"),
+        list_values(data, "End reasons"),
+        index=None,
+        placeholder=ui.tr("duos.reason_placeholder"),
+        key=form_key(duo_id, form, "reason"),
+    )
+    own = st.text_input(ui.tr("duos.reason_own"), key=form_key(duo_id, form, "reason-own"))
+    return combined_reason(listed, own)
+
+
+def decline_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
+    duo_id = cell_text(duo, "ID")
+    with st.form(form_key(duo_id, "decline"), clear_on_submit=False):
+        st.caption(ui.tr("duos.decline_help"))
+        on = date_input(ui.tr("duos.date"), ui.today(), form_key(duo_id, "decline", "date"))
+        by = st.radio(
+            ui.tr("duos.declined_by"),
+            DECLINED_BY,
+            format_func=labeller(),
+            horizontal=True,
+            key=form_key(duo_id, "decline", "by"),
+        )
+        reason = reason_inputs(data, duo_id, "decline")
+        sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "decline"))
+    if sent and on is not None:
+        move(duo, user, Decline(on, str(by), reason))
+
+
+def complete_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
+    duo_id = cell_text(duo, "ID")
+    planned_end = cell_date(duo, "Planned end")
+    default = planned_end if planned_end is not None and planned_end <= ui.today() else ui.today()
+    with st.form(form_key(duo_id, "complete"), clear_on_submit=False):
+        st.caption(ui.tr("duos.complete_help"))
+        on = date_input(ui.tr("duos.end_date"), default, form_key(duo_id, "complete", "date"))
+        again = st.checkbox(
+            ui.tr("duos.mentor_wants_another"), key=form_key(duo_id, "complete", "again")
+        )
+        sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "complete"))
+    if sent and on is not None:
+        move(duo, user, Complete(on, bool(again)))
+
+
+def end_early_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
+    duo_id = cell_text(duo, "ID")
+    with st.form(form_key(duo_id, "end-early"), clear_on_submit=False):
+        st.caption(ui.tr("duos.end_early_help"))
+        on = date_input(ui.tr("duos.end_date"), ui.today(), form_key(duo_id, "end-early", "date"))
+        reason = reason_inputs(data, duo_id, "end-early")
+        left, right = st.columns(2)
+        mentor_to = left.radio(
+            ui.tr("duos.mentor_to"),
+            (READY, ALUMNI),
+            format_func=labeller(),
+            horizontal=True,
+            key=form_key(duo_id, "end-early", "mentor-to"),
+        )
+        mentee_to = right.radio(
+            ui.tr("duos.mentee_to"),
+            (READY, ALUMNI),
+            format_func=labeller(),
+            horizontal=True,
+            key=form_key(duo_id, "end-early", "mentee-to"),
+        )
+        sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "end-early"))
+    if sent and on is not None:
+        step = EndEarly(on, reason, str(mentor_to), str(mentee_to))
+        move(duo, user, step)
+
+
+def meeting_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
+    duo_id = cell_text(duo, "ID")
+    with st.form(form_key(duo_id, "meeting"), clear_on_submit=False):
+        left, middle, right = st.columns(3)
+        with left:
+            on = date_input(ui.tr("duos.date"), ui.today(), form_key(duo_id, "meeting", "date"))
+        hours = middle.number_input(
+            ui.tr("duos.hours", low=f"{MIN_HOURS:g}", high=f"{MAX_HOURS:g}"),
+            min_value=0.0,
+            max_value=24.0,
+            value=2.0,
+            step=0.5,
+            format="%.1f",
+            key=form_key(duo_id, "meeting", "hours"),
+        )
+        mode = right.radio(
+            ui.tr("duos.mode"),
+            MEETING_MODES,
+            format_func=labeller(),
+            horizontal=True,
+            key=form_key(duo_id, "meeting", "mode"),
+        )
+        topics = st.multiselect(
+            ui.tr("duos.topics"),
+            list_values(data, "Topics"),
+            placeholder=ui.tr("duos.choose"),
+            key=form_key(duo_id, "meeting", "topics"),
+        )
+        summary = st.text_area(ui.tr("duos.summary"), key=form_key(duo_id, "meeting", "summary"))
+        sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "meeting"))
+    if not sent or on is None:
+        return
+    entry = MeetingEntry(on, float(hours), str(mode), tuple(topics), summary)
+    if not refused(meeting_problems(entry, duo, ui.today())):
+        save(lambda: log_meeting(ui.store(), user, duo_id, entry, ui.today()))
+
+
+def check_in_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
+    duo_id = cell_text(duo, "ID")
+    with st.form(form_key(duo_id, "check-in"), clear_on_submit=False):
+        left, middle, right = st.columns(3)
+        with left:
+            on = date_input(ui.tr("duos.date"), ui.today(), form_key(duo_id, "check-in", "date"))
+        with_whom = middle.radio(
+            ui.tr("duos.with"),
+            CHECK_IN_WITH,
+            index=len(CHECK_IN_WITH) - 1,
+            format_func=labeller(),
+            horizontal=True,
+            key=form_key(duo_id, "check-in", "with"),
+        )
+        health = right.radio(
+            ui.tr("duos.health"),
+            HEALTHS,
+            index=None,
+            format_func=labeller(),
+            horizontal=True,
+            key=form_key(duo_id, "check-in", "health"),
+        )
+        notes = st.text_area(ui.tr("duos.notes"), key=form_key(duo_id, "check-in", "notes"))
+        follow_up = st.text_input(
+            ui.tr("duos.follow_up"), key=form_key(duo_id, "check-in", "follow-up")
+        )
+        sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "check-in"))
+    if not sent or on is None:
+        return
+    entry = CheckInEntry(on, str(with_whom), str(health or ""), notes, follow_up)
+    if not refused(check_in_problems(entry, ui.today())):
+        save(lambda: log_check_in(ui.store(), user, duo_id, entry, ui.today()))
+
+
+def evaluation_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
+    duo_id = cell_text(duo, "ID")
+    evaluations = data["Evaluations"]
+    answered = [
+        f"{ui.label(cell_text(row, 'Respondent'))} ({ui.fmt_date(cell_date(row, 'Date'))})"
+        for row in records(evaluations[evaluations["Duo ID"] == duo_id])
+    ]
+    st.caption(
+        ui.tr("duos.answered", who=", ".join(answered)) if answered else ui.tr("duos.none_answered")
+    )
+    with st.form(form_key(duo_id, "evaluation"), clear_on_submit=False):
+        entry = evaluation_inputs(duo_id)
+        sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "evaluation"))
+    pending_key = form_key(duo_id, "evaluation-pending")
+    if sent and entry is not None and not refused(evaluation_problems(entry, ui.today())):
+        if earlier_evaluations(data["Evaluations"], duo_id, entry.respondent):
+            st.session_state[pending_key] = entry
+        else:
+            save_evaluation(user, duo_id, entry, second=False)
+    pending = st.session_state.get(pending_key)
+    if isinstance(pending, EvaluationEntry):
+        confirm_second_evaluation(data, user, duo_id, pending, pending_key)
+
+
+def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
+    def key(field: str) -> str:
+        return form_key(duo_id, "evaluation", field)
+
+    left, right = st.columns(2)
+    respondent = left.radio(
+        ui.tr("duos.respondent"),
+        RESPONDENTS,
+        index=None,
+        format_func=labeller(),
+        horizontal=True,
+        key=key("respondent"),
+    )
+    with right:
+        on = date_input(ui.tr("duos.date"), ui.today(), key("date"))
+    objectives_met = left.radio(
+        ui.tr("duos.objectives_met"),
+        OBJECTIVES_MET_VALUES,
+        index=None,
+        format_func=labeller(),
+        horizontal=True,
+        key=key("objectives-met"),
+    )
+    satisfaction = right.radio(
+        ui.tr("duos.satisfaction"),
+        list(SATISFACTION_SCALE),
+        index=None,
+        horizontal=True,
+        key=key("satisfaction"),
+    )
+    outcome = left.selectbox(
+        ui.tr("duos.outcome"),
+        OUTCOMES,
+        index=None,
+        format_func=labeller(),
+        placeholder=ui.tr("duos.choose"),
+        key=key("outcome"),
+    )
+    contract = right.selectbox(
+        ui.tr("duos.contract"),
+        CONTRACTS,
+        index=None,
+        format_func=labeller(),
+        placeholder=ui.tr("duos.choose"),
+        help=ui.tr("duos.contract_help"),
+        key=key("contract"),
+    )
+    comments = st.text_area(ui.tr("duos.comments"), key=key("comments"))
+    if on is None:
+        return None
+    return EvaluationEntry(
+        str(respondent or ""),
+        on,
+        str(objectives_met or ""),
+        str(outcome or ""),
+        str(contract or ""),
+        None if satisfaction is None else int(satisfaction),
+        comments,
+    )
+
+
+def save_evaluation(user: User, duo_id: str, entry: EvaluationEntry, *, second: bool) -> None:
+    save(lambda: log_evaluation(ui.store(), user, duo_id, entry, ui.today(), second=second))
+
+
+def confirm_second_evaluation(
+    data: Snapshot, user: User, duo_id: str, pending: EvaluationEntry, pending_key: str
+) -> None:
+    """One evaluation per respondent: a second one is recorded only when confirmed."""
+    earlier = earlier_evaluations(data["Evaluations"], duo_id, pending.respondent)
+    dates = ", ".join(ui.fmt_date(day) or "?" for day in earlier)
+    st.warning(
+        ui.tr("duos.second_evaluation", respondent=ui.label(pending.respondent), dates=dates)
+    )
+    confirm, cancel = st.columns(2)
+    if confirm.button(ui.tr("duos.second_confirm"), key=f"{pending_key}-confirm"):
+        st.session_state.pop(pending_key, None)
+        save_evaluation(user, duo_id, pending, second=True)
+    if cancel.button(ui.tr("duos.second_cancel"), key=f"{pending_key}-cancel"):
+        st.session_state.pop(pending_key, None)
+        st.rerun()
+
+
+STEP_FORMS: tuple[tuple[DuoAction, Form], ...] = (
+    (DuoAction.PLAN_INTRO, plan_intro_form),
+    (DuoAction.RECORD_AGREEMENT, agreement_form),
+    (DuoAction.DECLINE, decline_form),
+    (DuoAction.COMPLETE, complete_form),
+    (DuoAction.END_EARLY, end_early_form),
+)
+ENDINGS = frozenset({DuoAction.COMPLETE, DuoAction.END_EARLY})
+
+
+def main() -> None:
+    st.title(ui.tr("duos.title"))
+    data = ui.snapshot()
+    duo_id = st.query_params.get("id")
+    if duo_id:
+        show_duo(data, duo_id, signed_in())
+    else:
+        show_list(data)
+
+
+main()

@@ -1,0 +1,549 @@
+"""Duos, steps 5 to 8: the first meeting, the agreement, the follow-up, the end and evaluation.
+
+Use cases for the Duos page. Each write reads the duo as it is in the workbook now, keeps a
+coordinator to their own offices, checks the input against the programme's rules, and then
+writes only what the action changes. Status moves come from `workflow.apply_duo_action`;
+meetings, check-ins and evaluations are new rows in their tabs.
+
+A status move is guarded by the duo's Status as the user saw it: when someone changed that
+cell in the sheet since the page was loaded, nothing is written and the change comes back as
+a conflict for the user to settle (the mentor's and mentee's moves follow from the duo's, so
+they are never written on their own).
+
+Also here, as pure functions over a `Snapshot` or a duo record: the overview of the duo list,
+a duo's timeline, when an evaluation may be recorded, and the checks of each form's input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import Any
+
+import pandas as pd
+
+from i18n import Msg
+from services import Outcome, Snapshot, User, apply_changes, check_office
+from settings import attention_settings, current_values
+from sheets.schema import (
+    CONTRACT,
+    HEALTH,
+    MEETING_MODE,
+    OBJECTIVES_MET,
+    OUTCOME,
+    RESPONDENT,
+    WITH,
+)
+from sheets.store import Conflict, RecordNotFound, Store
+from workflow import (
+    ACTIVE,
+    DECLINED,
+    DUO_STATUSES,
+    DUOS_TAB,
+    ENDED_DUO_STATUSES,
+    PROGRAMME_MONTHS,
+    Decline,
+    DuoStep,
+    EndEarly,
+    PlanIntro,
+    RecordAgreement,
+    RecordChange,
+    Transition,
+    TransitionError,
+    add_months,
+    apply_duo_action,
+    by_id,
+    cell_date,
+    cell_text,
+    duo_office,
+    records,
+)
+
+MEETING_MODES: tuple[str, ...] = tuple(choice.value for choice in MEETING_MODE)
+CHECK_IN_WITH: tuple[str, ...] = tuple(choice.value for choice in WITH)
+HEALTHS: tuple[str, ...] = tuple(choice.value for choice in HEALTH)
+RESPONDENTS: tuple[str, ...] = tuple(choice.value for choice in RESPONDENT)
+OBJECTIVES_MET_VALUES: tuple[str, ...] = tuple(choice.value for choice in OBJECTIVES_MET)
+OUTCOMES: tuple[str, ...] = tuple(choice.value for choice in OUTCOME)
+CONTRACTS: tuple[str, ...] = tuple(choice.value for choice in CONTRACT)
+CONTRACT_NEEDED_FOR = frozenset({"Job"})
+"""Outcomes whose contract matters for the reports (a stable job is 3 months or more)."""
+MIN_HOURS, MAX_HOURS = 0.5, 8.0
+SATISFACTION_SCALE = range(1, 6)
+STATUS_ORDER: dict[str, int] = {status: rank for rank, status in enumerate(DUO_STATUSES)}
+DATED_STEPS_THAT_MAY_BE_PLANNED = (PlanIntro,)
+"""Steps whose date may lie ahead (an intro is planned); the others record what happened."""
+
+
+def dmsg(key: str, /, **params: Any) -> Msg:
+    """A message of the `duos` catalogue (`i18n/duos.toml`)."""
+    return Msg(f"duos.{key}", params)
+
+
+def shown_date(day: date | None) -> str:
+    """A date in messages: dd/mm/yyyy, the same in every language."""
+    return "" if day is None else day.strftime("%d/%m/%Y")
+
+
+class DuoInputError(TransitionError):
+    """Input a form may not save; `problems` lists every reason, `msg` is the first."""
+
+    def __init__(self, problems: Sequence[Msg]) -> None:
+        super().__init__(problems[0])
+        self.problems = tuple(problems)
+
+
+# -- what the forms hold -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingEntry:
+    on: date
+    hours: float
+    mode: str
+    topics: tuple[str, ...] = ()
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class CheckInEntry:
+    on: date
+    with_whom: str
+    health: str
+    notes: str = ""
+    follow_up: str = ""
+
+
+@dataclass(frozen=True)
+class EvaluationEntry:
+    respondent: str
+    on: date
+    objectives_met: str
+    outcome: str
+    contract: str
+    satisfaction: int | None
+    comments: str = ""
+
+
+# -- the rules of the forms (pure) ---------------------------------------------------------
+
+
+def _not_in_future(on: date, today: date) -> list[Msg]:
+    return [dmsg("date_in_future", date=shown_date(on))] if on > today else []
+
+
+def _one_of(value: str, allowed: Sequence[str], missing: str) -> list[Msg]:
+    return [] if value in allowed else [dmsg(missing)]
+
+
+def step_problems(step: DuoStep, today: date) -> list[Msg]:
+    """What is wrong with a status move's input before the workflow rules look at it."""
+    problems: list[Msg] = []
+    if not isinstance(step, DATED_STEPS_THAT_MAY_BE_PLANNED):
+        problems += _not_in_future(step.on, today)
+    if isinstance(step, Decline | EndEarly) and not step.reason.strip():
+        problems.append(dmsg("reason_required"))
+    return problems
+
+
+def combined_reason(listed: str | None, own: str) -> str:
+    """A reason picked from the Lists tab, told in the coordinator's words, or both."""
+    return ": ".join(part.strip() for part in (listed or "", own) if part.strip())
+
+
+def meeting_problems(entry: MeetingEntry, duo: Mapping[str, Any], today: date) -> list[Msg]:
+    problems = _not_in_future(entry.on, today)
+    agreement = cell_date(duo, "Agreement on")
+    if agreement is not None and entry.on < agreement:
+        problems.append(
+            dmsg(
+                "meeting_before_agreement", date=shown_date(entry.on), earlier=shown_date(agreement)
+            )
+        )
+    if not MIN_HOURS <= entry.hours <= MAX_HOURS:
+        problems.append(
+            dmsg(
+                "hours_out_of_range",
+                hours=f"{entry.hours:g}",
+                low=f"{MIN_HOURS:g}",
+                high=f"{MAX_HOURS:g}",
+            )
+        )
+    return problems + _one_of(entry.mode, MEETING_MODES, "mode_required")
+
+
+def check_in_problems(entry: CheckInEntry, today: date) -> list[Msg]:
+    problems = _not_in_future(entry.on, today)
+    problems += _one_of(entry.with_whom, CHECK_IN_WITH, "with_required")
+    return problems + _one_of(entry.health, HEALTHS, "health_required")
+
+
+def evaluation_problems(entry: EvaluationEntry, today: date) -> list[Msg]:
+    problems = _not_in_future(entry.on, today)
+    problems += _one_of(entry.respondent, RESPONDENTS, "respondent_required")
+    problems += _one_of(entry.objectives_met, OBJECTIVES_MET_VALUES, "objectives_met_required")
+    problems += _one_of(entry.outcome, OUTCOMES, "outcome_required")
+    if entry.contract and entry.contract not in CONTRACTS:
+        problems.append(dmsg("contract_required"))
+    if entry.outcome in CONTRACT_NEEDED_FOR and not entry.contract:
+        problems.append(dmsg("contract_required"))
+    if entry.satisfaction not in SATISFACTION_SCALE:
+        problems.append(dmsg("satisfaction_required"))
+    return problems
+
+
+def can_log_meetings(duo: Mapping[str, Any]) -> bool:
+    """Meetings and check-ins are logged while the duo runs (Active)."""
+    return cell_text(duo, "Status") == ACTIVE
+
+
+def evaluation_open(duo: Mapping[str, Any], today: date, notice_days: int) -> bool:
+    """From `notice_days` before the planned end of an active duo, and after any end."""
+    status = cell_text(duo, "Status")
+    if status in ENDED_DUO_STATUSES:
+        return True
+    planned_end = cell_date(duo, "Planned end")
+    return (
+        status == ACTIVE and planned_end is not None and (planned_end - today).days <= notice_days
+    )
+
+
+def earlier_evaluations(
+    evaluations: pd.DataFrame | None, duo_id: str, respondent: str
+) -> list[date | None]:
+    """The dates of the evaluations this respondent already gave for this duo."""
+    if evaluations is None or evaluations.empty:
+        return []
+    mine = evaluations[evaluations["Duo ID"] == duo_id]
+    return [
+        cell_date(row, "Date")
+        for row in records(mine, ("Respondent", "Date"))
+        if cell_text(row, "Respondent") == respondent
+    ]
+
+
+# -- the list and the timeline (pure) ------------------------------------------------------
+
+
+OVERVIEW_COLUMNS = (
+    "ID",
+    "Mentor",
+    "Mentee",
+    "Office",
+    "Coordinator",
+    "Status",
+    "Proposed on",
+    "Intro on",
+    "Agreement on",
+    "Planned end",
+    "Ended on",
+    "Last check-in",
+    "Health",
+    "Days since last meeting",
+)
+_DUO_DATES = ["Proposed on", "Intro on", "Agreement on", "Planned end", "Ended on"]
+
+
+def duo_overview(data: Snapshot, today: date) -> pd.DataFrame:
+    """One row per duo in view: who, where, status, dates and how the follow-up goes.
+
+    Live duos first (in workflow order), the most recently proposed first within a status.
+    `Health` is that of the last check-in; days since the last meeting count to today.
+    Column by column (no loop over the rows), as the national workbook has thousands of duos.
+    """
+    duos = data.duos
+    names, offices = _people_columns(data.participants)
+    check_ins = _latest_by_duo(data["Check-ins"], today)
+    last_meeting = _latest_by_duo(data["Meetings"], today)["Date"]
+    frame = pd.DataFrame(
+        {
+            "ID": duos["ID"],
+            "Mentor": duos["Mentor ID"].map(names).fillna(duos["Mentor ID"]),
+            "Mentee": duos["Mentee ID"].map(names).fillna(duos["Mentee ID"]),
+            "Office": _offices(duos, offices),
+            "Coordinator": duos["Coordinator"],
+            "Status": duos["Status"],
+            **{column: pd.to_datetime(duos[column]) for column in _DUO_DATES},
+            "Last check-in": pd.to_datetime(duos["ID"].map(check_ins["Date"])),
+            "Health": duos["ID"].map(check_ins["Health"]).fillna(""),
+            "Days since last meeting": (
+                pd.Timestamp(today) - pd.to_datetime(duos["ID"].map(last_meeting))
+            ).dt.days.astype("Int64"),
+        },
+        columns=list(OVERVIEW_COLUMNS),
+    )
+    order = frame["Status"].map(lambda status: STATUS_ORDER.get(status, len(STATUS_ORDER)))
+    frame = frame.assign(_order=order).sort_values(
+        ["_order", "Proposed on"], ascending=[True, False], na_position="last", kind="stable"
+    )
+    return frame.drop(columns="_order").reset_index(drop=True)
+
+
+def _people_columns(people: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each person's name (their ID once personal data is erased) and office, by ID."""
+    unique = people.drop_duplicates("ID")
+    full = (unique["First name"] + " " + unique["Last name"]).str.strip()
+    names = full.where(full != "", unique["ID"])
+    return (
+        pd.Series(names.to_numpy(), index=unique["ID"]),
+        pd.Series(unique["Office"].to_numpy(), index=unique["ID"]),
+    )
+
+
+def _offices(duos: pd.DataFrame, offices: pd.Series) -> pd.Series:
+    """The duo's office, else its mentee's, else its mentor's (as `workflow.duo_office`)."""
+    office = duos["Office"]
+    for column in ("Mentee ID", "Mentor ID"):
+        office = office.where(office != "", duos[column].map(offices).fillna(""))
+    return office
+
+
+def _latest_by_duo(frame: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Per duo (the index), its most recent dated row up to today (check-ins, meetings)."""
+    dated = frame[frame["Date"].notna() & (frame["Date"] <= pd.Timestamp(today))]
+    latest = dated.sort_values("Date", kind="stable").drop_duplicates("Duo ID", keep="last")
+    return latest.set_index("Duo ID")
+
+
+def status_counts(overview: pd.DataFrame) -> dict[str, int]:
+    counts = overview["Status"].value_counts()
+    return {status: int(counts.get(status, 0)) for status in DUO_STATUSES}
+
+
+def filter_overview(overview: pd.DataFrame, statuses: Sequence[str], search: str) -> pd.DataFrame:
+    """The duos of the chosen statuses (all when none is chosen) whose ID or names match."""
+    shown = overview[overview["Status"].isin(statuses)] if statuses else overview
+    words = search.strip().casefold()
+    if not words:
+        return shown
+    haystack = (
+        shown["ID"] + " " + shown["Mentor"] + " " + shown["Mentee"] + " " + shown["Coordinator"]
+    ).str.casefold()
+    return shown[haystack.str.contains(words, regex=False)]
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated line of a duo's timeline; `row` is the record it comes from."""
+
+    on: date
+    kind: str
+    """proposed, intro, agreement, meeting, check_in, evaluation, or the end's status key."""
+    row: Mapping[str, Any]
+
+
+EVENT_ORDER = (
+    "proposed",
+    "intro",
+    "agreement",
+    "meeting",
+    "check_in",
+    "evaluation",
+    "completed",
+    "ended_early",
+    "declined",
+)
+_END_EVENTS = {"Completed": "completed", "Ended early": "ended_early", DECLINED: "declined"}
+
+
+def timeline(data: Snapshot, duo: Mapping[str, Any]) -> list[Event]:
+    """The duo's steps, meetings, check-ins and evaluations, oldest first."""
+    events = [
+        Event(day, kind, duo)
+        for column, kind in (
+            ("Proposed on", "proposed"),
+            ("Intro on", "intro"),
+            ("Agreement on", "agreement"),
+        )
+        if (day := cell_date(duo, column)) is not None
+    ]
+    ended, end_kind = cell_date(duo, "Ended on"), _END_EVENTS.get(cell_text(duo, "Status"))
+    if ended is not None and end_kind is not None:
+        events.append(Event(ended, end_kind, duo))
+    duo_id = cell_text(duo, "ID")
+    for tab, kind in (
+        ("Meetings", "meeting"),
+        ("Check-ins", "check_in"),
+        ("Evaluations", "evaluation"),
+    ):
+        frame = data[tab]
+        for row in records(frame[frame["Duo ID"] == duo_id]):
+            if (day := cell_date(row, "Date")) is not None:
+                events.append(Event(day, kind, row))
+    return sorted(events, key=lambda event: (event.on, EVENT_ORDER.index(event.kind)))
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def _duo_in_reach(
+    store: Store, user: User, duo_id: str, tabs: Sequence[str] = ()
+) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+    """The duo as the workbook holds it now, with the other tabs asked for (one read).
+
+    A duo of an office the user does not work for is refused as if it did not exist.
+    """
+    tables = store.read(["Duos", "Participants", *tabs])
+    frames = {name: table.frame for name, table in tables.items()}
+    duo = by_id(records(frames["Duos"])).get(duo_id)
+    if duo is None:
+        raise RecordNotFound(Msg("store.record_not_found", {"tab": DUOS_TAB, "key": duo_id}))
+    check_office(user, duo_office(duo, by_id(records(frames["Participants"]))), duo_id)
+    return dict(duo), frames
+
+
+def _refuse(problems: Sequence[Msg]) -> None:
+    if problems:
+        raise DuoInputError(problems)
+
+
+def who(user: User) -> str:
+    """Who the audit names: the signed-in e-mail."""
+    return user.email
+
+
+def author(user: User) -> str:
+    """How the sheet names who logged a row: the coordinator's name, else their e-mail."""
+    return user.name.strip() or user.email
+
+
+def change_duo(
+    store: Store,
+    user: User,
+    duo_id: str,
+    step: DuoStep,
+    today: date,
+    seen: Mapping[str, Any] | None = None,
+) -> Outcome:
+    """Move a duo on (plan the intro, agreement, decline, complete, end early).
+
+    `seen` is the duo's row as the user loaded it. When its Status is no longer the one in the
+    workbook, nothing is written: the outcome carries the conflict, so the user sees both
+    values and chooses. Otherwise the duo's cells are written (each compared with what was
+    seen), then the mentor's and mentee's moves, unless the store found the Status changed
+    at the very moment of writing.
+    """
+    fresh, frames = _duo_in_reach(store, user, duo_id)
+    _refuse(step_problems(step, today))
+    loaded = dict(seen) if seen is not None and cell_text(seen, "ID") == duo_id else fresh
+    transition = apply_duo_action(loaded, step, frames["Participants"], frames["Duos"])
+    duo_change, people_changes = _split(transition, loaded)
+    done, action = step_done(step, duo_id), step.kind.value
+    if duo_change is None:
+        return apply_changes(store, people_changes, who(user), action, done)
+    current, was = cell_text(fresh, "Status"), cell_text(loaded, "Status")
+    if current != was:
+        conflict = Conflict("Status", was, current, duo_change.cells["Status"])
+        redo = partial(change_duo, store, user, duo_id, step, today, None)
+        return Outcome(done, conflicts=[(duo_change, conflict)], redo=redo)
+    outcome = apply_changes(store, [duo_change], who(user), action, done)
+    if any(conflict.column == "Status" for _, conflict in outcome.conflicts):
+        return outcome
+    outcome.conflicts.extend(
+        apply_changes(store, people_changes, who(user), action, done).conflicts
+    )
+    return outcome
+
+
+def step_done(step: DuoStep, duo_id: str) -> Msg:
+    """What the user reads once a move is saved (statuses named in their language)."""
+    params = {"duo": duo_id, "date": shown_date(step.on)}
+    if isinstance(step, RecordAgreement):
+        params["end"] = shown_date(add_months(step.on, PROGRAMME_MONTHS))
+    return dmsg(f"done_{step.kind.value}", **params)
+
+
+def _split(
+    transition: Transition, duo: Mapping[str, Any]
+) -> tuple[RecordChange | None, list[RecordChange]]:
+    """The duo's change, with its Status always among the cells it checks, and the others."""
+    duo_changes = [change for change in transition.changes if change.tab == DUOS_TAB]
+    others = [change for change in transition.changes if change.tab != DUOS_TAB]
+    if not duo_changes:
+        return None, others
+    change = duo_changes[0]
+    status = cell_text(duo, "Status")
+    cells = {"Status": status, **change.cells}
+    seen = {"Status": status, **change.seen}
+    return RecordChange(change.tab, change.record_id, cells, seen, change.row), others
+
+
+def log_meeting(store: Store, user: User, duo_id: str, entry: MeetingEntry, today: date) -> Outcome:
+    """A Meetings row for an active duo, logged by the coordinator."""
+    duo, _ = _duo_in_reach(store, user, duo_id)
+    if not can_log_meetings(duo):
+        raise TransitionError(dmsg("not_active", duo=duo_id))
+    _refuse(meeting_problems(entry, duo, today))
+    record = {
+        "Duo ID": duo_id,
+        "Date": entry.on,
+        "Hours": float(entry.hours),
+        "Mode": entry.mode,
+        "Topics": list(entry.topics),
+        "Summary": entry.summary.strip(),
+        "Logged by": author(user),
+    }
+    ids = store.append("Meetings", [record], who(user), action="log_meeting")
+    return Outcome(dmsg("meeting_logged", duo=duo_id, date=shown_date(entry.on)), ids=ids)
+
+
+def log_check_in(
+    store: Store, user: User, duo_id: str, entry: CheckInEntry, today: date
+) -> Outcome:
+    """A Check-ins row for an active duo, with the coordinator who made the contact."""
+    duo, _ = _duo_in_reach(store, user, duo_id)
+    if not can_log_meetings(duo):
+        raise TransitionError(dmsg("not_active", duo=duo_id))
+    _refuse(check_in_problems(entry, today))
+    record = {
+        "Duo ID": duo_id,
+        "Date": entry.on,
+        "Coordinator": author(user),
+        "With": entry.with_whom,
+        "Health": entry.health,
+        "Notes": entry.notes.strip(),
+        "Follow-up": entry.follow_up.strip(),
+    }
+    ids = store.append("Check-ins", [record], who(user), action="log_check_in")
+    return Outcome(dmsg("check_in_logged", duo=duo_id, date=shown_date(entry.on)), ids=ids)
+
+
+def evaluation_notice_days(settings: pd.DataFrame) -> int:
+    """How long before the planned end evaluations open (the to-do list's setting)."""
+    values, _ = current_values(settings)
+    return attention_settings(values).evaluation_notice_days
+
+
+def log_evaluation(
+    store: Store,
+    user: User,
+    duo_id: str,
+    entry: EvaluationEntry,
+    today: date,
+    *,
+    second: bool = False,
+) -> Outcome:
+    """An Evaluations row, once the evaluation is open; one per respondent unless `second`."""
+    duo, frames = _duo_in_reach(store, user, duo_id, ("Evaluations", "Settings"))
+    notice_days = evaluation_notice_days(frames["Settings"])
+    if not evaluation_open(duo, today, notice_days):
+        raise TransitionError(dmsg("evaluation_not_open", duo=duo_id, days=notice_days))
+    _refuse(evaluation_problems(entry, today))
+    earlier = earlier_evaluations(frames["Evaluations"], duo_id, entry.respondent)
+    if earlier and not second:
+        dates = ", ".join(shown_date(day) or "?" for day in earlier)
+        raise TransitionError(dmsg("evaluation_exists", dates=dates))
+    record = {
+        "Duo ID": duo_id,
+        "Respondent": entry.respondent,
+        "Date": entry.on,
+        "Objectives met": entry.objectives_met,
+        "Outcome": entry.outcome,
+        "Contract": entry.contract,
+        "Satisfaction": entry.satisfaction,
+        "Comments": entry.comments.strip(),
+    }
+    ids = store.append("Evaluations", [record], who(user), action="log_evaluation")
+    return Outcome(dmsg("evaluation_logged", duo=duo_id), ids=ids)

@@ -1,0 +1,296 @@
+"""The Duos use cases (steps 5 to 8) against a real LocalStore on a copy of the demo workbook."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services import OutOfOffice, load
+from services.duos import (
+    CheckInEntry,
+    EvaluationEntry,
+    MeetingEntry,
+    change_duo,
+    combined_reason,
+    duo_overview,
+    evaluation_open,
+    log_check_in,
+    log_evaluation,
+    log_meeting,
+    meeting_problems,
+    timeline,
+)
+from sheets.local import LocalStore
+from tests.apptest import ADMIN, ANTWERP, BRUSSELS
+from workflow import (
+    LIVE_DUO_STATUSES,
+    Complete,
+    Decline,
+    EndEarly,
+    PlanIntro,
+    RecordAgreement,
+    TransitionError,
+    add_months,
+    cell_date,
+    cell_text,
+    live_duos_of,
+    records,
+)
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def store(workbook: Path) -> LocalStore:
+    return LocalStore(workbook)
+
+
+def a_duo(store: LocalStore, status: str, office: str = "Brussels") -> dict[str, Any]:
+    """A duo of that status and office; a live one's mentor and mentee are in it alone."""
+    tables = store.read(["Duos", "Participants"])
+    duos = records(tables["Duos"].frame)
+    people = {cell_text(p, "ID"): p for p in records(tables["Participants"].frame)}
+    for duo in duos:
+        pair = [cell_text(duo, "Mentor ID"), cell_text(duo, "Mentee ID")]
+        if (
+            cell_text(duo, "Status") == status
+            and cell_text(duo, "Office") == office
+            and all(p in people for p in pair)
+            and (status not in LIVE_DUO_STATUSES or all(alone_in(p, duos, people) for p in pair))
+        ):
+            return duo
+    raise LookupError(f"no {status} duo in {office}")
+
+
+def alone_in(person_id: str, duos: list[dict[str, Any]], people: dict[str, dict[str, Any]]) -> bool:
+    in_duo = cell_text(people[person_id], "Status") == "In duo"
+    return in_duo and len(live_duos_of(person_id, duos)) == 1
+
+
+def row_of(store: LocalStore, tab: str, record_id: str) -> dict[str, Any]:
+    record = store.table(tab).record(record_id)
+    assert record is not None
+    return record
+
+
+def people_statuses(store: LocalStore, duo: dict[str, Any]) -> list[str]:
+    return [
+        cell_text(row_of(store, "Participants", cell_text(duo, column)), "Status")
+        for column in ("Mentor ID", "Mentee ID")
+    ]
+
+
+def test_planning_the_intro_of_a_proposed_duo_moves_it_to_intro_planned(store: LocalStore) -> None:
+    duo = a_duo(store, "Proposed")
+    on = TODAY + timedelta(days=5)
+    outcome = change_duo(store, BRUSSELS, duo["ID"], PlanIntro(on), TODAY, seen=duo)
+    assert outcome.ok
+    saved = row_of(store, "Duos", duo["ID"])
+    assert (saved["Status"], cell_date(saved, "Intro on")) == ("Intro planned", on)
+
+
+def test_signing_the_agreement_starts_six_months_with_the_objectives(store: LocalStore) -> None:
+    duo = a_duo(store, "Intro planned")
+    on = max(TODAY - timedelta(days=1), cell_date(duo, "Intro on") or TODAY)
+    step = RecordAgreement(on, "Find a job in logistics")
+    outcome = change_duo(store, BRUSSELS, duo["ID"], step, TODAY, seen=duo)
+    assert outcome.ok
+    end = f"{add_months(on, 6):%d/%m/%Y}"
+    assert outcome.message.text("en") == (
+        f"Duo {duo['ID']} is active: agreement signed on {on:%d/%m/%Y}, planned end {end}."
+    )
+    saved = row_of(store, "Duos", duo["ID"])
+    assert saved["Status"] == "Active"
+    assert cell_date(saved, "Planned end") == add_months(on, 6)
+    assert saved["Objectives"] == "Find a job in logistics"
+
+
+def test_a_decline_sends_both_people_back_to_ready_and_says_who_and_why(store: LocalStore) -> None:
+    duo = a_duo(store, "Intro planned")
+    step = Decline(TODAY, "Mentee", "No click at first meeting")
+    assert change_duo(store, BRUSSELS, duo["ID"], step, TODAY, seen=duo).ok
+    saved = row_of(store, "Duos", duo["ID"])
+    assert (saved["Status"], saved["End reason"]) == (
+        "Declined",
+        "Mentee: No click at first meeting",
+    )
+    assert people_statuses(store, duo) == ["Ready", "Ready"]
+
+
+def test_completing_makes_both_alumni_unless_the_mentor_wants_another(store: LocalStore) -> None:
+    duo = a_duo(store, "Active")
+    assert change_duo(store, ADMIN, duo["ID"], Complete(TODAY), TODAY, seen=duo).ok
+    assert row_of(store, "Duos", duo["ID"])["Status"] == "Completed"
+    assert people_statuses(store, duo) == ["Alumni", "Alumni"]
+    other = a_duo(store, "Active")
+    change_duo(store, ADMIN, other["ID"], Complete(TODAY, mentor_wants_another=True), TODAY)
+    assert people_statuses(store, other) == ["Ready", "Alumni"]
+
+
+def test_an_early_end_records_its_reason_and_refuses_an_empty_one(store: LocalStore) -> None:
+    duo = a_duo(store, "Active")
+    with pytest.raises(TransitionError) as refused:
+        change_duo(store, BRUSSELS, duo["ID"], EndEarly(TODAY, "  "), TODAY, seen=duo)
+    assert refused.value.msg.key == "duos.reason_required"
+    assert row_of(store, "Duos", duo["ID"])["Status"] == "Active"
+    step = EndEarly(TODAY, combined_reason("Mentee moved away", "to Liège"), mentee_to="Alumni")
+    assert change_duo(store, BRUSSELS, duo["ID"], step, TODAY, seen=duo).ok
+    saved = row_of(store, "Duos", duo["ID"])
+    assert (saved["Status"], saved["End reason"]) == ("Ended early", "Mentee moved away: to Liège")
+    assert people_statuses(store, duo) == ["Ready", "Alumni"]
+
+
+def test_completing_a_proposed_duo_is_refused_and_writes_nothing(store: LocalStore) -> None:
+    duo = a_duo(store, "Proposed")
+    with pytest.raises(TransitionError) as refused:
+        change_duo(store, BRUSSELS, duo["ID"], Complete(TODAY), TODAY, seen=duo)
+    assert refused.value.msg.key == "workflow.duo_move_not_allowed"
+    assert row_of(store, "Duos", duo["ID"])["Status"] == "Proposed"
+    assert people_statuses(store, duo) == ["In duo", "In duo"]
+
+
+def test_a_status_changed_in_the_sheet_since_loading_is_a_conflict(store: LocalStore) -> None:
+    duo = a_duo(store, "Active")
+    LocalStore(store.path).update("Duos", duo["ID"], {"Status": "Ended early"}, "staff@sheet")
+    outcome = change_duo(store, BRUSSELS, duo["ID"], Complete(TODAY), TODAY, seen=duo)
+    assert not outcome.ok
+    [(change, conflict)] = outcome.conflicts
+    assert change.record_id == duo["ID"]
+    assert (conflict.column, conflict.current, conflict.proposed) == (
+        "Status",
+        "Ended early",
+        "Completed",
+    )
+    saved = row_of(store, "Duos", duo["ID"])
+    assert (saved["Status"], cell_date(saved, "Ended on")) == ("Ended early", None)
+    assert people_statuses(store, duo) == ["In duo", "In duo"]
+
+
+def test_a_coordinator_of_another_office_can_neither_see_nor_change_a_duo(
+    store: LocalStore,
+) -> None:
+    duo = a_duo(store, "Active", office="Brussels")
+    with pytest.raises(OutOfOffice):
+        change_duo(store, ANTWERP, duo["ID"], Complete(TODAY), TODAY)
+    with pytest.raises(OutOfOffice):
+        log_meeting(store, ANTWERP, duo["ID"], MeetingEntry(TODAY, 2, "Video"), TODAY)
+    assert duo["ID"] not in set(load(store, ANTWERP).duos["ID"])
+    assert row_of(store, "Duos", duo["ID"])["Status"] == "Active"
+
+
+def test_a_meeting_lands_logged_by_the_coordinator_with_text_kept_as_text(
+    store: LocalStore,
+) -> None:
+    duo = a_duo(store, "Active")
+    entry = MeetingEntry(TODAY, 1.5, "Video", ("CV", "Network"), "=SUM(A1:A3) looked at")
+    outcome = log_meeting(store, BRUSSELS, duo["ID"], entry, TODAY)
+    saved = row_of(store, "Meetings", outcome.ids[0])
+    assert saved["Duo ID"] == duo["ID"]
+    assert (saved["Hours"], saved["Mode"], saved["Topics"]) == (1.5, "Video", ["CV", "Network"])
+    assert saved["Summary"] == "=SUM(A1:A3) looked at"
+    assert saved["Logged by"] == BRUSSELS.name
+
+
+def test_meeting_hours_out_of_range_and_future_dates_are_refused(store: LocalStore) -> None:
+    duo = a_duo(store, "Active")
+    problems = meeting_problems(MeetingEntry(TODAY + timedelta(days=1), 9, "Phone"), duo, TODAY)
+    assert [p.key for p in problems] == ["duos.date_in_future", "duos.hours_out_of_range"]
+    before = len(store.table("Meetings").frame)
+    with pytest.raises(TransitionError):
+        log_meeting(store, BRUSSELS, duo["ID"], MeetingEntry(TODAY, 0.25, "Phone"), TODAY)
+    assert len(store.table("Meetings").frame) == before
+
+
+def test_meetings_and_check_ins_are_only_logged_for_active_duos(store: LocalStore) -> None:
+    duo = a_duo(store, "Proposed")
+    with pytest.raises(TransitionError) as refused:
+        log_meeting(store, BRUSSELS, duo["ID"], MeetingEntry(TODAY, 2, "Video"), TODAY)
+    assert refused.value.msg.key == "duos.not_active"
+    with pytest.raises(TransitionError):
+        log_check_in(store, BRUSSELS, duo["ID"], CheckInEntry(TODAY, "Both", "Good"), TODAY)
+
+
+def test_a_check_in_lands_with_its_health_and_follow_up(store: LocalStore) -> None:
+    duo = a_duo(store, "Active")
+    entry = CheckInEntry(TODAY, "Mentee", "Some concerns", "Busy with a course", "Call in a week")
+    outcome = log_check_in(store, BRUSSELS, duo["ID"], entry, TODAY)
+    saved = row_of(store, "Check-ins", outcome.ids[0])
+    assert (saved["With"], saved["Health"], saved["Follow-up"]) == (
+        "Mentee",
+        "Some concerns",
+        "Call in a week",
+    )
+    assert saved["Coordinator"] == BRUSSELS.name
+
+
+def test_evaluations_open_two_weeks_before_the_planned_end_and_after_an_end() -> None:
+    def active(days_left: int) -> dict[str, Any]:
+        return {"Status": "Active", "Planned end": TODAY + timedelta(days=days_left)}
+
+    assert evaluation_open(active(14), TODAY, 14)
+    assert not evaluation_open(active(15), TODAY, 14)
+    assert evaluation_open({"Status": "Ended early"}, TODAY, 14)
+    assert not evaluation_open({"Status": "Declined"}, TODAY, 14)
+
+
+def test_a_second_evaluation_by_the_same_respondent_needs_confirming(store: LocalStore) -> None:
+    duo = a_duo(store, "Completed")
+    entry = EvaluationEntry("Coordinator", TODAY, "Partly", "Job", "Permanent", 4, "Went well")
+    evaluations = store.table("Evaluations").frame
+    already = (evaluations["Duo ID"] == duo["ID"]) & (evaluations["Respondent"] == "Coordinator")
+    if not already.any():
+        log_evaluation(store, BRUSSELS, duo["ID"], entry, TODAY)
+    with pytest.raises(TransitionError) as refused:
+        log_evaluation(store, BRUSSELS, duo["ID"], entry, TODAY)
+    assert refused.value.msg.key == "duos.evaluation_exists"
+    outcome = log_evaluation(store, BRUSSELS, duo["ID"], entry, TODAY, second=True)
+    saved = row_of(store, "Evaluations", outcome.ids[0])
+    assert (saved["Respondent"], saved["Outcome"], saved["Satisfaction"]) == (
+        "Coordinator",
+        "Job",
+        4,
+    )
+
+
+def test_an_evaluation_is_refused_before_it_opens(store: LocalStore) -> None:
+    duo = a_duo(store, "Proposed")
+    entry = EvaluationEntry("Mentor", TODAY, "Yes", "Job", "Permanent", 5)
+    with pytest.raises(TransitionError) as refused:
+        log_evaluation(store, BRUSSELS, duo["ID"], entry, TODAY)
+    assert refused.value.msg.key == "duos.evaluation_not_open"
+
+
+def test_the_overview_shows_names_last_health_and_days_since_the_last_meeting(
+    store: LocalStore,
+) -> None:
+    duo = a_duo(store, "Active")
+    log_meeting(
+        store, BRUSSELS, duo["ID"], MeetingEntry(TODAY - timedelta(days=3), 2, "Video"), TODAY
+    )
+    log_check_in(store, BRUSSELS, duo["ID"], CheckInEntry(TODAY, "Both", "At risk"), TODAY)
+    overview = duo_overview(load(store, BRUSSELS), TODAY)
+    row = overview[overview["ID"] == duo["ID"]].iloc[0]
+    assert (row["Days since last meeting"], row["Health"]) == (3, "At risk")
+    assert row["Mentor"] and row["Mentor"] != duo["Mentor ID"]
+    assert set(overview["Office"]) == {"Brussels"}
+    assert list(overview["Status"]).index("Active") < list(overview["Status"]).index("Completed")
+
+
+def test_the_timeline_runs_from_the_proposal_to_the_end_in_date_order(store: LocalStore) -> None:
+    duo = a_duo(store, "Completed")
+    events = timeline(load(store, ADMIN), duo)
+    assert [event.on for event in events] == sorted(event.on for event in events)
+    assert (events[0].kind, events[-1].kind) in {
+        ("proposed", "completed"),
+        ("proposed", "evaluation"),
+    }
+    assert {"agreement", "meeting", "completed"} <= {event.kind for event in events}
+
+
+def test_a_reason_combines_the_listed_one_and_the_coordinators_words() -> None:
+    assert combined_reason(None, " moved ") == "moved"
+    assert combined_reason("Mentee moved away", "") == "Mentee moved away"
+    assert combined_reason(None, "") == ""

@@ -1,0 +1,49 @@
+"""The duo page's section for the mentor's (and mentee's) personal meeting-log link."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from links import MENTEE, MENTOR
+from services import User
+from services.meeting_links import link_for, revoke, secret_key
+from sheets.store import StoreError
+from ui import context as ui
+from ui.feedback import attempt, succeed
+from workflow import ACTIVE, TransitionError, cell_text
+
+
+def app_address() -> str:
+    """Scheme and host of the app as the coordinator's browser reaches it."""
+    url = st.context.url or ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else url
+
+
+def meeting_links(duo: Mapping[str, Any], user: User) -> None:
+    """Copyable links for an Active duo, and a button that revokes every link given so far."""
+    if cell_text(duo, "Status") != ACTIVE:
+        return
+    duo_id = cell_text(duo, "ID")
+    store = ui.store()
+    with st.expander(ui.tr("duo_links.title"), icon=":material/link:"):
+        secret = secret_key(ui.secrets(), store)
+        if secret is None:
+            st.info(ui.tr("duo_links.disabled"))
+            return
+        st.caption(ui.tr("duo_links.help"))
+        for role, label in ((MENTOR, "duo_links.mentor"), (MENTEE, "duo_links.mentee")):
+            try:
+                link = link_for(store, duo_id, app_address(), secret, role, user=user)
+            except (StoreError, TransitionError) as error:
+                st.error(ui.text(error.msg))
+                return
+            st.markdown(f"**{ui.tr(label)}**")
+            st.code(link, language=None, wrap_lines=True)
+        st.caption(ui.tr("duo_links.revoke_help"))
+        if st.button(ui.tr("duo_links.revoke"), key=f"duo-{duo_id}-revoke-links"):
+            succeed(attempt(lambda: revoke(store, duo_id, ui.who(), user=user)))
