@@ -130,8 +130,9 @@ REFUSED = "refused_email"
 def user() -> User | None:
     """Who is signed in, checked against the Staff tab on every run (deactivation is immediate).
 
-    Demo users (the sign-in page's one-click entry) exist only on the demo workbook. A person signed in through the identity
-    provider but not listed (or not active) in Staff gets no user: the shell refuses them.
+    Demo users (the sign-in page's one-click entry) exist only on the demo workbook. A person
+    signed in through the identity provider but not listed (or not active) in Staff gets no
+    user: the shell refuses them.
     """
     signed_in = st.session_state.get(USER)
     if isinstance(signed_in, User):
