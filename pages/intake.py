@@ -32,13 +32,14 @@ from ui.person_form import (
     loaded_record,
     profile_field,
 )
+from ui.picker import PeoplePicker
 from ui.shell import require_shell
-from ui.tables import column_config, displayed
+from ui.tables import displayed
 from workflow import MENTOR, CompleteIntake, Withdraw, cell_date, cell_text, person_name
 
 require_shell()
 
-TABLE_KEY, PICK_KEY, SHOWN_IDS = "intake-table", "intake-pick", "intake-shown-ids"
+PICKER = PeoplePicker("intake")
 ATTENDED_COL = "Attended info session"
 QUEUE_COLUMNS = ["ID", NAME, "Role", "Status", "Office", "Applied on", WAITING_DAYS, ATTENDED_COL]
 INTERVIEW_FIELDS: tuple[tuple[str, ...], ...] = (
@@ -47,24 +48,6 @@ INTERVIEW_FIELDS: tuple[tuple[str, ...], ...] = (
     ("Personality", "Preferences"),
     ("Goal", "Background"),
 )
-
-
-def open_applicant(person_id: str | None) -> None:
-    if person_id:
-        st.query_params["id"] = person_id
-
-
-def close_applicant() -> None:
-    st.query_params.pop("id", None)
-    st.session_state.pop(TABLE_KEY, None)
-    st.session_state.pop(PICK_KEY, None)
-
-
-def table_picked() -> None:
-    rows = st.session_state[TABLE_KEY].selection.rows
-    shown = st.session_state.get(SHOWN_IDS, [])
-    if rows and rows[0] < len(shown):
-        open_applicant(shown[rows[0]])
 
 
 # -- who is waiting ---------------------------------------------------------------------
@@ -83,33 +66,15 @@ def waiting_list(data: Snapshot) -> None:
             ATTENDED_COL: ui.tr("intake.attended_info_session"),
         }
     )
-    st.session_state[SHOWN_IDS] = list(queue["ID"])
-    st.dataframe(
-        shown,
-        hide_index=True,
-        column_config=column_config(shown),
-        key=TABLE_KEY,
-        on_select=table_picked,
-        selection_mode="single-row",
-        placeholder="—",
-    )
     names = dict(zip(queue["ID"], queue[NAME], strict=True))
-    st.selectbox(
-        ui.tr("intake.open"),
-        list(names),
-        index=None,
-        format_func=lambda pid: f"{names[pid]} · {pid}",
-        placeholder=ui.tr("participants.open_hint"),
-        key=PICK_KEY,
-        on_change=lambda: open_applicant(st.session_state.get(PICK_KEY)),
-    )
+    PICKER.show(shown, names, ui.tr("intake.open"))
 
 
 # -- the interview ----------------------------------------------------------------------
 
 
 def interview(data: Snapshot, user: User, person_id: str) -> None:
-    st.button(ui.tr("participants.back"), icon=":material/arrow_back:", on_click=close_applicant)
+    st.button(ui.tr("participants.back"), icon=":material/arrow_back:", on_click=PICKER.close)
     person = data.person(person_id)
     if person is None:
         st.warning(ui.tr("participants.not_found", id=person_id))

@@ -37,8 +37,9 @@ from ui.person_form import (
     loaded_record,
     profile_field,
 )
+from ui.picker import PeoplePicker
 from ui.shell import require_shell
-from ui.tables import column_config, displayed, table
+from ui.tables import displayed, table
 from workflow import (
     DUO_ACTION_LABELS,
     MENTOR,
@@ -64,8 +65,7 @@ from workflow import (
 
 require_shell()
 
-TABLE_KEY, PICK_KEY = "participants-table", "participants-pick"
-SHOWN_IDS = "participants-shown-ids"
+PICKER = PeoplePicker("participants")
 TRANSLATED = ("Role", "Status", "Languages")
 LIST_COLUMNS = [
     "ID",
@@ -113,24 +113,6 @@ NEEDS_DATE = frozenset(
         PersonAction.WITHDRAW,
     }
 )
-
-
-def open_person(person_id: str | None) -> None:
-    if person_id:
-        st.query_params["id"] = person_id
-
-
-def close_person() -> None:
-    st.query_params.pop("id", None)
-    st.session_state.pop(TABLE_KEY, None)
-    st.session_state.pop(PICK_KEY, None)
-
-
-def table_picked() -> None:
-    rows = st.session_state[TABLE_KEY].selection.rows
-    shown = st.session_state.get(SHOWN_IDS, [])
-    if rows and rows[0] < len(shown):
-        open_person(shown[rows[0]])
 
 
 # -- the list ---------------------------------------------------------------------------
@@ -200,33 +182,15 @@ def people_list(data: Snapshot) -> None:
         return
     shown = displayed(found, LIST_COLUMNS, translate=TRANSLATED)
     shown = shown.rename(columns={WAITING_DAYS: ui.tr("participants.waiting_days")})
-    st.session_state[SHOWN_IDS] = list(found["ID"])
-    st.dataframe(
-        shown,
-        hide_index=True,
-        column_config=column_config(shown),
-        key=TABLE_KEY,
-        on_select=table_picked,
-        selection_mode="single-row",
-        placeholder="—",
-    )
     names = dict(zip(found["ID"], found[NAME], strict=True))
-    st.selectbox(
-        ui.tr("participants.open"),
-        list(names),
-        index=None,
-        format_func=lambda pid: f"{names[pid]} · {pid}",
-        placeholder=ui.tr("participants.open_hint"),
-        key=PICK_KEY,
-        on_change=lambda: open_person(st.session_state.get(PICK_KEY)),
-    )
+    PICKER.show(shown, names, ui.tr("participants.open"))
 
 
 # -- one person -------------------------------------------------------------------------
 
 
 def profile(data: Snapshot, user: User, person_id: str) -> None:
-    st.button(ui.tr("participants.back"), icon=":material/arrow_back:", on_click=close_person)
+    st.button(ui.tr("participants.back"), icon=":material/arrow_back:", on_click=PICKER.close)
     person = data.person(person_id)
     if person is None:
         st.warning(ui.tr("participants.not_found", id=person_id))
