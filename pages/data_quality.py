@@ -146,7 +146,8 @@ def main() -> None:
     user = ui.user()
     if user is None:
         st.stop()
-    report = quality_report(ui.snapshot())
+    snapshot = ui.snapshot()
+    report = snapshot.memo("quality", lambda: quality_report(snapshot))
     figures(report)
     store_section(report)
     missing_id_section(report, user)

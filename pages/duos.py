@@ -199,7 +199,7 @@ def overview_titles() -> dict[str, str]:
 
 
 def show_list(data: Snapshot) -> None:
-    overview = duo_overview(data, ui.today())
+    overview = data.memo("duo_overview", lambda: duo_overview(data, ui.today()), ui.today())
     counts, label = status_counts(overview), labeller()
     statuses = st.pills(
         ui.tr("duos.status_filter"),

@@ -175,13 +175,24 @@ def filters(data: Snapshot) -> PeopleFilter:
 
 
 def people_list(data: Snapshot) -> None:
-    found = find_people(data.participants, data.duos, filters(data), ui.today())
+    criteria = filters(data)
+    found = data.memo(
+        "find_people",
+        lambda: find_people(data.participants, data.duos, criteria, ui.today()),
+        repr(criteria),
+        ui.today(),
+    )
     st.caption(ui.tr("participants.found", count=len(found), total=len(data.participants)))
     if found.empty:
         st.info(ui.tr("participants.none_found"))
         return
-    shown = displayed(found, LIST_COLUMNS, translate=TRANSLATED)
-    shown = shown.rename(columns={WAITING_DAYS: ui.tr("participants.waiting_days")})
+    shown = data.memo(
+        "people_shown",
+        lambda: displayed(found, LIST_COLUMNS, translate=TRANSLATED),
+        repr(criteria),
+        ui.today(),
+        ui.lang(),
+    ).rename(columns={WAITING_DAYS: ui.tr("participants.waiting_days")})
     names = dict(zip(found["ID"], found[NAME], strict=True))
     PICKER.show(shown, names, ui.tr("participants.open"))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from services.privacy import erase_person, erasure_candidates, export_person
@@ -23,20 +24,23 @@ data = ui.snapshot()
 people = data.participants
 
 
-def person_label(person_id: str) -> str:
-    rows = people[people["ID"] == person_id]
-    if rows.empty:
-        return person_id
-    row = rows.iloc[0]
-    name = f"{row['First name']} {row['Last name']}".strip() or ui.tr("privacy.erased_person")
-    return f"{name} · {person_id} · {ui.label(row['Role'])} · {row['Office']}"
+def person_labels(frame: pd.DataFrame) -> dict[str, str]:
+    """Every person's choice label, built once (a lookup per option would be quadratic)."""
+    names = (frame["First name"] + " " + frame["Last name"]).str.strip()
+    erased = ui.tr("privacy.erased_person")
+    roles = frame["Role"].map(ui.label)
+    return {
+        str(pid): f"{name or erased} · {pid} · {role} · {office}"
+        for pid, name, role, office in zip(frame["ID"], names, roles, frame["Office"], strict=True)
+    }
 
 
+labels = person_labels(people)
 chosen = st.selectbox(
     ui.tr("privacy.person"),
     list(people["ID"]),
     index=None,
-    format_func=person_label,
+    format_func=lambda pid: labels.get(pid, pid),
     placeholder=ui.tr("privacy.choose_person"),
     key="privacy-person",
 )

@@ -122,7 +122,12 @@ def month_label(month: str) -> str:
 
 
 def show_now(snapshot: Snapshot, today: dt.date, offices: Sequence[str] | None) -> None:
-    figures = key_figures(snapshot.participants, snapshot.duos, today=today, offices=offices)
+    figures = snapshot.memo(
+        "key_figures_report",
+        lambda: key_figures(snapshot.participants, snapshot.duos, today=today, offices=offices),
+        today,
+        tuple(offices or ()),
+    )
     st.subheader(ui.tr("reports_page.now"))
     columns = st.columns(4)
     columns[0].metric(ui.tr("reports_page.active_duos_now"), figures.active_duos)
@@ -423,14 +428,20 @@ period = chosen_period(today)
 if period is None:
     st.stop()
 start, end = period
-report = office_report(
-    participants=data.participants,
-    duos=data.duos,
-    meetings=data["Meetings"],
-    evaluations=data["Evaluations"],
-    start=start,
-    end=end,
-    offices=offices,
+report = data.memo(
+    "office_report",
+    lambda: office_report(
+        participants=data.participants,
+        duos=data.duos,
+        meetings=data["Meetings"],
+        evaluations=data["Evaluations"],
+        start=start,
+        end=end,
+        offices=offices,
+    ),
+    start,
+    end,
+    tuple(offices or ()),
 )
 covered = ", ".join(ui.label(office) for office in offices) if offices else ""
 st.caption(

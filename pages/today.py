@@ -37,19 +37,28 @@ st.title(ui.tr("today.title"))
 data = ui.snapshot()
 values, _ = current_values(ui.store().table("Settings").frame)
 unreadable = sum(1 for finding in data.findings if finding.problem != "missing_tab")
-items = attention_items(
-    participants=data.participants,
-    duos=data.duos,
-    meetings=data["Meetings"],
-    check_ins=data["Check-ins"],
-    evaluations=data["Evaluations"],
-    sessions=data["Sessions"],
-    attendance=data["Attendance"],
-    today=ui.today(),
-    unreadable_findings=unreadable,
-    settings=attention_settings(values),
+thresholds = attention_settings(values)
+items = data.memo(
+    "attention",
+    lambda: attention_items(
+        participants=data.participants,
+        duos=data.duos,
+        meetings=data["Meetings"],
+        check_ins=data["Check-ins"],
+        evaluations=data["Evaluations"],
+        sessions=data["Sessions"],
+        attendance=data["Attendance"],
+        today=ui.today(),
+        unreadable_findings=unreadable,
+        settings=thresholds,
+    ),
+    ui.today(),
+    unreadable,
+    thresholds,
 )
-figures = key_figures(data.participants, data.duos, today=ui.today())
+figures = data.memo(
+    "key_figures", lambda: key_figures(data.participants, data.duos, today=ui.today()), ui.today()
+)
 
 columns = st.columns(4)
 columns[0].metric(ui.tr("today.active_duos"), figures.active_duos)

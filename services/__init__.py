@@ -9,9 +9,11 @@ the user saw, and reports conflicts instead of overwriting. No Streamlit here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 
@@ -23,6 +25,11 @@ from sheets.store import Conflict, RecordNotFound, Store
 from workflow import NewDuo, RecordChange, Transition
 
 DATA_TABS: tuple[str, ...] = tuple(tab.name for tab in TABS if tab.name != "Audit")
+MEMO_SIZE = 64
+_MEMO: OrderedDict[tuple[Any, ...], tuple[tuple[object, ...], Any]] = OrderedDict()
+"""Derived figures by data version; each entry keeps its tables alive so ids stay unique."""
+_MEMO_LOCK = threading.Lock()
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,30 @@ class Snapshot:
     findings: list[Finding]
     offices: tuple[str, ...]
     """Offices in view (after the user's rights and the office filter)."""
+    source: tuple[object, ...] = ()
+    """The store's tables this snapshot was cut from: while they are the same objects, the
+    data is the same, so derived figures can be reused (see `memo`)."""
+    limited: bool = True
+    """False for an admin's unfiltered view (records without an office included)."""
+
+    def memo(self, name: str, compute: Callable[[], T], *extra: Hashable) -> T:
+        """`compute()` once per data version, office view and `extra` key, shared by sessions.
+
+        The store replaces a table object whenever it reads the tab again (a write, a hand
+        edit after the cache time), so keying on the objects never serves stale figures.
+        """
+        version = tuple(id(table) for table in self.source)
+        key = (name, version, self.offices, self.limited, extra)
+        with _MEMO_LOCK:
+            if key in _MEMO:
+                _MEMO.move_to_end(key)
+                return cast(T, _MEMO[key][1])
+        value = compute()
+        with _MEMO_LOCK:
+            _MEMO[key] = (self.source, value)
+            while len(_MEMO) > MEMO_SIZE:
+                _MEMO.popitem(last=False)
+        return value
 
     def __getitem__(self, tab: str) -> pd.DataFrame:
         return self.frames[tab]
@@ -104,11 +135,12 @@ def load(store: Store, user: User, chosen: Collection[str] | None = None) -> Sna
     tables = store.read(DATA_TABS)
     frames = {name: table.frame for name, table in tables.items()}
     findings = [finding for table in tables.values() for finding in table.findings]
+    source = tuple(tables[name] for name in DATA_TABS)
     if user.is_admin and not chosen:
-        return Snapshot(frames, findings, tuple(all_offices(store)))
+        return Snapshot(frames, findings, tuple(all_offices(store)), source, limited=False)
     in_view = visible_offices(user, store, chosen)
     frames, findings = _limit_to_offices(frames, findings, set(in_view))
-    return Snapshot(frames, findings, in_view)
+    return Snapshot(frames, findings, in_view, source)
 
 
 def _limit_to_offices(
