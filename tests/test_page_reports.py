@@ -10,7 +10,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from i18n import LANGUAGES, t
@@ -49,22 +49,24 @@ def this_year() -> tuple[dt.date, dt.date]:
 
 @pytest.fixture
 def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """Every file the page offers for download, by file name."""
+    """Every file the page offers for download, by file name (built as a click would)."""
     files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
+    original = MediaFileManager.add_deferred
 
     def keep(
-        self: MemoryMediaFileStorage,
-        path_or_data: Any,
-        mimetype: str,
-        kind: Any,
-        filename: str | None = None,
+        self: MediaFileManager,
+        data_callable: Any,
+        mimetype: str | None,
+        coordinates: str,
+        file_name: str | None = None,
+        **kwargs: Any,
     ) -> str:
-        if filename and isinstance(path_or_data, bytes):
-            files[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
+        if file_name:
+            data = data_callable()
+            files[file_name] = data if isinstance(data, bytes) else str(data).encode()
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
 
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
     return files
 
 

@@ -58,18 +58,21 @@ def table(frame: pd.DataFrame, *, key: str | None = None, height: int | None = N
 
 
 def downloads(frame: pd.DataFrame, name: str) -> None:
-    """CSV and Excel buttons for a table (formula-like text made safe in both)."""
+    """CSV and Excel buttons for a table (formula-like text made safe in both).
+
+    The files are built when a button is clicked, not on every run of the page.
+    """
     left, right = st.columns(2)
     left.download_button(
         tr("app.download_csv"),
-        to_csv(frame),
+        lambda: to_csv(frame),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv-{name}",
     )
     right.download_button(
         tr("app.download_excel"),
-        to_excel(frame, name),
+        lambda: to_excel(frame, name),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx-{name}",
