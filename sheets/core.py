@@ -178,8 +178,10 @@ def plan_update(
     written: list[str] = []
     conflicts: list[Conflict] = []
     for name, value in changes.items():
-        column = tab_def.column(name)
-        index = headers.positions[name]
+        located = _located(tab_def, headers, name)
+        if located is None:
+            continue
+        column, index = located
         raw = current_row[index] if index < len(current_row) else None
         current = comparable_raw(column, raw)
         proposed = comparable(column, value)
@@ -200,6 +202,16 @@ def plan_update(
     key = _record_key(tab_def, headers, current_row)
     result = UpdateResult(key, row + 1, tuple(written), tuple(conflicts))
     return UpdatePlan(row, cells, result)
+
+
+def _located(tab_def: Tab, headers: Headers, name: str) -> tuple[Column, int] | None:
+    """A contract column where the sheet has it, or a column staff added (read as text);
+    None for a staff column that is gone (there is nothing left to change)."""
+    if name in headers.positions:
+        return tab_def.column(name), headers.positions[name]
+    if name in headers.extra:
+        return Column(name), headers.extra[name]
+    return None
 
 
 def _record_key(tab_def: Tab, headers: Headers, row: Sequence[Any]) -> str:
@@ -248,7 +260,8 @@ ErasePlan = dict[str, list[tuple[dict[str, str], dict[str, Any]]]]
 
 
 def erase_plan(tables: Mapping[str, Table], participant_id: str) -> ErasePlan:
-    """What erasing a person blanks: their personal cells, and free text about their duos."""
+    """What erasing a person blanks: their personal cells, the columns staff added to their
+    row (the app cannot know what those hold), and free text about their duos."""
     people = tables[PARTICIPANTS.name].frame
     if people.empty or participant_id not in set(people["ID"]):
         raise RecordNotFound(
@@ -258,7 +271,8 @@ def erase_plan(tables: Mapping[str, Table], participant_id: str) -> ErasePlan:
             )
         )
     personal = {column.name: "" for column in PARTICIPANTS.columns if column.personal}
-    plan: ErasePlan = {PARTICIPANTS.name: [({"ID": participant_id}, personal)]}
+    staff_columns = {name: "" for name in tables[PARTICIPANTS.name].headers.extra}
+    plan: ErasePlan = {PARTICIPANTS.name: [({"ID": participant_id}, {**personal, **staff_columns})]}
     duos = tables["Duos"].frame
     duo_ids: list[str] = []
     if not duos.empty:

@@ -345,7 +345,7 @@ PARTICIPANTS = Tab(
         _col("Consent on", DATE, "Consentement le", "Consentement", "Toestemming op"),
         _col("Intake on", DATE, "Entretien le", "Intake le", "Intake op"),
         _col("Trained on", DATE, "Formé le", "Formation le", "Opgeleid op"),
-        NOTES,
+        Column(NOTES.name, NOTES.kind, NOTES.aliases, personal=True),
         UPDATED_ON,
     ),
     id_prefix="P",

@@ -367,3 +367,17 @@ def test_set_up_is_audited_when_it_changes_something(make_backend: MakeBackend) 
     audit = store.table("Audit").frame
     assert list(audit["Action"]) == ["set_up"]
     assert list(audit["Who"]) == ["admin@example.org"]
+
+
+def test_erase_blanks_notes_and_the_columns_staff_added(backend: Backend) -> None:
+    store, hands = backend
+    [person_id] = store.append(
+        "Participants", [{**MENTEE, "Notes": "Withdrawn: health reasons"}], who="t"
+    )
+    width = len(hands.rows("Participants")[0])
+    hands.set_cell("Participants", a1(1, width), "Remarque interne")
+    hands.set_cell("Participants", a1(2, width), "Prefers calls in the morning")
+    store.erase_participant(person_id, who="admin@example.org")
+    assert cell(hands, "Participants", person_id, "Notes") == ""
+    assert cell(hands, "Participants", person_id, "Remarque interne") == ""
+    assert cell(hands, "Participants", person_id, "Role") == "Mentee"
