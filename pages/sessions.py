@@ -198,7 +198,8 @@ def plan_form(data: Snapshot, user: User, today: dt.date) -> None:
                     outcome.message = localised(outcome.message)
                     if outcome.ids:
                         st.query_params["id"] = outcome.ids[0]
-                        for key in ("session-pick", "plan-notes", "plan-capacity"):
+                        st.session_state["session-pick"] = outcome.ids[0]
+                        for key in ("plan-notes", "plan-capacity"):
                             st.session_state.pop(key, None)
                 succeed(outcome)
 
