@@ -122,7 +122,9 @@ def filters(data: Snapshot, today: dt.date) -> pd.DataFrame:
         key="sessions-period",
     )
     start, end = period_bounds(period)
-    overview = sessions_overview(data["Sessions"], data["Attendance"])
+    overview = data.memo(
+        "sessions_overview", lambda: sessions_overview(data["Sessions"], data["Attendance"])
+    )
     return filter_sessions(overview, kinds=kinds, offices=offices, start=start, end=end)
 
 
