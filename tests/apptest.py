@@ -43,6 +43,17 @@ def shell_runs_like_a_live_server(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(PagesManager, "__init__", without_pages_folder)
 
 
+@pytest.fixture
+def no_signed_in_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A public page must work without ever asking who is signed in."""
+
+    def forbidden() -> None:
+        raise AssertionError("a public page asked for the signed-in user")
+
+    monkeypatch.setattr("ui.context.user", forbidden)
+    monkeypatch.setattr("ui.context.snapshot", forbidden)
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "demo.xlsx"

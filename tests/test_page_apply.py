@@ -27,15 +27,7 @@ def fresh_limits() -> Iterator[None]:
     applications.LIMITS.reset()
 
 
-@pytest.fixture(autouse=True)
-def no_signed_in_user(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A public page must work without ever asking who is signed in."""
-
-    def forbidden() -> None:
-        raise AssertionError("a public page asked for the signed-in user")
-
-    monkeypatch.setattr("ui.context.user", forbidden)
-    monkeypatch.setattr("ui.context.snapshot", forbidden)
+pytestmark = pytest.mark.usefixtures("no_signed_in_user")
 
 
 def open_apply(tmp_path: Path, lang: str, state: dict[str, Any] | None = None) -> AppTest:
