@@ -12,8 +12,9 @@ from sheets.store import Store
 from tests.harness import Hands, google_backend, local_backend
 from tests.sheets_emulator import SheetsEmulator
 
-pytest_plugins = ["tests.apptest"]
-"""Page-test fixtures (`workbook`, a copy of the demo workbook per test)."""
+pytest_plugins = ["tests.apptest", "tests.browser"]
+"""Page-test fixtures (`workbook`, a copy of the demo workbook per test) and the one
+Chromium that every browser test shares (Playwright's sync API starts once per process)."""
 
 MakeBackend = Callable[..., tuple[Store, Hands]]
 

@@ -39,7 +39,6 @@ from tests.browser import (
     Received,
     Server,
     choose,
-    chromium,  # noqa: F401  (the fixture)
     fill,
     go_to,
     headings_ever_shown,
@@ -95,7 +94,7 @@ def server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 @pytest.fixture
-def page(chromium: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:  # noqa: F811
+def page(chromium: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A new browser context (its own cookies, so its own Streamlit session).
 
     When the test fails, the page as it was is kept in test-artifacts/.
@@ -284,7 +283,7 @@ def test_a_signed_out_visitor_who_types_a_staff_url_gets_nothing_of_the_sheet(
 @pytest.mark.parametrize("path", ["/privacy", "/participants?id={person}"])
 def test_the_first_request_of_a_fresh_process_cannot_open_a_staff_page(
     path: str,
-    chromium: Browser,  # noqa: F811
+    chromium: Browser,
     demo_template: Path,
     tmp_path: Path,
     sheet: Sheet,

@@ -56,7 +56,6 @@ from tests.browser import (
     wait_for_app,
 )
 
-chromium = harness.chromium
 """The session's browser (the fixture of tests/browser.py)."""
 
 LANG = "en"
