@@ -30,6 +30,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped,unused-ignore]
 
+import clock
 from i18n import Msg
 from matching_score import (
     ALWAYS_HARD,
@@ -349,7 +350,7 @@ def prepare_pool(
     `mentors`) and the Duos once, for fast rankings."""
     mentee_load = open_duo_counts(duos, "Mentee ID")
     mentor_load = open_duo_counts(duos, "Mentor ID")
-    day = today or date.today()
+    day = today or clock.today()
     return MatchPool(
         mentees=build_side(
             _rows(participants, "Mentee"), load=mentee_load, include=include, today=day

@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+import clock
 from i18n import Msg
 from links import MENTEE, MENTOR, InvalidLink, LinkClaims, Reason, default_expiry, sign, verify
 from ratelimit import SlidingWindowLimiter
@@ -301,7 +302,7 @@ def link_for(
     """
     if not secret:
         raise LinksDisabled(msg("links_disabled"))
-    day = today or dt.date.today()
+    day = today or clock.today()
     duo = _row(store, duo_id, user)
     if cell_text(duo, "Status") != ACTIVE:
         raise TransitionError(msg("duo_not_active", duo=duo_id))

@@ -1,7 +1,8 @@
 """Which workbook the app and the admin commands use: one place, read lazily.
 
 Order of precedence (first match wins):
-1. `DUO_WORKBOOK=path.xlsx` in the environment: the local backend on that file;
+1. `DUO_WORKBOOK=path.xlsx` in the environment: the local backend on that file
+   (`DUO_WORKBOOK=memory:NAME`: an in-memory workbook of the process, for tests);
 2. `DUO_SPREADSHEET=key-or-URL` in the environment: the Google backend;
 3. `[sheets] workbook = "path.xlsx"` or `[sheets] spreadsheet = "key-or-URL"` in secrets;
 4. nothing: the demo workbook at `DEMO_PATH`, created with synthetic data on first use.
@@ -26,6 +27,7 @@ from sheets.store import NoAccess, Store
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_PATH = PROJECT_ROOT / "data" / "demo-workbook.xlsx"
+MEMORY_PREFIX = "memory:"
 SECRETS_PATHS = (
     PROJECT_ROOT / ".streamlit" / "secrets.toml",
     Path.home() / ".streamlit" / "secrets.toml",
@@ -35,7 +37,7 @@ SECRETS_PATHS = (
 @dataclass(frozen=True)
 class StoreConfig:
     backend: str
-    """"local" or "google"."""
+    """"local", "google" or "memory"."""
     workbook: Path | None = None
     spreadsheet: str | None = None
     is_demo: bool = False
@@ -45,6 +47,8 @@ class StoreConfig:
     api_base: str | None = None
     service_account: Mapping[str, Any] = field(default_factory=dict)
     credentials_file: str | None = None
+    memory: str | None = None
+    """The name of an in-memory workbook (`sheets.memory.named`)."""
 
 
 def load_secrets(paths: tuple[Path, ...] = SECRETS_PATHS) -> dict[str, Any]:
@@ -65,8 +69,11 @@ def config_from(env: Mapping[str, str], secrets: Mapping[str, Any]) -> StoreConf
         timeout_seconds=float(sheets.get("timeout_seconds", 30)),
         retry_seconds=float(env.get("DUO_RETRY_SECONDS", sheets.get("retry_seconds", 60))),
     )
-    if env.get("DUO_WORKBOOK"):
-        return replace(timing, workbook=Path(env["DUO_WORKBOOK"]))
+    workbook = env.get("DUO_WORKBOOK", "")
+    if workbook.startswith(MEMORY_PREFIX):
+        return replace(timing, backend="memory", memory=workbook.removeprefix(MEMORY_PREFIX))
+    if workbook:
+        return replace(timing, workbook=Path(workbook))
     spreadsheet = env.get("DUO_SPREADSHEET") or sheets.get("spreadsheet")
     if spreadsheet:
         return replace(
@@ -91,6 +98,10 @@ def open_store(config: StoreConfig) -> Store:
     """The store the configuration names; the demo workbook is generated if absent."""
     if config.backend == "google":
         return _google_store(config)
+    if config.backend == "memory":
+        from sheets.memory import named
+
+        return named(config.memory or "")
     from sheets.local import LocalStore
 
     assert config.workbook is not None

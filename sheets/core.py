@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+import clock
 from i18n import Msg
 from sheets.ids import new_id
 from sheets.reader import Headers, Table, locate_headers, read_grid
@@ -26,7 +27,7 @@ AUTO_STAMPS = ("Updated on", "Logged on")
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    return clock.now()
 
 
 def blank(value: Any) -> bool:
@@ -116,12 +117,56 @@ def complete_records(
     return completed
 
 
+@dataclass
+class AppendPlan:
+    """The rows an append writes, and the ID of every record it was given."""
+
+    records: list[dict[str, Any]]
+    """The completed records not yet in the tab, in order."""
+    ids: list[str]
+    """One per given record ("" for tabs without IDs), those already there included."""
+
+
+def plan_append(
+    tab_def: Tab,
+    records: Sequence[Mapping[str, Any]],
+    grid: Sequence[Sequence[Any]],
+    stamp: dt.datetime,
+) -> AppendPlan:
+    """Complete the records (IDs, stamps) and leave out those whose ID the tab already holds:
+    repeating an append (a retry after a lost answer, a form sent twice) writes nothing new."""
+    taken = existing_ids(tab_def, grid)
+    completed = complete_records(tab_def, records, taken, stamp)
+    ids = [str(record.get("ID", "")) for record in completed]
+    given = {
+        as_text(record.get("ID")).casefold() for record in records if not blank(record.get("ID"))
+    }
+    present = {record_id.casefold() for record_id in taken} & given
+    fresh = [record for record in completed if as_text(record.get("ID")).casefold() not in present]
+    return AppendPlan(fresh, ids)
+
+
 def existing_ids(tab_def: Tab, grid: Sequence[Sequence[Any]]) -> set[str]:
     headers = headers_of(tab_def, grid)
     index = headers.positions.get("ID")
     if index is None:
         return set()
     return {as_text(row[index]) for row in grid[1:] if index < len(row) and as_text(row[index])}
+
+
+def ids_to_assign(tab_def: Tab, grid: Sequence[Sequence[Any]], index: int) -> list[tuple[int, str]]:
+    """(sheet row, new ID) for every row holding values but no ID in column `index`."""
+    assert tab_def.id_prefix
+    taken = existing_ids(tab_def, grid)
+    assigned: list[tuple[int, str]] = []
+    for number, row in enumerate(grid[1:], start=2):
+        if all(blank(cell) for cell in row):
+            continue
+        if blank(row[index] if index < len(row) else None):
+            new = new_id(tab_def.id_prefix, taken)
+            taken.add(new)
+            assigned.append((number, new))
+    return assigned
 
 
 def where_of(tab_def: Tab, where: Where) -> dict[str, str]:

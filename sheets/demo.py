@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+import clock
 from sheets import ids, schema
 
 Record = dict[str, object]
@@ -1844,7 +1845,7 @@ def generate(seed: int = 2013, scale: float = 1.0, today: dt.date | None = None)
     """
     if scale <= 0:
         raise ValueError("scale must be positive")
-    builder = _Builder(random.Random(seed), today or dt.date.today(), scale)
+    builder = _Builder(random.Random(seed), today or clock.today(), scale)
     return builder.build()
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import clock
 from sheets import core
 from sheets import demo as demo_data
 from sheets.local import create_workbook
@@ -35,7 +36,7 @@ def write_demo_workbook(
     path: Path, *, seed: int = 2013, scale: float = 1.0, today: dt.date | None = None
 ) -> dict[str, int]:
     """Generate the demo data, add the hand-edit quirks, write `path`; return rows per tab."""
-    records = demo_data.generate(seed=seed, scale=scale, today=today or dt.date.today())
+    records = demo_data.generate(seed=seed, scale=scale, today=today or clock.today())
     grids = grids_from_records(records)
     demo_data.apply_quirks(grids)
     create_workbook(path, grids)

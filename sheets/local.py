@@ -27,16 +27,15 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+import clock
 from i18n import Msg
 from sheets import core
+from sheets.grid_store import GridStore, append_rows, write_headers
 from sheets.reader import Table, sheet_names_by_tab, table_of
 from sheets.schema import TABS, Kind, Tab, tab
 from sheets.store import (
-    Store,
     StoreBusy,
     StoreStatus,
-    UpdateResult,
-    Where,
     WorkbookLocked,
     WorkbookUnreadable,
 )
@@ -48,7 +47,7 @@ LOCK_TIMEOUT_SECONDS = 15.0
 LIST_RANGE_ROWS = 500
 
 
-class LocalStore(Store):
+class LocalStore(GridStore):
     backend = "local"
 
     def __init__(self, path: Path | str, *, is_demo: bool = False) -> None:
@@ -78,7 +77,7 @@ class LocalStore(Store):
             stale = [name for name in names if self._tables.get(name, (None,))[0] != stamp]
             if stale:
                 grids = self._load_grids(stale)
-                today = dt.date.today()
+                today = clock.today()
                 for name in stale:
                     self._tables[name] = (
                         stamp,
@@ -113,6 +112,11 @@ class LocalStore(Store):
             ) from error
 
     # writing
+
+    @contextlib.contextmanager
+    def _holding(self) -> Iterator[_FileBook]:
+        with self._writing() as book:
+            yield _FileBook(book)
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Workbook]:
@@ -166,126 +170,6 @@ class LocalStore(Store):
         self._calls += 1
         self._book_stamp = self._stamp()
 
-    def append(
-        self,
-        tab: str,
-        records: Sequence[Mapping[str, Any]],
-        who: str,
-        action: str = "create",
-        audit: bool = True,
-    ) -> list[str]:
-        tab_def = _tab(tab)
-        stamp = core.now()
-        with self._writing() as book:
-            sheet = _sheet(book, tab_def)
-            grid = _grid(sheet)
-            completed = core.complete_records(
-                tab_def, records, core.existing_ids(tab_def, grid), stamp
-            )
-            needed = {name for record in completed for name in record}
-            plan = core.ensure_headers(tab_def, core.headers_of(tab_def, grid), needed)
-            _write_headers(sheet, plan.added)
-            first = _last_used_row(sheet) + 1
-            for offset, record in enumerate(completed):
-                _write_row(
-                    sheet,
-                    first + offset,
-                    core.record_to_row(tab_def, plan.headers, record),
-                )
-            ids = [str(record.get("ID", "")) for record in completed]
-            _append_audit(book, core.append_audit(who, action, tab, ids, stamp, audit))
-        return ids
-
-    def update(
-        self,
-        tab: str,
-        where: Where,
-        changes: Mapping[str, Any],
-        who: str,
-        seen: Mapping[str, Any] | None = None,
-        action: str = "update",
-    ) -> UpdateResult:
-        return self._update_many(
-            tab, [(core.where_of(_tab(tab), where), changes, seen)], who, action
-        )[0]
-
-    def _update_many(
-        self,
-        tab: str,
-        items: Sequence[tuple[Mapping[str, str], Mapping[str, Any], Mapping[str, Any] | None]],
-        who: str,
-        action: str,
-    ) -> list[UpdateResult]:
-        tab_def = _tab(tab)
-        stamp = core.now()
-        results: list[UpdateResult] = []
-        with self._writing() as book:
-            sheet = _sheet(book, tab_def)
-            grid = _grid(sheet)
-            needed = {name for _, changes, _ in items for name in changes}
-            plan = core.ensure_headers(tab_def, core.headers_of(tab_def, grid), needed)
-            _write_headers(sheet, plan.added)
-            audit: list[dict[str, Any]] = []
-            for where, changes, seen in items:
-                row = core.find_row(tab_def, grid, where)
-                update = core.plan_update(tab_def, plan.headers, grid, row, changes, seen, stamp)
-                for index, value in update.cells:
-                    _set_cell(sheet.cell(row=row + 1, column=index + 1), value)
-                results.append(update.result)
-                if update.result.written:
-                    details = core.change_details(update.result.written)
-                    key = update.result.record_id or " / ".join(where.values())
-                    audit.append(core.audit_record(who, action, tab, key, details, stamp))
-            _append_audit(book, audit)
-        return results
-
-    def log(self, who: str, action: str, tab: str, record_id: str, details: str = "") -> None:
-        with self._writing() as book:
-            _append_audit(
-                book, [core.audit_record(who, action, tab, record_id, details, core.now())]
-            )
-
-    def assign_ids(self, tab: str, who: str) -> list[tuple[int, str]]:
-        tab_def = _tab(tab)
-        if not tab_def.id_prefix:
-            return []
-        stamp = core.now()
-        assigned: list[tuple[int, str]] = []
-        with self._writing() as book:
-            sheet = _sheet(book, tab_def)
-            grid = _grid(sheet)
-            plan = core.ensure_headers(tab_def, core.headers_of(tab_def, grid), {"ID"})
-            _write_headers(sheet, plan.added)
-            index = plan.headers.positions["ID"]
-            taken = core.existing_ids(tab_def, grid)
-            for number, row in enumerate(grid[1:], start=2):
-                if not any(not core.blank(cell) for cell in row):
-                    continue
-                if core.blank(row[index] if index < len(row) else None):
-                    new = core.new_id(tab_def.id_prefix, taken)
-                    taken.add(new)
-                    _set_cell(sheet.cell(row=number, column=index + 1), new)
-                    assigned.append((number, new))
-            _append_audit(
-                book,
-                [core.audit_record(who, "assign_id", tab, i, "", stamp) for _, i in assigned],
-            )
-        return assigned
-
-    def erase_participant(self, participant_id: str, who: str) -> int:
-        plan = core.erase_plan(self.read(core.ERASE_TABS), participant_id)
-        blanked = 0
-        for tab_name, items in plan.items():
-            if items:
-                results = self._update_many(
-                    tab_name,
-                    [(where, changes, None) for where, changes in items],
-                    who,
-                    "erase",
-                )
-                blanked += sum(len(result.written) for result in results)
-        return blanked
-
     def set_up(self, who: str = "set-up") -> list[str]:
         done: list[str] = []
         with self._writing() as book:
@@ -295,7 +179,7 @@ class LocalStore(Store):
                 record = core.audit_record(
                     who, "set_up", "", "", f"{len(done)} changes", core.now()
                 )
-                _append_audit(book, [record])
+                append_rows(_FileBook(book), tab("Audit"), [record])
         return done
 
     def status(self) -> StoreStatus:
@@ -378,28 +262,28 @@ def _write_only_cell(sheet: Any, value: Any) -> WriteOnlyCell:
     return cell
 
 
-def _write_row(sheet: Worksheet, number: int, row: Sequence[core.Cell]) -> None:
-    for index, value in enumerate(row, start=1):
-        if value != "":
-            _set_cell(sheet.cell(row=number, column=index), value)
+class _FileSheet:
+    """An openpyxl worksheet seen as a `grid_store.Sheet`."""
+
+    def __init__(self, sheet: Worksheet) -> None:
+        self._sheet = sheet
+
+    def grid(self) -> list[list[Any]]:
+        return [list(row) for row in self._sheet.iter_rows(values_only=True)]
+
+    def set(self, row: int, column: int, value: core.Cell) -> None:
+        _set_cell(self._sheet.cell(row=row + 1, column=column + 1), value)
+
+    def used_rows(self) -> int:
+        return _last_used_row(self._sheet)
 
 
-def _write_headers(sheet: Worksheet, added: Sequence[tuple[int, str]]) -> None:
-    for index, name in added:
-        _set_cell(sheet.cell(row=1, column=index + 1), name)
+class _FileBook:
+    def __init__(self, book: Workbook) -> None:
+        self._book = book
 
-
-def _append_audit(book: Workbook, records: Sequence[Mapping[str, Any]]) -> None:
-    if not records:
-        return
-    audit = tab("Audit")
-    sheet = _sheet(book, audit)
-    grid_headers = core.headers_of(audit, [[cell.value for cell in sheet[1]]])
-    plan = core.ensure_headers(audit, grid_headers, set(audit.column_names))
-    _write_headers(sheet, plan.added)
-    first = _last_used_row(sheet) + 1
-    for offset, record in enumerate(records):
-        _write_row(sheet, first + offset, core.record_to_row(audit, plan.headers, record))
+    def sheet(self, tab_def: Tab) -> _FileSheet:
+        return _FileSheet(_sheet(self._book, tab_def))
 
 
 def _set_up_sheet(book: Workbook, tab_def: Tab) -> list[str]:
@@ -411,7 +295,7 @@ def _set_up_sheet(book: Workbook, tab_def: Tab) -> list[str]:
     plan = core.ensure_headers(
         tab_def, core.headers_of(tab_def, [header_cells]), set(tab_def.column_names)
     )
-    _write_headers(sheet, plan.added)
+    write_headers(_FileSheet(sheet), plan.added)
     done.extend(f"added column {name} to {tab_def.name}" for _, name in plan.added)
     if sheet.freeze_panes != "A2":
         sheet.freeze_panes = "A2"

@@ -72,6 +72,56 @@ class UpdateResult:
 
 
 @dataclass(frozen=True)
+class Append:
+    """New rows at the end of a tab. A record without an ID gets one (tabs with IDs); a record
+    whose ID is already in the tab is not written again, so repeating a change is harmless."""
+
+    tab: str
+    records: Sequence[Mapping[str, Any]]
+    action: str = "create"
+    audit_each: bool = True
+    """False (bulk loads): one audit row sums up the append instead of one per row."""
+
+
+@dataclass(frozen=True)
+class Update:
+    """Some cells of the row found by `where` at the moment of writing (see `Store.update`)."""
+
+    tab: str
+    where: Where
+    changes: Mapping[str, Any]
+    seen: Mapping[str, Any] | None = None
+    action: str = "update"
+
+
+@dataclass(frozen=True)
+class Note:
+    """An Audit row for something that changed no cell (an export, a sign-in)."""
+
+    action: str
+    tab: str
+    record_id: str
+    details: str = ""
+
+
+Change = Append | Update | Note
+"""One part of a unit of work: `Store.write` takes the changes of one use case together."""
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a unit of work wrote: the IDs of each `Append` and the result of each `Update`,
+    in the order the changes were given."""
+
+    ids: tuple[tuple[str, ...], ...]
+    updates: tuple[UpdateResult, ...]
+
+    @property
+    def conflicts(self) -> tuple[Conflict, ...]:
+        return tuple(conflict for result in self.updates for conflict in result.conflicts)
+
+
+@dataclass(frozen=True)
 class StoreStatus:
     backend: str
     location: str
@@ -108,6 +158,11 @@ class Store(ABC):
         return [finding for table in self.read(names).values() for finding in table.findings]
 
     @abstractmethod
+    def write(self, changes: Sequence[Change], who: str) -> Written:
+        """One use case's changes as one unit of work: one save of the file, one write call
+        to Google. Appends, updates and their audit rows land together; repeating a unit whose
+        answer was lost completes what is missing and never writes a second copy."""
+
     def append(
         self,
         tab: str,
@@ -120,8 +175,8 @@ class Store(ABC):
 
         With `audit=False` (bulk loads) one audit row sums up the append instead of one per row.
         """
+        return list(self.write([Append(tab, records, action, audit)], who).ids[0])
 
-    @abstractmethod
     def update(
         self,
         tab: str,
@@ -137,10 +192,11 @@ class Store(ABC):
         differs from both `seen` and the change is not written and comes back as a conflict.
         Without `seen` the changes are written as they are (the user chose them).
         """
+        return self.write([Update(tab, where, changes, seen, action)], who).updates[0]
 
-    @abstractmethod
     def log(self, who: str, action: str, tab: str, record_id: str, details: str = "") -> None:
         """Append an Audit row for something that changed no cell (an export, a sign-in)."""
+        self.write([Note(action, tab, record_id, details)], who)
 
     @abstractmethod
     def assign_ids(self, tab: str, who: str) -> list[tuple[int, str]]:

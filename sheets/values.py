@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+import clock
 from sheets.schema import DAY_PARTS, DAYS, Choice, Column, Kind
 
 Problem = str | None
@@ -103,7 +104,7 @@ def parse_timestamp(
             ), None
         if match := _DMY_DATE.match(text):
             d, m, y, hh, mm, ss = match.groups()
-            year = _year(y, today or dt.date.today())
+            year = _year(y, today or clock.today())
             return dt.datetime(year, int(m), int(d), int(hh or 0), int(mm or 0), int(ss or 0)), None
         if re.fullmatch(r"\d{4,5}(\.\d+)?", text):
             stamp = _from_serial(float(text))

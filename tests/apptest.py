@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import itertools
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,9 +14,14 @@ from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+import clock
 from services import User
-from sheets.demo_workbook import write_demo_workbook
+from sheets import demo as demo_data
+from sheets import memory
+from sheets.demo_workbook import grids_from_records, write_demo_workbook
 from sheets.local import LocalStore
+from sheets.memory import MemoryStore
+from sheets.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 config.set_option("client.showErrorDetails", "full")
@@ -55,7 +62,23 @@ def no_signed_in_user(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
+def demo_grids() -> dict[str, list[list[Any]]]:
+    """The demo workbook's cells (generated for the tests' pinned day) with the test users."""
+    store = MemoryStore(demo_grids_for_today())
+    store.append("Staff", [staff_row(u) for u in (ADMIN, BRUSSELS, ANTWERP)], "tests")
+    return store.grids
+
+
+def demo_grids_for_today() -> dict[str, list[list[Any]]]:
+    records = demo_data.generate(seed=2013, today=clock.today())
+    grids = grids_from_records(records)
+    demo_data.apply_quirks(grids)
+    return grids
+
+
+@pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo workbook as an `.xlsx` file, for the tests of the file itself."""
     path = tmp_path_factory.mktemp("template") / "demo.xlsx"
     write_demo_workbook(path)
     LocalStore(path).append("Staff", [staff_row(u) for u in (ADMIN, BRUSSELS, ANTWERP)], "tests")
@@ -73,11 +96,29 @@ def staff_row(user: User) -> dict[str, Any]:
     }
 
 
+Workbook = str
+"""What the app is pointed at: `memory:NAME` (an in-memory copy of the demo) or a file path."""
+_names = itertools.count(1)
+
+
 @pytest.fixture
 def workbook(
+    demo_grids: dict[str, list[list[Any]]], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Workbook]:
+    """A fresh in-memory copy of the demo workbook, selected for the app through DUO_WORKBOOK."""
+    name = f"test-{next(_names)}"
+    memory.named(name, copy.deepcopy(demo_grids))
+    monkeypatch.setenv("DUO_WORKBOOK", memory.PREFIX + name)
+    monkeypatch.delenv("DUO_SPREADSHEET", raising=False)
+    yield memory.PREFIX + name
+    memory.forget(name)
+
+
+@pytest.fixture
+def file_workbook(
     demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Path]:
-    """A fresh copy of the demo workbook, selected for the app through DUO_WORKBOOK."""
+    """A fresh copy of the demo workbook as an `.xlsx` file, selected through DUO_WORKBOOK."""
     path = tmp_path / "workbook.xlsx"
     shutil.copy(demo_template, path)
     monkeypatch.setenv("DUO_WORKBOOK", str(path))
@@ -85,8 +126,13 @@ def workbook(
     yield path
 
 
-def store_of(workbook: Path) -> LocalStore:
-    """A separate store on the same file: what the app wrote, read back independently."""
+def store_of(workbook: Workbook | Path) -> Store:
+    """The store on the same workbook: what the app wrote, read back."""
+    text = str(workbook)
+    if text.startswith(memory.PREFIX):
+        store = memory.named(text.removeprefix(memory.PREFIX))
+        store.refresh()
+        return store
     return LocalStore(workbook)
 
 

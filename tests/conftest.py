@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from clock import ENV_TODAY
 from sheets.store import Store
-from tests.harness import Hands, google_backend, local_backend
+from tests.harness import Hands, google_backend, local_backend, memory_backend
 from tests.sheets_emulator import SheetsEmulator
 
 pytest_plugins = ["tests.apptest", "tests.browser"]
@@ -18,6 +21,12 @@ Chromium that every browser test shares (Playwright's sync API starts once per p
 
 MakeBackend = Callable[..., tuple[Store, Hands]]
 
+TEST_DAY = dt.date(2026, 11, 26)
+"""The day every test lives on, whatever the machine's clock says (see `clock.py`): the demo
+workbook, "today" in the pages and the stamps all follow it, in this process and in the
+`streamlit run` processes the browser tests start (they inherit the environment)."""
+os.environ[ENV_TODAY] = TEST_DAY.isoformat()
+
 
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[SheetsEmulator]:
@@ -25,7 +34,7 @@ def emulator() -> Iterator[SheetsEmulator]:
         yield server
 
 
-@pytest.fixture(params=["local", "google"])
+@pytest.fixture(params=["local", "google", "memory"])
 def make_backend(
     request: pytest.FixtureRequest, tmp_path: Path, emulator: SheetsEmulator
 ) -> MakeBackend:
@@ -34,6 +43,8 @@ def make_backend(
     def make(grids: dict[str, list[list[Any]]] | None = None) -> tuple[Store, Hands]:
         if request.param == "local":
             return local_backend(tmp_path, grids)
+        if request.param == "memory":
+            return memory_backend(grids)
         emulator.clear_faults()
         return google_backend(emulator, grids)
 

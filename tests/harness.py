@@ -9,9 +9,12 @@ from typing import Any, Protocol
 
 import openpyxl
 from google.auth.credentials import AnonymousCredentials
+from gspread.utils import a1_to_rowcol
 
 from sheets.google import GoogleStore
 from sheets.local import EMPTY_TABS, LocalStore, create_workbook
+from sheets.memory import MemoryStore
+from sheets.reader import sheet_names_by_tab
 from sheets.store import Store
 from tests.sheets_emulator import SheetsEmulator
 
@@ -125,7 +128,60 @@ class SheetHands:
         return list(self.emulator.formulas(self.key))
 
 
+class GridHands:
+    """Edits the in-memory workbook's grids, as staff would edit the sheet."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+
+    def _grid(self, tab: str) -> list[list[Any]]:
+        return self.store.grids[sheet_names_by_tab(list(self.store.grids))[tab]]
+
+    def rows(self, tab: str) -> list[list[str]]:
+        return _trimmed([[_text(v) for v in row] for row in self._grid(tab)])
+
+    def set_cell(self, tab: str, a1: str, value: str) -> None:
+        row, column = a1_to_rowcol(a1)
+        grid = self._grid(tab)
+        while len(grid) < row:
+            grid.append([])
+        line = grid[row - 1]
+        line.extend([None] * (column - len(line)))
+        line[column - 1] = value
+        self.store.edited()
+
+    def insert_blank_row(self, tab: str, before_row: int) -> None:
+        self._grid(tab).insert(before_row - 1, [])
+        self.store.edited()
+
+    def sort_rows(self, tab: str, column_index: int, reverse: bool = False) -> None:
+        grid = self._grid(tab)
+        body = grid[1:]
+        body.sort(
+            key=lambda row: _text(row[column_index] if column_index < len(row) else ""),
+            reverse=reverse,
+        )
+        grid[1:] = body
+        self.store.edited()
+
+    def move_column(self, tab: str, from_index: int, to_index: int) -> None:
+        width = max(len(row) for row in self._grid(tab))
+        for row in self._grid(tab):
+            row.extend([None] * (width - len(row)))
+            row.insert(to_index, row.pop(from_index))
+        self.store.edited()
+
+    def formulas(self) -> list[Any]:
+        """An in-memory workbook holds values only: text is never a formula there."""
+        return []
+
+
 _keys = itertools.count(1)
+
+
+def memory_backend(grids: dict[str, list[list[Any]]] | None = None) -> tuple[Store, GridHands]:
+    store = MemoryStore(grids or EMPTY_TABS)
+    return store, GridHands(store)
 
 
 def local_backend(

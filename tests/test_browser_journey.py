@@ -27,6 +27,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Locator, Page, ViewportSize
 
+import clock
 import tests.browser as harness
 from access import hash_password
 from i18n import catalogue, t
@@ -205,7 +206,7 @@ def check_application(page: Page, workbook: Path, applicant: Applicant, session:
     assert list(person["Languages"]) == list(applicant.languages)
     assert list(person["Availability"]) == list(applicant.slots)
     assert person["Source"] == "Website form"
-    assert day_of(person["Consent on"]) == dt.date.today()
+    assert day_of(person["Consent on"]) == clock.today()
     see(page, person["ID"])  # the reference the applicant is told is the row's ID
     registrations = rows(workbook, "Attendance", "Participant ID", person["ID"])
     if session is None:
@@ -214,7 +215,7 @@ def check_application(page: Page, workbook: Path, applicant: Applicant, session:
         assert [row["Status"] for row in registrations] == ["Registered"]
         chosen = one_row(workbook, "Sessions", "ID", registrations[0]["Session ID"])
         on = day_of(chosen["Date"])
-        assert on is not None and on >= dt.date.today() and session.startswith(shown(on))
+        assert on is not None and on >= clock.today() and session.startswith(shown(on))
         assert (chosen["Office"], chosen["Kind"]) == (OFFICE, "Info session")
     return str(person["ID"])
 
@@ -254,12 +255,12 @@ def plan_session_today(page: Page) -> str:
         has=page.get_by_role("button", name=say("sessions.plan_submit"))
     )
     choose(page, say("sessions.kind"), label("Info session"), within=form)
-    type_date(page, say("sessions.date"), dt.date.today(), within=form)
+    type_date(page, say("sessions.date"), clock.today(), within=form)
     choose(page, say("sessions.office"), label(OFFICE), within=form)
     choose(page, say("sessions.language"), label("English"), within=form)
     press(page, say("sessions.plan_submit"), within=form)
     expect_success(
-        page, say("sessions.planned", kind=label("Info session"), date=shown(dt.date.today()))
+        page, say("sessions.planned", kind=label("Info session"), date=shown(clock.today()))
     )
     return parse_qs(urlparse(page.url).query)["id"][0]
 
@@ -291,7 +292,7 @@ def information_session(page: Page, workbook: Path, applicant: Applicant, person
     """
     go_to(page, say("nav.sessions"), heading=say("sessions.title"))
     chosen = registered_session(workbook, person_id)
-    today = dt.date.today()
+    today = clock.today()
     if chosen is not None and day_of(chosen["Date"]) == today:
         open_session(page, chosen["ID"])
         mark_attended(page, applicant, alone=False)
@@ -319,7 +320,7 @@ def information_session(page: Page, workbook: Path, applicant: Applicant, person
 def check_attended(workbook: Path, person_id: str, session_id: str) -> None:
     session = one_row(workbook, "Sessions", "ID", session_id)
     assert (session["Kind"], session["Office"]) == ("Info session", OFFICE)
-    assert day_of(session["Date"]) == dt.date.today()
+    assert day_of(session["Date"]) == clock.today()
     person = one_row(workbook, "Participants", "ID", person_id)
     assert person["Status"] == "Info session"
 
@@ -348,7 +349,7 @@ def intake(page: Page, applicant: Applicant, person_id: str) -> None:
 def check_intake(workbook: Path, person_id: str) -> None:
     person = one_row(workbook, "Participants", "ID", person_id)
     assert person["Status"] == "Ready"
-    assert day_of(person["Intake on"]) == dt.date.today()
+    assert day_of(person["Intake on"]) == clock.today()
     assert person["Personality"] == "Curious and well organised"
     assert person["Goal"] == "A first job as a web developer"
     assert "Interview practice" in person["Topics"]
@@ -396,7 +397,7 @@ def check_proposed(workbook: Path, person_id: str, mentor: Suggested) -> str:
         "Proposed",
         OFFICE,
     )
-    assert day_of(duo["Proposed on"]) == dt.date.today()
+    assert day_of(duo["Proposed on"]) == clock.today()
     assert duo["Coordinator"] == BRUSSELS.name
     for pid in (person_id, mentor.mentor_id):
         assert one_row(workbook, "Participants", "ID", pid)["Status"] == "In duo"
@@ -425,7 +426,7 @@ def duo_tab(page: Page, title: str) -> Locator:
 
 
 def plan_intro(page: Page, duo_id: str) -> None:
-    today = dt.date.today()
+    today = clock.today()
     panel = duo_tab(page, say("workflow.action_plan_intro"))
     type_date(page, say("duos.intro_date"), today, within=panel)
     press(page, say("duos.save"), within=panel)
@@ -433,7 +434,7 @@ def plan_intro(page: Page, duo_id: str) -> None:
 
 
 def record_agreement(page: Page, duo_id: str, objectives: str) -> None:
-    today = dt.date.today()
+    today = clock.today()
     panel = duo_tab(page, say("workflow.action_record_agreement"))
     type_date(page, say("duos.agreement_date"), today, within=panel)
     fill(page, say("duos.objectives"), objectives, within=panel)
@@ -448,7 +449,7 @@ def log_meeting(page: Page, duo_id: str) -> None:
     choose(page, say("duos.topics"), "CV", within=panel)
     fill(page, say("duos.summary"), "Rewrote the CV together", within=panel)
     press(page, say("duos.save"), within=panel)
-    expect_success(page, say("duos.meeting_logged", duo=duo_id, date=shown(dt.date.today())))
+    expect_success(page, say("duos.meeting_logged", duo=duo_id, date=shown(clock.today())))
 
 
 def log_check_in(page: Page, duo_id: str) -> None:
@@ -457,14 +458,14 @@ def log_check_in(page: Page, duo_id: str) -> None:
     pick(page, say("duos.health"), label("Good"), within=panel)
     fill(page, say("duos.notes"), "Good start, they get on well", within=panel)
     press(page, say("duos.save"), within=panel)
-    expect_success(page, say("duos.check_in_logged", duo=duo_id, date=shown(dt.date.today())))
+    expect_success(page, say("duos.check_in_logged", duo=duo_id, date=shown(clock.today())))
 
 
 def complete(page: Page, duo_id: str) -> None:
     panel = duo_tab(page, say("workflow.action_complete"))
     tick(page, say("duos.mentor_wants_another"), within=panel)
     press(page, say("duos.save"), within=panel)
-    expect_success(page, say("duos.done_complete", duo=duo_id, date=shown(dt.date.today())))
+    expect_success(page, say("duos.done_complete", duo=duo_id, date=shown(clock.today())))
 
 
 @dataclass(frozen=True)
@@ -495,7 +496,7 @@ def evaluate(page: Page, evaluation: Evaluation) -> None:
 def test_a_coordinator_takes_an_applicant_from_the_apply_form_to_the_end_evaluation(
     chromium: Browser, server: Server
 ) -> None:
-    today = dt.date.today()
+    today = clock.today()
     workbook = server.workbook
     applicant = Applicant(
         "Amina", "Voyageuse", "amina.voyageuse@example.org", dt.date(today.year - 25, 3, 15)
@@ -590,7 +591,7 @@ def test_a_session_just_planned_stays_open_after_the_next_click(
     chromium: Browser, server: Server
 ) -> None:
     """Planning a session opens it; a click elsewhere (a filter) must not reopen another one."""
-    today = dt.date.today()
+    today = clock.today()
     sessions = tab(server.workbook, "Sessions")
     later = sessions[
         (sessions["Office"] == OFFICE)

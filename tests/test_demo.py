@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+import clock
 from sheets import demo
 from sheets.schema import LANGUAGES, SLOTS, TABS, Kind, tab
 
@@ -326,7 +327,7 @@ def test_scale_2_roughly_doubles_and_adds_offices(records: Tables) -> None:
 
 def test_today_defaults_to_the_current_day() -> None:
     records = demo.generate(scale=0.2)
-    assert max(date(p, "Applied on") for p in records["Participants"]) <= dt.date.today()
+    assert max(date(p, "Applied on") for p in records["Participants"]) <= clock.today()
 
 
 # --- apply_quirks -----------------------------------------------------------------------

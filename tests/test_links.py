@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+import clock
 from links import (
     InvalidLink,
     LinkClaims,
@@ -35,12 +36,12 @@ from services.meeting_links import (
     secret_key,
 )
 from sheets.local import LocalStore
-from sheets.store import RecordNotFound
+from sheets.store import RecordNotFound, Store
 from tests.apptest import store_of
 from workflow import TransitionError
 
 SECRET = "a-test-secret-that-is-long-enough"
-TODAY = dt.date.today()
+TODAY = clock.today()
 CLAIMS = LinkClaims("D-M5FHZD", "P-SJDMS6", 1, "mentor", TODAY + dt.timedelta(days=63))
 
 
@@ -146,7 +147,7 @@ def test_signing_needs_a_key_and_a_known_role() -> None:
 # -- against the Duos row ---------------------------------------------------------------------
 
 
-def active_duo(store: LocalStore) -> dict[str, Any]:
+def active_duo(store: Store) -> dict[str, Any]:
     duos = store.table("Duos").frame
     return {str(k): v for k, v in duos[duos["Status"] == "Active"].iloc[0].to_dict().items()}
 
@@ -185,7 +186,7 @@ def test_revoking_raises_the_link_version_audited_and_old_links_stop(workbook: P
     assert resolve(store, new, SECRET, TODAY).duo_id == duo["ID"]
 
 
-def active_row(store: LocalStore, duo_id: str) -> dict[str, Any]:
+def active_row(store: Store, duo_id: str) -> dict[str, Any]:
     duos = store.table("Duos").frame
     return {str(k): v for k, v in duos[duos["ID"] == duo_id].iloc[0].to_dict().items()}
 

@@ -12,12 +12,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import clock
 from services import applications
 from sheets.reader import locate_headers
 from sheets.schema import tab
 from tests.apptest import ROOT, assert_no_exception, store_of
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture(autouse=True)
@@ -178,7 +179,9 @@ def test_the_english_form_explains_who_may_join_and_shows_only_session_facts(
     assert all(label.endswith("places left") for label in labels)
 
 
-def test_formula_like_text_is_stored_as_text_in_the_xlsx(tmp_path: Path, workbook: Path) -> None:
+def test_formula_like_text_is_stored_as_text_in_the_xlsx(
+    tmp_path: Path, file_workbook: Path
+) -> None:
     typed = {
         "first_name": '=HYPERLINK("http://evil.example","click")',
         "last_name": "+SUM(1,2)",
@@ -187,8 +190,8 @@ def test_formula_like_text_is_stored_as_text_in_the_xlsx(tmp_path: Path, workboo
         "phone": "+32 470 12 34 56",
     }
     send(fill(open_apply(tmp_path, "en"), **typed))
-    new_id = people(workbook).iloc[-1]["ID"]
-    sheet = openpyxl.load_workbook(workbook)["Participants"]
+    new_id = people(file_workbook).iloc[-1]["ID"]
+    sheet = openpyxl.load_workbook(file_workbook)["Participants"]
     headers, _ = locate_headers(tab("Participants"), [cell.value for cell in sheet[1]])
     at = headers.positions
     row = next(r for r in sheet.iter_rows(min_row=2) if r[at["ID"]].value == new_id)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import clock
 from services import User
 from tests.apptest import ANTWERP, BRUSSELS, assert_no_exception, open_page, store_of
 from ui.feedback import CONFLICTS
 from workflow import add_months, cell_date, cell_text, live_duos_of, records
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def a_duo(workbook: Path, status: str, office: str = "Brussels") -> dict[str, Any]:

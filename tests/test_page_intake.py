@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+import clock
 from i18n import catalogue
 from services.people import IntakeChoice
 from sheets.schema import DAY_PARTS, DAYS
 from tests.apptest import ADMIN, ANTWERP, BRUSSELS, ROOT, assert_no_exception, open_page, store_of
 from ui.feedback import CONFLICTS, FLASH
 
-TODAY = date.today()
+TODAY = clock.today()
 SECTIONS = ("identity", "matching", "availability", "story", "dates")
 """The profile form's sections (pages/participants.py), whose titles are looked up by name."""
 

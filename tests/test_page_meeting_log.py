@@ -11,13 +11,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import clock
 from links import LinkClaims, sign
 from services import meeting_links
 from services.meeting_links import link_for, revoke
 from tests.apptest import ROOT, assert_no_exception, store_of
 
 SECRET = "a-test-secret-that-is-long-enough"
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+import clock
 from i18n import LANGUAGES, t
 from reports import Report, office_report
 from services import User, load
@@ -43,7 +44,7 @@ def metrics(app: AppTest) -> dict[str, str]:
 
 
 def this_year() -> tuple[dt.date, dt.date]:
-    today = dt.date.today()
+    today = clock.today()
     return dt.date(today.year, 1, 1), today
 
 
@@ -108,7 +109,7 @@ def test_the_figures_shown_are_those_of_the_office_report(workbook: Path) -> Non
 def test_another_period_gives_that_periods_figures(workbook: Path) -> None:
     app = open_page("reports.py")
     app.segmented_control(key="report-period").set_value("last_3_months").run()
-    today = dt.date.today()
+    today = clock.today()
     first = today.year * 12 + today.month - 1 - 2
     start = dt.date(first // 12, first % 12 + 1, 1)
     summary = expected_report(workbook, start, today).summary

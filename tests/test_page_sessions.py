@@ -9,12 +9,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import clock
 from services import User
-from sheets.local import LocalStore
+from sheets.store import Store
 from tests.apptest import ADMIN, ANTWERP, BRUSSELS, assert_no_exception, open_page, store_of
 from workflow import person_name
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def new_session(workbook: Path, kind: str, office: str, on: dt.date, capacity: int = 20) -> str:
@@ -41,7 +42,7 @@ def people_with(workbook: Path, office: str, role: str, status: str) -> list[str
     return list(hits["ID"])
 
 
-def status_of(store: LocalStore, person_id: str) -> str:
+def status_of(store: Store, person_id: str) -> str:
     record = store.table("Participants").record(person_id)
     assert record is not None
     return str(record["Status"])

@@ -98,17 +98,17 @@ def test_a_coordinator_opening_the_settings_url_gets_nothing(workbook: Path) -> 
     assert not page.number_input and not page.button and not page.text_input
 
 
-def test_the_sheet_set_up_runs_and_lists_what_it_did(workbook: Path) -> None:
-    book = openpyxl.load_workbook(workbook)
+def test_the_sheet_set_up_runs_and_lists_what_it_did(file_workbook: Path) -> None:
+    book = openpyxl.load_workbook(file_workbook)
     del book["Settings"]
-    book.save(workbook)
+    book.save(file_workbook)
     app = open_page("admin_settings.py")
     assert_no_exception(app)
     app.button(key="set-up").click().run()
     assert_no_exception(app)
     shown = texts(app)
     assert t("settings_page.step_created_tab", "en", tab="Settings") in shown
-    assert "Settings" in openpyxl.load_workbook(workbook).sheetnames
+    assert "Settings" in openpyxl.load_workbook(file_workbook).sheetnames
 
 
 def test_the_store_health_is_shown(workbook: Path) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
+import clock
 from attention import attention_items
 from reports import key_figures
 from services import load
@@ -15,7 +15,7 @@ def test_key_figures_are_those_of_the_reports_module(workbook: Path) -> None:
     app = open_page("today.py", user=ADMIN)
     assert_no_exception(app)
     data = load(store_of(workbook), ADMIN)
-    figures = key_figures(data.participants, data.duos, today=dt.date.today())
+    figures = key_figures(data.participants, data.duos, today=clock.today())
     shown = {metric.label: metric.value for metric in app.metric}
     assert shown["Active duos"] == str(figures.active_duos)
     assert shown["Mentees waiting for a match"] == str(figures.mentees_waiting)
@@ -32,7 +32,7 @@ def test_the_to_do_list_counts_every_item_in_view(workbook: Path) -> None:
         evaluations=data["Evaluations"],
         sessions=data["Sessions"],
         attendance=data["Attendance"],
-        today=dt.date.today(),
+        today=clock.today(),
     )
     assert items, "the demo workbook always has something to do"
     assert any(f"({len(items)})" in header.value for header in app.subheader)

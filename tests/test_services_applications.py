@@ -1,4 +1,4 @@
-"""The intake form's rules and writes, against a real LocalStore on a copy of the demo data."""
+"""The intake form's rules and writes, against an in-memory copy of the demo data."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+import clock
 from ratelimit import SlidingWindowLimiter
 from services.applications import (
     Application,
@@ -25,7 +26,6 @@ from services.applications import (
     same_email,
     submit,
 )
-from sheets.local import LocalStore
 from tests.apptest import store_of
 
 TODAY = dt.date(2026, 11, 26)
@@ -218,11 +218,11 @@ def test_duplicates_are_found_whatever_the_case_and_named_in_a_note() -> None:
 
 
 def test_the_choices_come_from_the_lists_tab_and_open_sessions(workbook: Path) -> None:
-    choices = form_choices(store_of(workbook), dt.date.today())
+    choices = form_choices(store_of(workbook), clock.today())
     assert choices.offices == ("Brussels", "Antwerp", "Liège")
     assert choices.languages[:3] == ("French", "Dutch", "English")
     assert "CV" in choices.topics and "ICT" in choices.sectors
-    assert choices.sessions and all(s.date >= dt.date.today() for s in choices.sessions)
+    assert choices.sessions and all(s.date >= clock.today() for s in choices.sessions)
     assert choices.retention_years == 3
 
 
@@ -230,7 +230,7 @@ def test_submit_writes_the_participant_and_the_registration(
     workbook: Path, limits: SubmissionLimits
 ) -> None:
     store = store_of(workbook)
-    session = form_choices(store, dt.date.today()).sessions_at("Brussels")[0]
+    session = form_choices(store, clock.today()).sessions_at("Brussels")[0]
     application = replace(GOOD, first_name=" Amina\x00 ", session_id=session.id)
     outcome = submit(store, application, TODAY, session_key="s", limits=limits)
     [new_id] = outcome.ids
@@ -287,7 +287,7 @@ def test_the_fourth_application_of_a_session_within_ten_minutes_is_refused(
         SlidingWindowLimiter(3, 600, lambda: clock[0]),
         SlidingWindowLimiter(60, 3600, lambda: clock[0]),
     )
-    store = LocalStore(workbook)
+    store = store_of(workbook)
     for number in range(3):
         submit(store, replace(GOOD, first_name=f"A{number}"), TODAY, session_key="s", limits=limits)
     count = len(store.table("Participants").frame)

@@ -1,13 +1,14 @@
-"""The Duos use cases (steps 5 to 8) against a real LocalStore on a copy of the demo workbook."""
+"""The Duos use cases (steps 5 to 8) against an in-memory copy of the demo workbook."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import clock
 from services import OutOfOffice, load
 from services.duos import (
     CheckInEntry,
@@ -23,8 +24,8 @@ from services.duos import (
     meeting_problems,
     timeline,
 )
-from sheets.local import LocalStore
-from tests.apptest import ADMIN, ANTWERP, BRUSSELS
+from sheets.store import Store
+from tests.apptest import ADMIN, ANTWERP, BRUSSELS, store_of
 from workflow import (
     LIVE_DUO_STATUSES,
     Complete,
@@ -40,15 +41,15 @@ from workflow import (
     records,
 )
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture
-def store(workbook: Path) -> LocalStore:
-    return LocalStore(workbook)
+def store(workbook: Path) -> Store:
+    return store_of(workbook)
 
 
-def a_duo(store: LocalStore, status: str, office: str = "Brussels") -> dict[str, Any]:
+def a_duo(store: Store, status: str, office: str = "Brussels") -> dict[str, Any]:
     """A duo of that status and office; a live one's mentor and mentee are in it alone."""
     tables = store.read(["Duos", "Participants"])
     duos = records(tables["Duos"].frame)
@@ -70,20 +71,20 @@ def alone_in(person_id: str, duos: list[dict[str, Any]], people: dict[str, dict[
     return in_duo and len(live_duos_of(person_id, duos)) == 1
 
 
-def row_of(store: LocalStore, tab: str, record_id: str) -> dict[str, Any]:
+def row_of(store: Store, tab: str, record_id: str) -> dict[str, Any]:
     record = store.table(tab).record(record_id)
     assert record is not None
     return record
 
 
-def people_statuses(store: LocalStore, duo: dict[str, Any]) -> list[str]:
+def people_statuses(store: Store, duo: dict[str, Any]) -> list[str]:
     return [
         cell_text(row_of(store, "Participants", cell_text(duo, column)), "Status")
         for column in ("Mentor ID", "Mentee ID")
     ]
 
 
-def test_planning_the_intro_of_a_proposed_duo_moves_it_to_intro_planned(store: LocalStore) -> None:
+def test_planning_the_intro_of_a_proposed_duo_moves_it_to_intro_planned(store: Store) -> None:
     duo = a_duo(store, "Proposed")
     on = TODAY + timedelta(days=5)
     outcome = change_duo(store, BRUSSELS, duo["ID"], PlanIntro(on), TODAY, seen=duo)
@@ -92,7 +93,7 @@ def test_planning_the_intro_of_a_proposed_duo_moves_it_to_intro_planned(store: L
     assert (saved["Status"], cell_date(saved, "Intro on")) == ("Intro planned", on)
 
 
-def test_signing_the_agreement_starts_six_months_with_the_objectives(store: LocalStore) -> None:
+def test_signing_the_agreement_starts_six_months_with_the_objectives(store: Store) -> None:
     duo = a_duo(store, "Intro planned")
     on = max(TODAY - timedelta(days=1), cell_date(duo, "Intro on") or TODAY)
     step = RecordAgreement(on, "Find a job in logistics")
@@ -108,7 +109,7 @@ def test_signing_the_agreement_starts_six_months_with_the_objectives(store: Loca
     assert saved["Objectives"] == "Find a job in logistics"
 
 
-def test_a_decline_sends_both_people_back_to_ready_and_says_who_and_why(store: LocalStore) -> None:
+def test_a_decline_sends_both_people_back_to_ready_and_says_who_and_why(store: Store) -> None:
     duo = a_duo(store, "Intro planned")
     step = Decline(TODAY, "Mentee", "No click at first meeting")
     assert change_duo(store, BRUSSELS, duo["ID"], step, TODAY, seen=duo).ok
@@ -120,7 +121,7 @@ def test_a_decline_sends_both_people_back_to_ready_and_says_who_and_why(store: L
     assert people_statuses(store, duo) == ["Ready", "Ready"]
 
 
-def test_completing_makes_both_alumni_unless_the_mentor_wants_another(store: LocalStore) -> None:
+def test_completing_makes_both_alumni_unless_the_mentor_wants_another(store: Store) -> None:
     duo = a_duo(store, "Active")
     assert change_duo(store, ADMIN, duo["ID"], Complete(TODAY), TODAY, seen=duo).ok
     assert row_of(store, "Duos", duo["ID"])["Status"] == "Completed"
@@ -130,7 +131,7 @@ def test_completing_makes_both_alumni_unless_the_mentor_wants_another(store: Loc
     assert people_statuses(store, other) == ["Ready", "Alumni"]
 
 
-def test_an_early_end_records_its_reason_and_refuses_an_empty_one(store: LocalStore) -> None:
+def test_an_early_end_records_its_reason_and_refuses_an_empty_one(store: Store) -> None:
     duo = a_duo(store, "Active")
     with pytest.raises(TransitionError) as refused:
         change_duo(store, BRUSSELS, duo["ID"], EndEarly(TODAY, "  "), TODAY, seen=duo)
@@ -143,7 +144,7 @@ def test_an_early_end_records_its_reason_and_refuses_an_empty_one(store: LocalSt
     assert people_statuses(store, duo) == ["Ready", "Alumni"]
 
 
-def test_completing_a_proposed_duo_is_refused_and_writes_nothing(store: LocalStore) -> None:
+def test_completing_a_proposed_duo_is_refused_and_writes_nothing(store: Store) -> None:
     duo = a_duo(store, "Proposed")
     with pytest.raises(TransitionError) as refused:
         change_duo(store, BRUSSELS, duo["ID"], Complete(TODAY), TODAY, seen=duo)
@@ -152,9 +153,9 @@ def test_completing_a_proposed_duo_is_refused_and_writes_nothing(store: LocalSto
     assert people_statuses(store, duo) == ["In duo", "In duo"]
 
 
-def test_a_status_changed_in_the_sheet_since_loading_is_a_conflict(store: LocalStore) -> None:
+def test_a_status_changed_in_the_sheet_since_loading_is_a_conflict(store: Store) -> None:
     duo = a_duo(store, "Active")
-    LocalStore(store.path).update("Duos", duo["ID"], {"Status": "Ended early"}, "staff@sheet")
+    store.update("Duos", duo["ID"], {"Status": "Ended early"}, "staff@sheet")
     outcome = change_duo(store, BRUSSELS, duo["ID"], Complete(TODAY), TODAY, seen=duo)
     assert not outcome.ok
     [(change, conflict)] = outcome.conflicts
@@ -170,7 +171,7 @@ def test_a_status_changed_in_the_sheet_since_loading_is_a_conflict(store: LocalS
 
 
 def test_a_coordinator_of_another_office_can_neither_see_nor_change_a_duo(
-    store: LocalStore,
+    store: Store,
 ) -> None:
     duo = a_duo(store, "Active", office="Brussels")
     with pytest.raises(OutOfOffice):
@@ -182,7 +183,7 @@ def test_a_coordinator_of_another_office_can_neither_see_nor_change_a_duo(
 
 
 def test_a_meeting_lands_logged_by_the_coordinator_with_text_kept_as_text(
-    store: LocalStore,
+    store: Store,
 ) -> None:
     duo = a_duo(store, "Active")
     entry = MeetingEntry(TODAY, 1.5, "Video", ("CV", "Network"), "=SUM(A1:A3) looked at")
@@ -194,7 +195,7 @@ def test_a_meeting_lands_logged_by_the_coordinator_with_text_kept_as_text(
     assert saved["Logged by"] == BRUSSELS.name
 
 
-def test_meeting_hours_out_of_range_and_future_dates_are_refused(store: LocalStore) -> None:
+def test_meeting_hours_out_of_range_and_future_dates_are_refused(store: Store) -> None:
     duo = a_duo(store, "Active")
     problems = meeting_problems(MeetingEntry(TODAY + timedelta(days=1), 9, "Phone"), duo, TODAY)
     assert [p.key for p in problems] == ["duos.date_in_future", "duos.hours_out_of_range"]
@@ -204,7 +205,7 @@ def test_meeting_hours_out_of_range_and_future_dates_are_refused(store: LocalSto
     assert len(store.table("Meetings").frame) == before
 
 
-def test_meetings_and_check_ins_are_only_logged_for_active_duos(store: LocalStore) -> None:
+def test_meetings_and_check_ins_are_only_logged_for_active_duos(store: Store) -> None:
     duo = a_duo(store, "Proposed")
     with pytest.raises(TransitionError) as refused:
         log_meeting(store, BRUSSELS, duo["ID"], MeetingEntry(TODAY, 2, "Video"), TODAY)
@@ -213,7 +214,7 @@ def test_meetings_and_check_ins_are_only_logged_for_active_duos(store: LocalStor
         log_check_in(store, BRUSSELS, duo["ID"], CheckInEntry(TODAY, "Both", "Good"), TODAY)
 
 
-def test_a_check_in_lands_with_its_health_and_follow_up(store: LocalStore) -> None:
+def test_a_check_in_lands_with_its_health_and_follow_up(store: Store) -> None:
     duo = a_duo(store, "Active")
     entry = CheckInEntry(TODAY, "Mentee", "Some concerns", "Busy with a course", "Call in a week")
     outcome = log_check_in(store, BRUSSELS, duo["ID"], entry, TODAY)
@@ -236,7 +237,7 @@ def test_evaluations_open_two_weeks_before_the_planned_end_and_after_an_end() ->
     assert not evaluation_open({"Status": "Declined"}, TODAY, 14)
 
 
-def test_a_second_evaluation_by_the_same_respondent_needs_confirming(store: LocalStore) -> None:
+def test_a_second_evaluation_by_the_same_respondent_needs_confirming(store: Store) -> None:
     duo = a_duo(store, "Completed")
     entry = EvaluationEntry("Coordinator", TODAY, "Partly", "Job", "Permanent", 4, "Went well")
     evaluations = store.table("Evaluations").frame
@@ -255,7 +256,7 @@ def test_a_second_evaluation_by_the_same_respondent_needs_confirming(store: Loca
     )
 
 
-def test_an_evaluation_is_refused_before_it_opens(store: LocalStore) -> None:
+def test_an_evaluation_is_refused_before_it_opens(store: Store) -> None:
     duo = a_duo(store, "Proposed")
     entry = EvaluationEntry("Mentor", TODAY, "Yes", "Job", "Permanent", 5)
     with pytest.raises(TransitionError) as refused:
@@ -264,7 +265,7 @@ def test_an_evaluation_is_refused_before_it_opens(store: LocalStore) -> None:
 
 
 def test_the_overview_shows_names_last_health_and_days_since_the_last_meeting(
-    store: LocalStore,
+    store: Store,
 ) -> None:
     duo = a_duo(store, "Active")
     log_meeting(
@@ -279,7 +280,7 @@ def test_the_overview_shows_names_last_health_and_days_since_the_last_meeting(
     assert list(overview["Status"]).index("Active") < list(overview["Status"]).index("Completed")
 
 
-def test_the_timeline_runs_from_the_proposal_to_the_end_in_date_order(store: LocalStore) -> None:
+def test_the_timeline_runs_from_the_proposal_to_the_end_in_date_order(store: Store) -> None:
     duo = a_duo(store, "Completed")
     events = timeline(load(store, ADMIN), duo)
     assert [event.on for event in events] == sorted(event.on for event in events)

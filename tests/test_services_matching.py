@@ -1,13 +1,13 @@
-"""The matching session's services against a real LocalStore on a copy of the demo workbook."""
+"""The matching session's services against an in-memory copy of the demo workbook."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+import clock
 from matching import MatchSettings, rank_mentors
 from services import OutOfOffice
 from services.matching_session import (
@@ -21,20 +21,19 @@ from services.matching_session import (
     session_settings,
     waiting_mentees,
 )
-from sheets.local import LocalStore
-from sheets.store import RecordNotFound
+from sheets.store import RecordNotFound, Store
 from tests.apptest import ADMIN, ANTWERP, BRUSSELS, store_of
 from workflow import TransitionError
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
-def frames(store: LocalStore) -> tuple[pd.DataFrame, pd.DataFrame]:
+def frames(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
     tables = store.read(["Participants", "Duos"])
     return tables["Participants"].frame, tables["Duos"].frame
 
 
-def ready(store: LocalStore, role: str, office: str) -> list[str]:
+def ready(store: Store, role: str, office: str) -> list[str]:
     """IDs of the Ready people of a role and office who are in no open duo, in sheet order."""
     people, duos = frames(store)
     live = duos.loc[duos["Status"].isin(["Proposed", "Intro planned", "Active"])]
@@ -45,12 +44,12 @@ def ready(store: LocalStore, role: str, office: str) -> list[str]:
     return [person for person in rows["ID"] if person not in busy]
 
 
-def person(store: LocalStore, person_id: str) -> dict[str, object]:
+def person(store: Store, person_id: str) -> dict[str, object]:
     people, _ = frames(store)
     return dict(people.loc[people["ID"] == person_id].iloc[0])
 
 
-def duo_rows(store: LocalStore) -> pd.DataFrame:
+def duo_rows(store: Store) -> pd.DataFrame:
     return frames(store)[1]
 
 

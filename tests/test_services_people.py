@@ -1,15 +1,16 @@
-"""Participants and intake use cases against a real LocalStore on a copy of the demo workbook."""
+"""Participants and intake use cases against an in-memory copy of the demo workbook."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 
+import clock
 from services import OutOfOffice
 from services.people import (
     INFO_SESSION_ON,
@@ -32,7 +33,7 @@ from services.people import (
     save_profile,
     sessions_of,
 )
-from sheets.local import LocalStore
+from sheets.store import Store
 from tests.apptest import ADMIN, ANTWERP, BRUSSELS, store_of
 from workflow import (
     CompleteIntake,
@@ -41,12 +42,12 @@ from workflow import (
     Withdraw,
 )
 
-TODAY = date.today()
+TODAY = clock.today()
 Person = dict[str, Any]
 
 
 @pytest.fixture
-def store(workbook: Path) -> LocalStore:
+def store(workbook: Path) -> Store:
     return store_of(workbook)
 
 
@@ -55,11 +56,11 @@ def record(row: pd.Series) -> dict[str, Any]:
     return {str(column): value for column, value in row.items()}
 
 
-def tab(store: LocalStore, name: str) -> pd.DataFrame:
+def tab(store: Store, name: str) -> pd.DataFrame:
     return store.table(name).frame
 
 
-def someone(store: LocalStore, test: Callable[[Person], bool]) -> Person:
+def someone(store: Store, test: Callable[[Person], bool]) -> Person:
     """The first person of the Participants tab who passes `test`, as the pages see a record."""
     for _, row in tab(store, "Participants").iterrows():
         person = record(row)
@@ -68,7 +69,7 @@ def someone(store: LocalStore, test: Callable[[Person], bool]) -> Person:
     raise LookupError("no such person in the demo workbook")
 
 
-def reread(store: LocalStore, person_id: str) -> Person:
+def reread(store: Store, person_id: str) -> Person:
     return someone(store, lambda p: p["ID"] == person_id)
 
 
@@ -76,7 +77,7 @@ def is_(role: str, status: str, office: str = "Brussels") -> Callable[[Person], 
     return lambda p: (p["Role"], p["Status"], p["Office"]) == (role, status, office)
 
 
-def audit_of(store: LocalStore, person_id: str) -> pd.DataFrame:
+def audit_of(store: Store, person_id: str) -> pd.DataFrame:
     audit = tab(store, "Audit")
     return audit[audit["Record ID"] == person_id]
 
@@ -102,7 +103,7 @@ def test_search_finds_a_phone_number_typed_the_local_way() -> None:
     assert matches_search(person, ["p-ab12"])
 
 
-def test_filters_keep_only_the_people_matching_every_one(store: LocalStore) -> None:
+def test_filters_keep_only_the_people_matching_every_one(store: Store) -> None:
     people, duos = tab(store, "Participants"), tab(store, "Duos")
     wanted = PeopleFilter(roles=["Mentee"], statuses=["Ready"], offices=["Antwerp"])
     found = find_people(people, duos, wanted, TODAY)
@@ -114,7 +115,7 @@ def test_filters_keep_only_the_people_matching_every_one(store: LocalStore) -> N
     assert all("Turkish" in languages for languages in speakers["Languages"])
 
 
-def test_waiting_counts_from_the_application_or_from_being_ready(store: LocalStore) -> None:
+def test_waiting_counts_from_the_application_or_from_being_ready(store: Store) -> None:
     people, duos = tab(store, "Participants"), tab(store, "Duos")
     found = find_people(people, duos, PeopleFilter(), TODAY).set_index("ID")
     applicant = someone(store, lambda p: p["Status"] == "Applied")
@@ -126,7 +127,7 @@ def test_waiting_counts_from_the_application_or_from_being_ready(store: LocalSto
     assert (long_waits[WAITING_DAYS] >= 30).all()
 
 
-def test_lists_offer_the_lists_tab_then_the_persons_own_values(store: LocalStore) -> None:
+def test_lists_offer_the_lists_tab_then_the_persons_own_values(store: Store) -> None:
     options = list_options(tab(store, "Lists"), "Sectors", ["Beekeeping", "ICT"])
     assert options[0] == "ICT"
     assert options[-1] == "Beekeeping"
@@ -149,7 +150,7 @@ def test_someone_on_hold_resumes_to_the_status_noted_or_to_ready() -> None:
     assert "Ready" in resume_targets(unknown)
 
 
-def test_a_profile_lists_the_persons_duos_and_sessions(store: LocalStore) -> None:
+def test_a_profile_lists_the_persons_duos_and_sessions(store: Store) -> None:
     duos, people = tab(store, "Duos"), tab(store, "Participants")
     mentee_id = str(duos.iloc[0]["Mentee ID"])
     mine = duos_of(duos, people, mentee_id)
@@ -163,7 +164,7 @@ def test_a_profile_lists_the_persons_duos_and_sessions(store: LocalStore) -> Non
 # -- saving a profile -------------------------------------------------------------------
 
 
-def test_saving_a_profile_writes_only_the_changed_cells(store: LocalStore) -> None:
+def test_saving_a_profile_writes_only_the_changed_cells(store: Store) -> None:
     person = someone(store, is_("Mentee", "Ready"))
     outcome = save_profile(
         store, BRUSSELS, person, {"Goal": "Work as a nurse", "First name": person["First name"]}
@@ -174,7 +175,7 @@ def test_saving_a_profile_writes_only_the_changed_cells(store: LocalStore) -> No
     assert details == ["Goal"]
 
 
-def test_saving_an_unchanged_profile_writes_nothing(store: LocalStore) -> None:
+def test_saving_an_unchanged_profile_writes_nothing(store: Store) -> None:
     person = someone(store, is_("Mentee", "Ready"))
     outcome = save_profile(store, ADMIN, person, {"Goal": person["Goal"]})
     assert outcome.message.key == "services.nothing_changed"
@@ -182,7 +183,7 @@ def test_saving_an_unchanged_profile_writes_nothing(store: LocalStore) -> None:
 
 
 def test_a_cell_changed_meanwhile_in_the_sheet_comes_back_as_a_conflict(
-    store: LocalStore, workbook: Path
+    store: Store, workbook: Path
 ) -> None:
     person = someone(store, is_("Mentee", "Ready"))
     store_of(workbook).update("Participants", person["ID"], {"Goal": "Theirs"}, "staff")
@@ -191,7 +192,7 @@ def test_a_cell_changed_meanwhile_in_the_sheet_comes_back_as_a_conflict(
     assert reread(store, person["ID"])["Goal"] == "Theirs"
 
 
-def test_a_coordinator_cannot_change_a_person_of_another_office(store: LocalStore) -> None:
+def test_a_coordinator_cannot_change_a_person_of_another_office(store: Store) -> None:
     person = someone(store, is_("Mentee", "Ready"))
     with pytest.raises(OutOfOffice):
         save_profile(store, ANTWERP, person, {"Goal": "Mine"})
@@ -200,7 +201,7 @@ def test_a_coordinator_cannot_change_a_person_of_another_office(store: LocalStor
     assert reread(store, person["ID"])["Office"] == "Brussels"
 
 
-def test_the_status_is_not_a_profile_field(store: LocalStore) -> None:
+def test_the_status_is_not_a_profile_field(store: Store) -> None:
     person = someone(store, is_("Mentee", "Ready"))
     with pytest.raises(ValueError):
         save_profile(store, ADMIN, person, {"Status": "Alumni"})
@@ -209,7 +210,7 @@ def test_the_status_is_not_a_profile_field(store: LocalStore) -> None:
 # -- status steps -----------------------------------------------------------------------
 
 
-def test_withdrawing_sets_the_status_and_notes_the_reason(store: LocalStore) -> None:
+def test_withdrawing_sets_the_status_and_notes_the_reason(store: Store) -> None:
     person = someone(store, is_("Mentee", "Ready"))
     change_status(store, BRUSSELS, person, Withdraw(TODAY, "Moved to Ghent"), tab(store, "Duos"))
     after = reread(store, person["ID"])
@@ -218,7 +219,7 @@ def test_withdrawing_sets_the_status_and_notes_the_reason(store: LocalStore) -> 
     assert "withdraw" in set(audit_of(store, person["ID"])["Action"])
 
 
-def test_an_illegal_or_incomplete_status_step_is_refused(store: LocalStore) -> None:
+def test_an_illegal_or_incomplete_status_step_is_refused(store: Store) -> None:
     person = someone(store, is_("Mentee", "Ready"))
     duos = tab(store, "Duos")
     with pytest.raises(TransitionError):
@@ -231,7 +232,7 @@ def test_an_illegal_or_incomplete_status_step_is_refused(store: LocalStore) -> N
 
 
 def test_the_history_shows_what_the_app_changed_to_admins_and_the_office_only(
-    store: LocalStore,
+    store: Store,
 ) -> None:
     person = someone(store, is_("Mentee", "Ready"))
     save_profile(store, ADMIN, person, {"Preferences": "Mornings"})
@@ -245,7 +246,7 @@ def test_the_history_shows_what_the_app_changed_to_admins_and_the_office_only(
 # -- intake -----------------------------------------------------------------------------
 
 
-def test_the_intake_queue_holds_applicants_longest_waiting_first(store: LocalStore) -> None:
+def test_the_intake_queue_holds_applicants_longest_waiting_first(store: Store) -> None:
     queue = intake_queue(
         tab(store, "Participants"), tab(store, "Attendance"), tab(store, "Sessions"), TODAY
     )
@@ -258,7 +259,7 @@ def test_the_intake_queue_holds_applicants_longest_waiting_first(store: LocalSto
 
 
 def test_completing_the_intake_writes_profile_and_status_in_one_row_write(
-    store: LocalStore,
+    store: Store,
 ) -> None:
     person = someone(store, lambda p: p["Status"] == "Info session" and p["Role"] == "Mentee")
     profile = {"Goal": "Become an electrician", "Availability": ["Mon AM", "Wed PM"]}
@@ -276,7 +277,7 @@ def test_completing_the_intake_writes_profile_and_status_in_one_row_write(
 
 
 def test_eligibility_warnings_must_be_acknowledged_to_complete_the_intake(
-    store: LocalStore,
+    store: Store,
 ) -> None:
     person = someone(store, lambda p: p["Status"] == "Info session" and p["Role"] == "Mentee")
     too_old = {"Birth date": TODAY.replace(year=TODAY.year - 40) - timedelta(days=1)}
@@ -291,7 +292,7 @@ def test_eligibility_warnings_must_be_acknowledged_to_complete_the_intake(
     assert reread(store, person["ID"])["Status"] == "Intake done"
 
 
-def test_withdrawing_at_intake_needs_a_reason_and_no_acknowledgement(store: LocalStore) -> None:
+def test_withdrawing_at_intake_needs_a_reason_and_no_acknowledgement(store: Store) -> None:
     person = someone(store, lambda p: p["Status"] == "Info session")
     duos = tab(store, "Duos")
     with pytest.raises(TransitionError):
@@ -306,7 +307,7 @@ def test_withdrawing_at_intake_needs_a_reason_and_no_acknowledgement(store: Loca
 
 
 def test_an_applicant_who_attended_a_session_goes_through_info_session_to_intake_done(
-    store: LocalStore,
+    store: Store,
 ) -> None:
     person = someone(store, lambda p: p["Status"] == "Applied")
     duos = tab(store, "Duos")
@@ -328,7 +329,7 @@ def test_an_applicant_who_attended_a_session_goes_through_info_session_to_intake
     assert reread(store, person["ID"])["Status"] == "Intake done"
 
 
-def test_the_last_info_session_attended_is_found(store: LocalStore) -> None:
+def test_the_last_info_session_attended_is_found(store: Store) -> None:
     attendance, sessions = tab(store, "Attendance"), tab(store, "Sessions")
     queue = intake_queue(tab(store, "Participants"), attendance, sessions, TODAY)
     row = queue[queue[INFO_SESSION_ON].notna()].iloc[0]
@@ -337,7 +338,7 @@ def test_the_last_info_session_attended_is_found(store: LocalStore) -> None:
 
 
 def test_saving_the_intake_profile_only_keeps_the_status_and_records_consent(
-    store: LocalStore,
+    store: Store,
 ) -> None:
     person = someone(store, lambda p: p["Status"] in ("Applied", "Info session"))
     record_intake(store, ADMIN, person, {"Consent on": TODAY}, None, duos=tab(store, "Duos"))

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+import clock
 from i18n import LANGUAGES
 from services import OutOfOffice
 from services.sessions import (
@@ -26,29 +27,29 @@ from services.sessions import (
     sessions_overview,
     split_upcoming,
 )
-from sheets.local import LocalStore
-from tests.apptest import ADMIN, ANTWERP, BRUSSELS, ROOT
+from sheets.store import Store
+from tests.apptest import ADMIN, ANTWERP, BRUSSELS, ROOT, store_of
 from workflow import TransitionError, person_name
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture
-def store(workbook: Path) -> LocalStore:
-    return LocalStore(workbook)
+def store(workbook: Path) -> Store:
+    return store_of(workbook)
 
 
-def people(store: LocalStore) -> pd.DataFrame:
+def people(store: Store) -> pd.DataFrame:
     return store.table("Participants").frame
 
 
-def person(store: LocalStore, person_id: str) -> dict[str, Any]:
+def person(store: Store, person_id: str) -> dict[str, Any]:
     found = store.table("Participants").record(person_id)
     assert found is not None
     return found
 
 
-def someone(store: LocalStore, office: str, role: str, status: str) -> str:
+def someone(store: Store, office: str, role: str, status: str) -> str:
     frame = people(store)
     hits = frame[
         (frame["Office"] == office) & (frame["Role"] == role) & (frame["Status"] == status)
@@ -56,7 +57,7 @@ def someone(store: LocalStore, office: str, role: str, status: str) -> str:
     return str(hits["ID"].iloc[0])
 
 
-def new_session(store: LocalStore, kind: str, office: str, on: dt.date, capacity: int = 20) -> str:
+def new_session(store: Store, kind: str, office: str, on: dt.date, capacity: int = 20) -> str:
     record = {
         "Kind": kind,
         "Date": on,
@@ -67,13 +68,13 @@ def new_session(store: LocalStore, kind: str, office: str, on: dt.date, capacity
     return store.append("Sessions", [record], "tests")[0]
 
 
-def attendance_of(store: LocalStore, session_id: str) -> dict[str, str]:
+def attendance_of(store: Store, session_id: str) -> dict[str, str]:
     frame = store.table("Attendance").frame
     rows = frame[frame["Session ID"] == session_id]
     return dict(zip(rows["Participant ID"], rows["Status"], strict=True))
 
 
-def enrol(store: LocalStore, session_id: str, *person_ids: str) -> None:
+def enrol(store: Store, session_id: str, *person_ids: str) -> None:
     """Registrations typed straight into the sheet (whatever the person's status)."""
     rows = [
         {"Session ID": session_id, "Participant ID": p, "Status": "Registered"} for p in person_ids
@@ -82,7 +83,7 @@ def enrol(store: LocalStore, session_id: str, *person_ids: str) -> None:
 
 
 def test_the_overview_counts_registered_and_attended_people_against_capacity(
-    store: LocalStore,
+    store: Store,
 ) -> None:
     session_id = new_session(store, "Info session", "Brussels", TODAY, capacity=2)
     a, b, c = people(store)["ID"].iloc[:3]
@@ -111,7 +112,7 @@ def test_the_overview_counts_registered_and_attended_people_against_capacity(
     ],
 )
 def test_each_kind_of_session_offers_only_the_people_of_its_office_who_fit_it(
-    store: LocalStore, kind: str, fitting: set[tuple[str, str]]
+    store: Store, kind: str, fitting: set[tuple[str, str]]
 ) -> None:
     session_id = new_session(store, kind, "Antwerp", TODAY)
     session = store.table("Sessions").record(session_id)
@@ -122,7 +123,7 @@ def test_each_kind_of_session_offers_only_the_people_of_its_office_who_fit_it(
     assert set(zip(offered["Role"], offered["Status"], strict=True)) <= fitting
 
 
-def test_people_already_registered_are_not_offered_again(store: LocalStore) -> None:
+def test_people_already_registered_are_not_offered_again(store: Store) -> None:
     session_id = new_session(store, "Training", "Antwerp", TODAY)
     mentor = someone(store, "Antwerp", "Mentor", "Intake done")
     enrol(store, session_id, mentor)
@@ -133,7 +134,7 @@ def test_people_already_registered_are_not_offered_again(store: LocalStore) -> N
 
 
 def test_planning_appends_the_session_with_the_usual_capacity_when_none_is_given(
-    store: LocalStore,
+    store: Store,
 ) -> None:
     on = TODAY + dt.timedelta(days=10)
     draft = SessionDraft("Training", on, "Brussels", "Dutch", None, "=Room 2")
@@ -150,7 +151,7 @@ def test_planning_appends_the_session_with_the_usual_capacity_when_none_is_given
     assert saved["Notes"] == "=Room 2"
 
 
-def test_a_coordinator_cannot_plan_a_session_for_another_office(store: LocalStore) -> None:
+def test_a_coordinator_cannot_plan_a_session_for_another_office(store: Store) -> None:
     draft = SessionDraft("Info session", TODAY, "Brussels", "Dutch", 10)
     assert draft_problems(draft, ANTWERP, TODAY)
     with pytest.raises(TransitionError):
@@ -160,7 +161,7 @@ def test_a_coordinator_cannot_plan_a_session_for_another_office(store: LocalStor
 
 
 def test_registering_appends_registered_rows_and_never_the_same_person_twice(
-    store: LocalStore,
+    store: Store,
 ) -> None:
     session_id = new_session(store, "Training", "Antwerp", TODAY + dt.timedelta(days=3))
     mentor = someone(store, "Antwerp", "Mentor", "Intake done")
@@ -173,7 +174,7 @@ def test_registering_appends_registered_rows_and_never_the_same_person_twice(
 
 
 def test_people_who_do_not_fit_or_belong_elsewhere_are_skipped_and_named(
-    store: LocalStore,
+    store: Store,
 ) -> None:
     session_id = new_session(store, "Training", "Antwerp", TODAY)
     mentee = someone(store, "Antwerp", "Mentee", "Intake done")
@@ -186,7 +187,7 @@ def test_people_who_do_not_fit_or_belong_elsewhere_are_skipped_and_named(
     assert reasons["P-NOBODY"] == "sessions.unknown_person"
 
 
-def test_a_full_session_still_registers_and_says_so(store: LocalStore) -> None:
+def test_a_full_session_still_registers_and_says_so(store: Store) -> None:
     session_id = new_session(store, "Training", "Antwerp", TODAY, capacity=1)
     mentors = list(
         people(store).query("Office == 'Antwerp' and Role == 'Mentor' and Status == 'Intake done'")[
@@ -198,7 +199,7 @@ def test_a_full_session_still_registers_and_says_so(store: LocalStore) -> None:
     assert outcome.over_capacity == (2, 1)
 
 
-def test_a_coordinator_cannot_touch_a_session_of_another_office(store: LocalStore) -> None:
+def test_a_coordinator_cannot_touch_a_session_of_another_office(store: Store) -> None:
     session_id = new_session(store, "Info session", "Brussels", TODAY)
     applicant = someone(store, "Brussels", "Mentee", "Applied")
     with pytest.raises(OutOfOffice):
@@ -211,7 +212,7 @@ def test_a_coordinator_cannot_touch_a_session_of_another_office(store: LocalStor
 
 
 def test_attending_an_information_session_moves_applicants_on_and_names_who_cannot(
-    store: LocalStore,
+    store: Store,
 ) -> None:
     on = TODAY - dt.timedelta(days=1)
     session_id = new_session(store, "Info session", "Brussels", on)
@@ -236,7 +237,7 @@ def test_attending_an_information_session_moves_applicants_on_and_names_who_cann
 
 
 def test_attending_a_training_marks_mentors_trained_on_its_date_and_ready_on_request(
-    store: LocalStore,
+    store: Store,
 ) -> None:
     on = TODAY - dt.timedelta(days=2)
     session_id = new_session(store, "Training", "Antwerp", on)
@@ -254,7 +255,7 @@ def test_attending_a_training_marks_mentors_trained_on_its_date_and_ready_on_req
     assert person(store, second)["Status"] == "Intake done"
 
 
-def test_trained_attendees_are_marked_ready_with_one_action(store: LocalStore) -> None:
+def test_trained_attendees_are_marked_ready_with_one_action(store: Store) -> None:
     session_id = new_session(store, "Training", "Antwerp", TODAY)
     mentor = someone(store, "Antwerp", "Mentor", "Intake done")
     enrol(store, session_id, mentor)
@@ -265,7 +266,7 @@ def test_trained_attendees_are_marked_ready_with_one_action(store: LocalStore) -
     assert outcome.message.params == {"count": 1}
 
 
-def test_attendance_of_a_future_session_cannot_be_marked(store: LocalStore) -> None:
+def test_attendance_of_a_future_session_cannot_be_marked(store: Store) -> None:
     session_id = new_session(store, "Info session", "Brussels", TODAY + dt.timedelta(days=1))
     applicant = someone(store, "Brussels", "Mentee", "Applied")
     enrol(store, session_id, applicant)
@@ -277,7 +278,7 @@ def test_attendance_of_a_future_session_cannot_be_marked(store: LocalStore) -> N
 
 
 def test_a_mark_someone_else_changed_meanwhile_is_kept_and_the_person_not_moved(
-    store: LocalStore,
+    store: Store,
 ) -> None:
     session_id = new_session(store, "Info session", "Brussels", TODAY)
     applicant = someone(store, "Brussels", "Mentee", "Applied")
@@ -293,7 +294,7 @@ def test_a_mark_someone_else_changed_meanwhile_is_kept_and_the_person_not_moved(
 
 
 def test_a_registration_typed_by_hand_without_a_mark_is_marked_without_a_conflict(
-    store: LocalStore,
+    store: Store,
 ) -> None:
     session_id = new_session(store, "Peer exchange", "Brussels", TODAY)
     mentor = someone(store, "Brussels", "Mentor", "In duo")
@@ -321,7 +322,7 @@ def test_filters_keep_sessions_whose_date_could_not_be_read() -> None:
     assert list(filter_sessions(overview, offices=["Liège"])["ID"]) == []
 
 
-def test_the_registrations_list_names_people_and_keeps_unknown_ids(store: LocalStore) -> None:
+def test_the_registrations_list_names_people_and_keeps_unknown_ids(store: Store) -> None:
     session_id = new_session(store, "Info session", "Brussels", TODAY)
     applicant = someone(store, "Brussels", "Mentee", "Applied")
     enrol(store, session_id, applicant, "P-GONE00")

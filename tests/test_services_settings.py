@@ -1,4 +1,4 @@
-"""The admin's use cases against a real LocalStore on a copy of the demo workbook."""
+"""The admin's use cases against an in-memory copy of the demo workbook."""
 
 from __future__ import annotations
 
@@ -22,16 +22,16 @@ from services.settings_admin import (
     settings_state,
     store_health,
 )
-from sheets.local import LocalStore
+from sheets.store import Store
 from tests.apptest import ADMIN, BRUSSELS, store_of
 
 QUIET = "attention.quiet_duo_days"
 
 
 @pytest.fixture
-def store(workbook: Path) -> LocalStore:
+def store(workbook: Path) -> Store:
     """The store the use cases write through (one per test: the workbook is loaded once)."""
-    return LocalStore(workbook)
+    return store_of(workbook)
 
 
 def settings_rows(workbook: Path) -> dict[str, str]:
@@ -40,12 +40,12 @@ def settings_rows(workbook: Path) -> dict[str, str]:
     return dict(zip(frame["Name"], frame["Value"], strict=True))
 
 
-def loaded(store: LocalStore) -> SettingsState:
+def loaded(store: Store) -> SettingsState:
     return settings_state(store.table("Settings").frame)
 
 
 def test_a_changed_threshold_gets_a_settings_row_which_later_saves_change(
-    workbook: Path, store: LocalStore
+    workbook: Path, store: Store
 ) -> None:
     outcome = save_settings(store, ADMIN, {QUIET: 28}, loaded(store))
     assert outcome.ok
@@ -58,16 +58,14 @@ def test_a_changed_threshold_gets_a_settings_row_which_later_saves_change(
     assert list(frame["Value"]) == ["35"]
 
 
-def test_only_the_settings_that_changed_are_written(workbook: Path, store: LocalStore) -> None:
+def test_only_the_settings_that_changed_are_written(workbook: Path, store: Store) -> None:
     state = loaded(store)
     outcome = save_settings(store, ADMIN, dict(state.values), state)
     assert outcome.message == Msg("services.nothing_changed")
     assert settings_rows(workbook) == {}
 
 
-def test_toggles_and_decimals_are_written_as_readable_text(
-    workbook: Path, store: LocalStore
-) -> None:
+def test_toggles_and_decimals_are_written_as_readable_text(workbook: Path, store: Store) -> None:
     chosen = {"matching.soft_capacity": True, "matching.related_sector_credit": 0.75}
     save_settings(store, ADMIN, chosen, loaded(store))
     assert settings_rows(workbook) == {
@@ -78,7 +76,7 @@ def test_toggles_and_decimals_are_written_as_readable_text(
 
 
 def test_a_value_out_of_bounds_is_refused_and_nothing_is_written(
-    workbook: Path, store: LocalStore
+    workbook: Path, store: Store
 ) -> None:
     with pytest.raises(SettingRefused):
         save_settings(store, ADMIN, {"attention.mentee_wait_days": 10, QUIET: 999}, loaded(store))
@@ -86,7 +84,7 @@ def test_a_value_out_of_bounds_is_refused_and_nothing_is_written(
 
 
 def test_a_value_changed_in_the_sheet_meanwhile_comes_back_as_a_conflict(
-    workbook: Path, store: LocalStore
+    workbook: Path, store: Store
 ) -> None:
     save_settings(store, ADMIN, {QUIET: 28}, loaded(store))
     seen = loaded(store)
@@ -99,7 +97,7 @@ def test_a_value_changed_in_the_sheet_meanwhile_comes_back_as_a_conflict(
 
 
 def test_back_to_default_rewrites_the_groups_rows_and_adds_none(
-    workbook: Path, store: LocalStore
+    workbook: Path, store: Store
 ) -> None:
     save_settings(store, ADMIN, {QUIET: 28, "matching.top_n": 5}, loaded(store))
     outcome = reset_group(store, ADMIN, "attention", loaded(store))
@@ -110,7 +108,7 @@ def test_back_to_default_rewrites_the_groups_rows_and_adds_none(
 
 
 def test_rows_staff_typed_wrongly_are_reported_and_the_default_holds(
-    workbook: Path, store: LocalStore
+    workbook: Path, store: Store
 ) -> None:
     store.append("Settings", [{"Name": QUIET, "Value": "three weeks"}], "staff@example.org")
     store.append("Settings", [{"Name": "attention.nonsense", "Value": "1"}], "staff@example.org")
@@ -120,7 +118,7 @@ def test_rows_staff_typed_wrongly_are_reported_and_the_default_holds(
     assert {problem.name for problem in state.problems} == {QUIET, "attention.nonsense"}
 
 
-def test_a_coordinator_may_not_use_any_admin_action(workbook: Path, store: LocalStore) -> None:
+def test_a_coordinator_may_not_use_any_admin_action(workbook: Path, store: Store) -> None:
     with pytest.raises(AdminOnly):
         save_settings(store, BRUSSELS, {QUIET: 28}, loaded(store))
     with pytest.raises(AdminOnly):
@@ -135,7 +133,7 @@ def test_a_coordinator_may_not_use_any_admin_action(workbook: Path, store: Local
 
 
 def test_a_new_list_value_fills_the_first_empty_cell_of_its_column(
-    workbook: Path, store: LocalStore
+    workbook: Path, store: Store
 ) -> None:
     before = store.table("Lists").frame
     first_gap = int(before.loc[before["Offices"] == "", "_row"].min())
@@ -147,7 +145,7 @@ def test_a_new_list_value_fills_the_first_empty_cell_of_its_column(
 
 
 def test_a_list_value_gets_a_row_of_its_own_when_the_column_has_no_gap(
-    workbook: Path, store: LocalStore
+    workbook: Path, store: Store
 ) -> None:
     before = store.table("Lists").frame
     longest = max(("Offices", "Sectors", "Languages"), key=lambda c: (before[c] != "").sum())
@@ -159,7 +157,7 @@ def test_a_list_value_gets_a_row_of_its_own_when_the_column_has_no_gap(
 
 
 def test_a_value_already_listed_is_refused_ignoring_case_and_accents(
-    workbook: Path, store: LocalStore
+    workbook: Path, store: Store
 ) -> None:
     with pytest.raises(ListValueRefused) as refused:
         add_list_value(store, ADMIN, "Offices", " liege ")
@@ -176,15 +174,16 @@ def test_a_value_already_listed_is_refused_ignoring_case_and_accents(
 
 
 def test_set_up_recreates_a_missing_tab_says_so_and_then_has_nothing_to_do(
-    workbook: Path, store: LocalStore
+    file_workbook: Path,
 ) -> None:
-    book = openpyxl.load_workbook(workbook)
+    book = openpyxl.load_workbook(file_workbook)
     del book["Settings"]
-    book.save(workbook)
+    book.save(file_workbook)
+    store = store_of(file_workbook)
     outcome = set_up_workbook(store, ADMIN)
     assert Msg("settings_page.step_created_tab", {"tab": "Settings"}) in outcome.steps
     assert outcome.message.key == "settings_page.set_up_done"
-    assert list(store_of(workbook).table("Settings").frame.columns[:3]) == [
+    assert list(store_of(file_workbook).table("Settings").frame.columns[:3]) == [
         "Name",
         "Value",
         "Updated on",
@@ -212,11 +211,11 @@ def test_each_kind_of_set_up_step_is_described_in_words() -> None:
     )
 
 
-def test_store_health_counts_the_values_the_app_could_not_read(store: LocalStore) -> None:
+def test_store_health_counts_the_values_the_app_could_not_read(store: Store) -> None:
     assert store_health(store, ADMIN).findings == 0
     person = store.table("Participants").frame["ID"].iloc[0]
     store.update("Participants", person, {"Birth date": "soon"}, "staff")
     health = store_health(store, ADMIN)
     assert health.findings == 1
-    assert health.status.backend == "local"
+    assert health.status.backend == store.backend == "memory"
     assert health.status.reads >= 1

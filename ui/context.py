@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+import clock
 from i18n import LANGUAGES, Msg, catalogue, normalise_language, t
 from services import Snapshot, User, load
 from sheets.config import StoreConfig, config_from, open_store
@@ -51,6 +52,7 @@ def store() -> Store:
             current.spreadsheet,
             current.api_base,
             current.cache_seconds,
+            current.memory,
         )
     )
     return _open(key, current)
@@ -117,7 +119,7 @@ def fmt_date(value: Any) -> str:
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
 
 
 DEMO_COORDINATOR = User(
