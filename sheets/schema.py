@@ -1,14 +1,15 @@
-"""The workbook's tabs and columns as data: the one place the contract of workbook.md lives.
+"""The workbook's tabs and columns as data: the one place the contract of the workbook lives.
 
 Everything that reads, writes, validates or sets up the workbook works from these
 definitions: header aliases (fr / nl), value kinds, choice values with their aliases,
 ID prefixes, which cells hold personal data, which dropdowns come from the Lists tab.
+`docs/workbook.md` describes that contract for people; its tables of tabs, columns and values
+are generated from this module by `scripts/docs.py`.
 
 The canonical DataFrame shape of a tab, as the store returns it (what domain code relies on):
 
-The store (`sheets/`, being written now by the lead) returns each tab of the workbook as a pandas
-DataFrame whose columns are the canonical English headers of `/work/shared/spec/workbook.md`, as
-defined in `/work/main/sheets/schema.py` (read it: tabs, columns, kinds, choice values). Per kind:
+The store (`sheets/`) returns each tab of the workbook as a pandas DataFrame whose columns are
+the canonical English headers defined below (tabs, columns, kinds, choice values). Per kind:
 - ID / TEXT: `str`, "" when blank (never NaN/None).
 - CHOICE: the canonical English value (e.g. "Mentee", "Ready", "Intro planned"), "" when blank; a
   value that could not be understood is kept as its raw text (and reported as a finding).
