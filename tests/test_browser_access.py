@@ -27,6 +27,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Page
 
+import clock
 from access import hash_password
 from i18n import catalogue, t
 from services.meeting_links import link_for, revoke
@@ -61,11 +62,9 @@ from tests.browser import (
     wait_for_app,
 )
 
-pytestmark = pytest.mark.browser
-
 PASSWORD = "correct horse battery staple"
 LINK_SECRET = "k3Y-for-browser-tests-0123456789"
-TODAY = dt.date.today()
+TODAY = clock.today()
 ID_PATTERN = re.compile(r"\bP-[A-Z0-9]{6}\b")
 
 
@@ -227,6 +226,7 @@ ADMIN_TITLES = [t("nav.settings", "en"), t("nav.privacy", "en")]
 PUBLIC_TITLES = [t("nav.sign_in", "en"), t("nav.apply", "en")]
 
 
+@pytest.mark.browser
 def test_a_signed_out_visitor_is_offered_only_sign_in_and_apply(server: Server, page: Page) -> None:
     open_url(page, f"{server.url}/?lang=en")
     see(page, t("signin.submit", "en"))
@@ -234,6 +234,7 @@ def test_a_signed_out_visitor_is_offered_only_sign_in_and_apply(server: Server, 
     assert navigation_titles(page) == PUBLIC_TITLES
 
 
+@pytest.mark.browser
 def test_a_coordinator_gets_the_staff_pages_without_settings_or_privacy(
     server: Server, page: Page
 ) -> None:
@@ -243,6 +244,7 @@ def test_a_coordinator_gets_the_staff_pages_without_settings_or_privacy(
     assert navigation_titles(page) == [*STAFF_TITLES, t("nav.apply", "en")]
 
 
+@pytest.mark.browser
 def test_an_admin_gets_settings_and_privacy_too(server: Server, page: Page) -> None:
     sign_in_with_password(page, server.url, ADMIN.email, PASSWORD)
     see(page, t("signin.signed_in_as", "en", name=ADMIN.name), within=sidebar(page))
@@ -265,6 +267,7 @@ def assert_only_the_sign_in_page(page: Page, received: Received, sheet: Sheet) -
     assert received.found(sheet.words()) == []
 
 
+@pytest.mark.browser
 def test_a_signed_out_visitor_who_types_a_staff_url_gets_nothing_of_the_sheet(
     server: Server,
     page: Page,
@@ -280,6 +283,7 @@ def test_a_signed_out_visitor_who_types_a_staff_url_gets_nothing_of_the_sheet(
     screenshot(page, "access-signed-out-deep-link")
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("path", ["/privacy", "/participants?id={person}"])
 def test_the_first_request_of_a_fresh_process_cannot_open_a_staff_page(
     path: str,
@@ -313,6 +317,7 @@ def test_the_first_request_of_a_fresh_process_cannot_open_a_staff_page(
 # -- 3. a coordinator of Antwerp and Brussels records -----------------------------------------
 
 
+@pytest.mark.browser
 def test_an_antwerp_coordinator_cannot_open_brussels_records_by_their_url(
     server: Server,
     page: Page,
@@ -387,6 +392,7 @@ def timed_run(page: Page, click: Callable[[], None]) -> float:
     return time.monotonic() - started
 
 
+@pytest.mark.browser
 def test_wrong_passwords_slow_down_and_the_right_one_still_works(
     server: Server, page: Page
 ) -> None:
@@ -473,6 +479,7 @@ def open_apply(page: Page, server: Server, lang: str) -> None:
     see(page, t("apply.title", lang))
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("applicant", APPLICANTS, ids=[a.lang for a in APPLICANTS])
 def test_an_application_lands_in_the_workbook_with_its_text_kept_as_text(
     server: Server, page: Page, applicant: Applicant
@@ -517,6 +524,7 @@ def cells_of(workbook: Path, record_id: str, values: list[str]) -> dict[str, tup
     }
 
 
+@pytest.mark.browser
 def test_an_oversized_answer_is_refused_with_a_message_and_nothing_is_written(
     server: Server, page: Page
 ) -> None:
@@ -536,6 +544,7 @@ def test_an_oversized_answer_is_refused_with_a_message_and_nothing_is_written(
 # -- 6. meeting-log links -----------------------------------------------------------------------
 
 
+@pytest.mark.browser
 def test_a_meeting_log_link_works_until_revoked_and_a_forged_one_never_does(
     server: Server, page: Page, sheet: Sheet
 ) -> None:
@@ -589,6 +598,7 @@ def test_a_meeting_log_link_works_until_revoked_and_a_forged_one_never_does(
 NEW_PHONE = "+32 470 98 76 54"
 
 
+@pytest.mark.browser
 def test_an_admin_exports_and_erases_a_person_and_the_audit_names_only_who_and_what(
     server: Server, page: Page, sheet: Sheet, tmp_path: Path
 ) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 import string
 
-import pytest
-
 from i18n import LANGUAGES, Msg, catalogue, normalise_language, t
 
 PLACEHOLDER = string.Formatter()
@@ -16,12 +14,39 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in PLACEHOLDER.parse(text) if name}
 
 
-@pytest.mark.parametrize("key", sorted(catalogue()))
-def test_a_message_has_all_three_languages_and_the_same_placeholders(key: str) -> None:
-    texts = catalogue()[key]
-    assert set(texts) == set(LANGUAGES), key
-    assert all(texts[lang].strip() for lang in LANGUAGES), key
-    assert placeholders(texts["fr"]) == placeholders(texts["en"]) == placeholders(texts["nl"]), key
+def catalogue_problems(key: str, texts: dict[str, str]) -> list[str]:
+    """What is wrong with one message: missing or unknown languages, blank texts, other blanks."""
+    problems = []
+    if set(texts) != set(LANGUAGES):
+        missing = sorted(set(LANGUAGES) - set(texts))
+        unknown = sorted(set(texts) - set(LANGUAGES))
+        problems.append(f"{key}: languages missing {missing}, unknown {unknown}")
+    blank = [lang for lang in LANGUAGES if not texts.get(lang, "").strip()]
+    if blank:
+        problems.append(f"{key}: blank or missing text in {blank}")
+    blanks = {lang: sorted(placeholders(texts.get(lang, ""))) for lang in LANGUAGES}
+    if len({tuple(names) for names in blanks.values()}) > 1:
+        problems.append(f"{key}: placeholders differ {blanks}")
+    return problems
+
+
+def test_every_message_has_all_three_languages_and_the_same_placeholders() -> None:
+    problems = [
+        problem
+        for key, texts in sorted(catalogue().items())
+        for problem in catalogue_problems(key, texts)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_a_message_missing_a_language_or_a_placeholder_is_reported_by_name() -> None:
+    """The catalogue check names every problem of a message, not only the first."""
+    problems = catalogue_problems("ns.key", {"fr": "Bonjour {name}", "en": " "})
+    assert problems == [
+        "ns.key: languages missing ['nl'], unknown []",
+        "ns.key: blank or missing text in ['nl', 'en']",
+        "ns.key: placeholders differ {'fr': ['name'], 'nl': [], 'en': []}",
+    ]
 
 
 def test_every_message_key_used_in_the_code_exists() -> None:
