@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sheets.ids import id_pattern
+import clock
 from sheets.schema import LANGUAGES, TABS, Column, Kind, Tab
 from sheets.values import (
     as_text,
@@ -126,7 +126,7 @@ def read_grid(tab: Tab, grid: Sequence[Sequence[Any]], today: dt.date | None = N
     frame_columns: dict[str, Any] = {}
     for column in tab.columns:
         raw = raw_column(headers.positions.get(column.name))
-        values, problems = _parse_column(column, raw, today or dt.date.today())
+        values, problems = _parse_column(column, raw, today or clock.today())
         frame_columns[column.name] = values
         findings.extend(
             Finding(tab.name, numbers[i], column.name, as_text(raw[i]), problem)
@@ -291,19 +291,19 @@ def _as_array(kind: Kind, values: np.ndarray) -> Any:
 
 
 def _key_findings(tab: Tab, frame: pd.DataFrame) -> list[Finding]:
-    """Rows without an ID, IDs used twice, and IDs typed in a shape the app never issues."""
+    """Rows without an ID and IDs used on more than one row.
+
+    Any non-empty ID staff typed is valid, whatever its shape (`P-001`, `2024-17`): a team
+    keeps the scheme of the sheet it brings. IDs are compared as the store finds rows
+    (trimmed, case-insensitive), so `p-001` and `P-001` are the same ID used twice.
+    """
     if tab.key != "ID" or frame.empty or tab.id_prefix is None:
         return []
     ids = frame["ID"].astype(object)
     missing = ids == ""
-    duplicated = ids.duplicated(keep=False) & ~missing
-    unusual = ~missing & ~duplicated & ~ids.str.fullmatch(id_pattern(tab.id_prefix))
+    duplicated = ids.str.casefold().duplicated(keep=False) & ~missing
     findings: list[Finding] = []
-    for mask, problem in (
-        (missing, "missing_id"),
-        (duplicated, "duplicate_id"),
-        (unusual, "unusual_id"),
-    ):
+    for mask, problem in ((missing, "missing_id"), (duplicated, "duplicate_id")):
         for record_id, row in zip(ids[mask], frame[ROW][mask], strict=True):
             findings.append(Finding(tab.name, int(row), "ID", str(record_id), problem))
     findings.sort(key=lambda finding: finding.row)

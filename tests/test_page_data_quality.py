@@ -6,11 +6,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from gspread.utils import rowcol_to_a1
 from streamlit.testing.v1 import AppTest
 
 from services import OutOfOffice, User
 from services.quality import assign_ids, settings_issues
+from sheets import memory
+from sheets.__main__ import check_workbook
 from tests.apptest import ADMIN, ANTWERP, BRUSSELS, assert_no_exception, open_page, store_of
+from tests.harness import GridHands
 
 HAND_TYPED = {
     ("First name", "Prénom"): "Hannah",
@@ -24,7 +28,17 @@ HAND_TYPED = {
 
 
 def type_row_by_hand(workbook: Path, cells: dict[tuple[str, ...], str] = HAND_TYPED) -> int:
-    """Add a Participants row with openpyxl, as staff would in Excel; return its sheet row."""
+    """Add a Participants row as staff would in the sheet (in Excel for a file, with openpyxl);
+    return its sheet row."""
+    text = str(workbook)
+    if text.startswith(memory.PREFIX):
+        hands = GridHands(memory.named(text.removeprefix(memory.PREFIX)))
+        headers, *lines = hands.rows("Participants")
+        row = len(lines) + 2
+        for spellings, value in cells.items():
+            column = next(i for i, header in enumerate(headers, 1) if header in spellings)
+            hands.set_cell("Participants", rowcol_to_a1(row, column), value)
+        return row
     book = openpyxl.load_workbook(workbook)
     sheet = book["Participants"]
     headers = [cell.value for cell in sheet[1]]
@@ -131,3 +145,47 @@ def test_a_coordinator_sees_and_fixes_only_rows_of_their_own_office(workbook: Pa
     assert (people["ID"] == "").sum() == 1
     outcome = assign_ids(store_of(workbook), BRUSSELS, "Participants")
     assert len(outcome.ids) == 1 and hand_typed_id(workbook) == outcome.ids[0]
+
+
+def rename(workbook: Path, tab: str, new_ids: list[str]) -> None:
+    """Give records of `tab` IDs in the staff's own scheme, as a team's own sheet has them.
+
+    Participants renamed are ones in no duo, so that no duo points to a renamed person.
+    """
+    store = store_of(workbook)
+    frame = store.table(tab).frame
+    if tab == "Participants":
+        duos = store.table("Duos").frame
+        frame = frame[~frame["ID"].isin({*duos["Mentor ID"], *duos["Mentee ID"]})]
+    for old_id, new_id in zip(frame["ID"], new_ids, strict=False):
+        store.update(tab, str(old_id), {"ID": new_id}, "tests")
+
+
+def test_a_workbook_whose_staff_use_their_own_ids_lists_no_id_findings(
+    workbook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = metrics(quality_page())
+    rename(workbook, "Participants", ["P-001", "2024-17", "abc 12"])
+    rename(workbook, "Duos", ["D7"])
+    people = store_of(workbook).table("Participants").frame
+    assert {"P-001", "2024-17", "abc 12"} <= set(people["ID"])
+    app = quality_page()
+    assert metrics(app) == before
+    assert metrics(app)["Unreadable values"] == "0"
+    assert metrics(app)["Rows without an ID"] == "0"
+    assert check_workbook(store_of(workbook), strict=True) == 0
+    assert capsys.readouterr().out.strip().endswith(": 0 finding(s)")
+
+
+def test_a_duplicate_staff_id_and_a_missing_id_still_are_findings_on_the_page(
+    workbook: Path,
+) -> None:
+    rename(workbook, "Participants", ["P-001", "p-001"])
+    row = type_row_by_hand(workbook, {**HAND_TYPED, ("Applied on",): "02/03/2026"})
+    app = quality_page()
+    assert metrics(app)["Unreadable values"] == "2"
+    assert metrics(app)["Rows without an ID"] == "1"
+    assert any(f"row(s) {row}" in m.value for m in app.markdown)
+    [duplicates] = [frame.value for frame in app.dataframe if len(frame.value) == 2]
+    assert list(duplicates["Text in the cell"]) == ["P-001", "p-001"]
+    assert set(duplicates["Problem"]) == {"ID used on more than one row"}

@@ -135,7 +135,7 @@ def test_staff_active_reads_yes_words() -> None:
 
 def test_every_problem_code_has_a_message_in_three_languages() -> None:
     codes = ["not_a_date", "invalid_date", "not_a_number", "not_yes_no", "unknown_choice",
-             "unknown_slot", "missing_id", "duplicate_id", "unusual_id", "duplicate_header",
+             "unknown_slot", "missing_id", "duplicate_id", "duplicate_header",
              "missing_tab"]  # fmt: skip
     for code in codes:
         texts = catalogue()[f"store.problem_{code}"]
