@@ -12,6 +12,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from sheets.schema import PARTICIPANTS
+
 ACTIVITY_COLUMNS: dict[str, tuple[str, ...]] = {
     "Participants": ("Applied on", "Consent on", "Intake on", "Trained on", "Updated on"),
     "Duos": ("Proposed on", "Intro on", "Agreement on", "Ended on", "Updated on"),
@@ -19,7 +21,8 @@ ACTIVITY_COLUMNS: dict[str, tuple[str, ...]] = {
     "Check-ins": ("Date",),
     "Evaluations": ("Date",),
 }
-PERSONAL_DATA_COLUMNS = ("First name", "Last name", "Email", "Phone", "Birth date")
+PERSONAL_DATA_COLUMNS = tuple(column.name for column in PARTICIPANTS.columns if column.personal)
+"""The cells erasing a person blanks (the schema marks them personal)."""
 
 
 def duo_ids_of(duos: pd.DataFrame, person_id: str) -> list[str]:
@@ -88,12 +91,29 @@ def due_for_erasure(frames: Mapping[str, pd.DataFrame], today: dt.date, years: i
         return people.assign(**{"Last activity": pd.Series(dtype="datetime64[ns]")})
     cutoff = pd.Timestamp(today) - pd.DateOffset(years=years)
     activity = people["ID"].map(last_activity(frames))
-    has_personal = (people[list(PERSONAL_DATA_COLUMNS[:4])] != "").any(axis=1) | people[
-        "Birth date"
-    ].notna()
+    has_personal = _has_personal_data(people)
     settled = ~people["Status"].isin(["In duo"])
     due = people[(activity < cutoff) & has_personal & settled]
     result = due[["ID", "Role", "Status", "Office"]].assign(
         **{"Last activity": activity[due.index]}
     )
     return result.sort_values("Last activity")
+
+
+def _has_personal_data(people: pd.DataFrame) -> pd.Series:
+    """Per person: does any personal cell still hold something (text, a date, a list)?"""
+    held = pd.Series(False, index=people.index)
+    for name in PERSONAL_DATA_COLUMNS:
+        if name in people.columns:
+            held |= people[name].map(_filled).astype(bool)
+    return held
+
+
+def _filled(value: object) -> bool:
+    if value is None or value is pd.NaT:
+        return False
+    if isinstance(value, float):
+        return value == value
+    if isinstance(value, str | list | tuple):
+        return len(value) > 0
+    return True

@@ -39,7 +39,7 @@ class MemoryStore(GridStore):
         """Sheet title -> rows of cells: what staff would see; tests may edit it directly."""
         self._mutex = threading.RLock()
         self._tables: dict[str, tuple[int, Table]] = {}
-        self._reads = self._writes = self._version = 0
+        self._loads = self._reads = self._writes = self._version = 0
         self._last_read: dt.datetime | None = None
 
     @property
@@ -61,6 +61,8 @@ class MemoryStore(GridStore):
         with self._mutex:
             version = self.version
             present = sheet_names_by_tab(list(self.grids))
+            if any(self._tables.get(name, (None,))[0] != version for name in names):
+                self._loads += 1
             for name in names:
                 if self._tables.get(name, (None,))[0] != version:
                     grid = self.grids.get(present[name]) if name in present else None
@@ -104,7 +106,7 @@ class MemoryStore(GridStore):
             self.backend,
             self.location,
             self.is_demo,
-            0,
+            self._loads,
             self._reads,
             self._writes,
             self._last_read,

@@ -36,6 +36,10 @@ _DMY_DATE = re.compile(
 _NUMBER = re.compile(r"^([-+]?\d+(?:[.,]\d+)?)\s*([^\d\s]*)$")
 NUMBER_UNITS = frozenset({"", "h", "hr", "hrs", "hour", "hours", "heure", "heures", "u", "uur"})
 FORMULA_TRIGGERS = ("=", "+", "-", "@")
+"""What makes a spreadsheet program read typed text as a formula, once leading blanks are
+trimmed (LibreOffice and Google Sheets trim them on import); a tab or carriage return first
+makes some programs start a formula too."""
+CONTROL_STARTS = ("\t", "\r")
 
 
 def normalise_key(text: object) -> str:
@@ -229,4 +233,5 @@ def canonical_cell(column: Column, value: Any) -> str | int | float:
 
 
 def looks_like_formula(text: str) -> bool:
-    return text.startswith(FORMULA_TRIGGERS)
+    """True for text a spreadsheet program could turn into a formula (see FORMULA_TRIGGERS)."""
+    return text.startswith(CONTROL_STARTS) or text.lstrip().startswith(FORMULA_TRIGGERS)

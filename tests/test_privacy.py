@@ -177,11 +177,6 @@ def test_one_personal_cell_left_is_enough_to_be_listed(left: dict[str, Any]) -> 
     assert due_ids(workbook([one_left])) == ["P-1"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="due_for_erasure looks at 5 personal columns; the schema marks 12 personal "
-    "(Notes, Goal, Background, Postcode ...) and erasure blanks them all",
-)
 def test_personal_notes_left_after_the_name_was_blanked_still_make_a_person_due() -> None:
     notes_left = quiet_since(
         "P-1", LONG_AGO, notes="Lives with her sister; asylum file pending", **BLANK_PERSONAL
