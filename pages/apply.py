@@ -20,12 +20,13 @@ from services.applications import Application, ApplicationRefused, FormChoices, 
 from sheets.schema import DAY_PARTS, DAYS, GENDER
 from sheets.store import StoreError
 from ui import context as ui
+from ui.once import Once
 from ui.shell import require_shell
 from workflow import MENTEE, MENTOR
 
 require_shell()
 
-DONE = "apply-done"
+APPLY_ONCE = Once("apply-form", shared=True)
 SESSION_KEY = "apply-session-key"
 HONEYPOT_KEY = "apply-hp"
 FORM_KEYS_PREFIX = "apply-"
@@ -162,10 +163,13 @@ def long_text_field(field: str, role: str | None) -> str:
     )
 
 
-def application_form(choices: FormChoices, role: str, office: str | None) -> Application | None:
-    """The form; the application when it was sent (None until then)."""
+def application_form(
+    choices: FormChoices, role: str, office: str | None
+) -> tuple[str, Application] | None:
+    """The form; this render's token and the application when it was sent (None until then)."""
     today = ui.today()
     with st.form("apply-form", clear_on_submit=False, enter_to_submit=False):
+        token = APPLY_ONCE.field()
         st.subheader(ui.tr("apply.section_you"))
         st.caption(ui.tr("apply.required_note"))
         left, right = st.columns(2)
@@ -237,7 +241,7 @@ def application_form(choices: FormChoices, role: str, office: str | None) -> App
         sent = st.form_submit_button(ui.tr("apply.send"), type="primary", key="apply-send")
     if not sent:
         return None
-    return Application(
+    return token, Application(
         role=role,
         first_name=first_name,
         last_name=last_name,
@@ -271,32 +275,32 @@ def problem_list(refused: ApplicationRefused, role: str) -> str:
     return "\n".join(lines)
 
 
-def send(application: Application, choices: FormChoices) -> None:
-    """Submit; on success remember the confirmation and start over, else say what is wrong."""
+def send(application: Application, choices: FormChoices) -> dict[str, Any] | None:
+    """Submit; the confirmation's facts on success, else None (and say what is wrong)."""
     session_key = st.session_state.setdefault(SESSION_KEY, secrets.token_hex(16))
     try:
         outcome = applications.submit(ui.store(), application, ui.today(), session_key=session_key)
     except ApplicationRefused as refused:
         st.error(problem_list(refused, application.role))
-        return
+        return None
     except StoreError:
         st.error(ui.tr("apply.unavailable"))
-        return
+        return None
     sessions = {session.id: session for session in choices.sessions}
     chosen = sessions.get(application.session_id)
-    st.session_state[DONE] = {
+    return {
         "reference": outcome.ids[0],
         "role": application.role,
         "first_name": applications.clean_text(application.first_name),
         "session": registration(chosen) if chosen else {},
     }
-    st.rerun()
 
 
 st.html(HIDE_HONEYPOT)
 st.title(ui.tr("apply.title"))
-if DONE in st.session_state:
-    confirmation(st.session_state[DONE])
+sent_before = APPLY_ONCE.result()
+if sent_before is not None:
+    confirmation(sent_before)
     st.stop()
 st.markdown(ui.tr("apply.intro"))
 eligibility()
@@ -329,4 +333,5 @@ if chosen_role is None:
     st.stop()
 sent_application = application_form(form_choices, chosen_role, chosen_office)
 if sent_application is not None:
-    send(sent_application, form_choices)
+    form_token, application = sent_application
+    APPLY_ONCE.submit(form_token, lambda: send(application, form_choices))

@@ -54,9 +54,10 @@ from services.duos import (
 )
 from sheets.values import normalise_key
 from ui import context as ui
-from ui.feedback import attempt, succeed
+from ui.feedback import attempt, flash
 from ui.meeting_link import meeting_links
 from ui.navigation import allowed_specs
+from ui.once import Once
 from ui.shell import require_shell
 from ui.tables import column_config, downloads
 from workflow import (
@@ -166,12 +167,27 @@ def refused(problems: Sequence[Msg]) -> bool:
     return bool(problems)
 
 
-def save(action: Callable[[], Outcome]) -> None:
-    """Write; once saved, the forms come back empty (new keys), so nothing is sent twice."""
-    outcome = attempt(action)
-    if outcome is not None and outcome.ok:
-        st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
-    succeed(outcome)
+def guard(duo_id: str, form: str) -> Once:
+    """A form's exactly-once guard (its token outlives the form's keys of one generation)."""
+    return Once(f"duo-{duo_id}-{form}")
+
+
+def save(action: Callable[[], Outcome], once: Once, token: str, *, moves: bool = False) -> None:
+    """Write once per render; once saved, the forms come back empty (new keys).
+
+    A status move says so at the top of the page (its form makes way for the next step's);
+    the other forms say so under their button.
+    """
+
+    def saved() -> Outcome | None:
+        outcome = attempt(action)
+        if outcome is not None and outcome.ok:
+            st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+            if moves:
+                flash(outcome.message)
+        return outcome
+
+    once.submit(token, saved)
 
 
 def list_values(data: Snapshot, column: str) -> list[str]:
@@ -501,17 +517,24 @@ def outcome_is_due(duo: Mapping[str, Any]) -> bool:
     return status == INTRO_PLANNED and intro is not None and intro <= ui.today()
 
 
-def move(duo: Mapping[str, Any], user: User, step: DuoStep) -> None:
+def move(duo: Mapping[str, Any], user: User, step: DuoStep, once: Once, token: str) -> None:
     """Send a status move, with the duo as the user saw it."""
     if refused(step_problems(step, ui.today())):
         return
     duo_id = cell_text(duo, "ID")
-    save(lambda: change_duo(ui.store(), user, duo_id, step, ui.today(), seen=duo))
+    save(
+        lambda: change_duo(ui.store(), user, duo_id, step, ui.today(), seen=duo),
+        once,
+        token,
+        moves=True,
+    )
 
 
 def plan_intro_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
     duo_id = cell_text(duo, "ID")
+    once = guard(duo_id, "plan-intro")
     with st.form(form_key(duo_id, "plan-intro"), clear_on_submit=False):
+        token = once.field()
         st.caption(ui.tr("duos.plan_intro_help"))
         on = date_input(
             ui.tr("duos.intro_date"),
@@ -520,13 +543,15 @@ def plan_intro_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         )
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "plan-intro"))
     if sent and on is not None:
-        move(duo, user, PlanIntro(on))
+        move(duo, user, PlanIntro(on), once, token)
 
 
 def agreement_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
     duo_id = cell_text(duo, "ID")
     intro = cell_date(duo, "Intro on")
+    once = guard(duo_id, "agreement")
     with st.form(form_key(duo_id, "agreement"), clear_on_submit=False):
+        token = once.field()
         st.caption(ui.tr("duos.agreement_help"))
         on = date_input(
             ui.tr("duos.agreement_date"),
@@ -540,7 +565,7 @@ def agreement_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         )
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "agreement"))
     if sent and on is not None:
-        move(duo, user, RecordAgreement(on, objectives))
+        move(duo, user, RecordAgreement(on, objectives), once, token)
 
 
 def reason_inputs(data: Snapshot, duo_id: str, form: str) -> str:
@@ -558,7 +583,9 @@ def reason_inputs(data: Snapshot, duo_id: str, form: str) -> str:
 
 def decline_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
     duo_id = cell_text(duo, "ID")
+    once = guard(duo_id, "decline")
     with st.form(form_key(duo_id, "decline"), clear_on_submit=False):
+        token = once.field()
         st.caption(ui.tr("duos.decline_help"))
         on = date_input(ui.tr("duos.date"), ui.today(), form_key(duo_id, "decline", "date"))
         by = st.radio(
@@ -571,14 +598,16 @@ def decline_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         reason = reason_inputs(data, duo_id, "decline")
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "decline"))
     if sent and on is not None:
-        move(duo, user, Decline(on, str(by), reason))
+        move(duo, user, Decline(on, str(by), reason), once, token)
 
 
 def complete_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
     duo_id = cell_text(duo, "ID")
     planned_end = cell_date(duo, "Planned end")
     default = planned_end if planned_end is not None and planned_end <= ui.today() else ui.today()
+    once = guard(duo_id, "complete")
     with st.form(form_key(duo_id, "complete"), clear_on_submit=False):
+        token = once.field()
         st.caption(ui.tr("duos.complete_help"))
         on = date_input(ui.tr("duos.end_date"), default, form_key(duo_id, "complete", "date"))
         again = st.checkbox(
@@ -586,12 +615,14 @@ def complete_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         )
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "complete"))
     if sent and on is not None:
-        move(duo, user, Complete(on, bool(again)))
+        move(duo, user, Complete(on, bool(again)), once, token)
 
 
 def end_early_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
     duo_id = cell_text(duo, "ID")
+    once = guard(duo_id, "end-early")
     with st.form(form_key(duo_id, "end-early"), clear_on_submit=False):
+        token = once.field()
         st.caption(ui.tr("duos.end_early_help"))
         on = date_input(ui.tr("duos.end_date"), ui.today(), form_key(duo_id, "end-early", "date"))
         reason = reason_inputs(data, duo_id, "end-early")
@@ -613,12 +644,14 @@ def end_early_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "end-early"))
     if sent and on is not None:
         step = EndEarly(on, reason, str(mentor_to), str(mentee_to))
-        move(duo, user, step)
+        move(duo, user, step, once, token)
 
 
 def meeting_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
     duo_id = cell_text(duo, "ID")
+    once = guard(duo_id, "meeting")
     with st.form(form_key(duo_id, "meeting"), clear_on_submit=False):
+        token = once.field()
         left, middle, right = st.columns(3)
         with left:
             on = date_input(ui.tr("duos.date"), ui.today(), form_key(duo_id, "meeting", "date"))
@@ -646,16 +679,19 @@ def meeting_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         )
         summary = st.text_area(ui.tr("duos.summary"), key=form_key(duo_id, "meeting", "summary"))
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "meeting"))
+    once.show()
     if not sent or on is None:
         return
     entry = MeetingEntry(on, float(hours), str(mode), tuple(topics), summary)
     if not refused(meeting_problems(entry, duo, ui.today())):
-        save(lambda: log_meeting(ui.store(), user, duo_id, entry, ui.today()))
+        save(lambda: log_meeting(ui.store(), user, duo_id, entry, ui.today()), once, token)
 
 
 def check_in_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
     duo_id = cell_text(duo, "ID")
+    once = guard(duo_id, "check-in")
     with st.form(form_key(duo_id, "check-in"), clear_on_submit=False):
+        token = once.field()
         left, middle, right = st.columns(3)
         with left:
             on = date_input(ui.tr("duos.date"), ui.today(), form_key(duo_id, "check-in", "date"))
@@ -680,11 +716,12 @@ def check_in_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
             ui.tr("duos.follow_up"), key=form_key(duo_id, "check-in", "follow-up")
         )
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "check-in"))
+    once.show()
     if not sent or on is None:
         return
     entry = CheckInEntry(on, str(with_whom), str(health or ""), notes, follow_up)
     if not refused(check_in_problems(entry, ui.today())):
-        save(lambda: log_check_in(ui.store(), user, duo_id, entry, ui.today()))
+        save(lambda: log_check_in(ui.store(), user, duo_id, entry, ui.today()), once, token)
 
 
 def evaluation_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
@@ -697,17 +734,20 @@ def evaluation_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
     st.caption(
         ui.tr("duos.answered", who=", ".join(answered)) if answered else ui.tr("duos.none_answered")
     )
+    once = guard(duo_id, "evaluation")
     with st.form(form_key(duo_id, "evaluation"), clear_on_submit=False):
+        token = once.field()
         entry = evaluation_inputs(duo_id)
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "evaluation"))
+    once.show()
     pending_key = form_key(duo_id, "evaluation-pending")
     if sent and entry is not None and not refused(evaluation_problems(entry, ui.today())):
         if earlier_evaluations(data["Evaluations"], duo_id, entry.respondent):
-            st.session_state[pending_key] = entry
+            st.session_state[pending_key] = (entry, token)
         else:
-            save_evaluation(user, duo_id, entry, second=False)
+            save(second_or_first(user, duo_id, entry, second=False), once, token)
     pending = st.session_state.get(pending_key)
-    if isinstance(pending, EvaluationEntry):
+    if isinstance(pending, tuple):
         confirm_second_evaluation(data, user, duo_id, pending, pending_key)
 
 
@@ -772,14 +812,21 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
     )
 
 
-def save_evaluation(user: User, duo_id: str, entry: EvaluationEntry, *, second: bool) -> None:
-    save(lambda: log_evaluation(ui.store(), user, duo_id, entry, ui.today(), second=second))
+def second_or_first(
+    user: User, duo_id: str, entry: EvaluationEntry, *, second: bool
+) -> Callable[[], Outcome]:
+    return lambda: log_evaluation(ui.store(), user, duo_id, entry, ui.today(), second=second)
 
 
 def confirm_second_evaluation(
-    data: Snapshot, user: User, duo_id: str, pending: EvaluationEntry, pending_key: str
+    data: Snapshot,
+    user: User,
+    duo_id: str,
+    sent: tuple[EvaluationEntry, str],
+    pending_key: str,
 ) -> None:
     """One evaluation per respondent: a second one is recorded only when confirmed."""
+    pending, token = sent
     earlier = earlier_evaluations(data["Evaluations"], duo_id, pending.respondent)
     dates = ", ".join(ui.fmt_date(day) or "?" for day in earlier)
     st.warning(
@@ -788,7 +835,9 @@ def confirm_second_evaluation(
     confirm, cancel = st.columns(2)
     if confirm.button(ui.tr("duos.second_confirm"), key=f"{pending_key}-confirm"):
         st.session_state.pop(pending_key, None)
-        save_evaluation(user, duo_id, pending, second=True)
+        save(
+            second_or_first(user, duo_id, pending, second=True), guard(duo_id, "evaluation"), token
+        )
     if cancel.button(ui.tr("duos.second_cancel"), key=f"{pending_key}-cancel"):
         st.session_state.pop(pending_key, None)
         st.rerun()

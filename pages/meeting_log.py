@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from links import InvalidLink
-from services import meeting_links
+from services import Outcome, meeting_links
 from services.meeting_links import (
     MAX_HOURS,
     MIN_HOURS,
@@ -27,12 +27,14 @@ from services.meeting_links import (
 )
 from sheets.store import StoreError
 from ui import context as ui
-from ui.feedback import flash, show_flash
+from ui.once import Once
 from ui.shell import require_shell
 
 require_shell()
 
 DEFAULT_HOURS = 2.0
+SAME_MEETING_SECONDS = 10 * 60  # a meeting like one this link logged so recently is asked about
+SAME_MEETING = "log-same-meeting"
 
 
 def refuse() -> NoReturn:
@@ -68,11 +70,19 @@ def recent_table(duo: LinkedDuo) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="log-recent")
 
 
-def meeting_form(duo: LinkedDuo) -> MeetingEntry | None:
-    """The form; the meeting when it was sent (None until then)."""
+def form_once() -> Once:
+    """The form's exactly-once guard; after a save the fields are back to these values."""
+    defaults = {"log-date": ui.today(), "log-hours": DEFAULT_HOURS, "log-mode": None}
+    defaults |= {"log-topics": [], "log-summary": ""}
+    return Once("log-form", defaults=defaults, shared=True)
+
+
+def meeting_form(duo: LinkedDuo, once: Once) -> tuple[str, MeetingEntry] | None:
+    """The form; this render's token and the meeting when it was sent (None until then)."""
     today = ui.today()
     st.subheader(ui.tr("meeting_log.new_meeting"))
     with st.form("log-form", clear_on_submit=False, enter_to_submit=False):
+        token = once.field()
         left, middle, right = st.columns(3)
         day = left.date_input(
             ui.tr("meeting_log.field_date"),
@@ -114,7 +124,7 @@ def meeting_form(duo: LinkedDuo) -> MeetingEntry | None:
         sent = st.form_submit_button(ui.tr("meeting_log.save"), type="primary", key="log-save")
     if not sent:
         return None
-    return MeetingEntry(
+    return token, MeetingEntry(
         date=day,
         hours=None if hours is None else float(hours),
         mode=mode or "",
@@ -123,21 +133,70 @@ def meeting_form(duo: LinkedDuo) -> MeetingEntry | None:
     )
 
 
-def save(token: str, secret: str, entry: MeetingEntry) -> None:
+def same_meeting(link: str, entry: MeetingEntry) -> tuple[str, object, object]:
+    """What makes two meetings logged through one link look like the same one."""
+    return link, entry.date, entry.hours
+
+
+def save(
+    once: Once,
+    duo: LinkedDuo,
+    token: str,
+    link: str,
+    secret: str,
+    entry: MeetingEntry,
+    *,
+    asked: bool = False,
+) -> None:
+    """Log the meeting once for this render of the form; first ask about a likely repeat."""
+    recent = once.entry_seen_within(same_meeting(link, entry), SAME_MEETING_SECONDS)
+    if recent and not asked and once.remembered(token) is None and valid(duo, entry):
+        st.session_state[SAME_MEETING] = (token, entry)
+        st.rerun()
+    once.submit(token, lambda: write(once, link, secret, entry))
+
+
+def valid(duo: LinkedDuo, entry: MeetingEntry) -> bool:
+    """Whether the meeting can be logged as it is (else say why)."""
+    problems = meeting_links.meeting_problems(entry, duo, ui.today())
+    for problem in problems:
+        st.error(ui.text(problem))
+    return not problems
+
+
+def write(once: Once, link: str, secret: str, entry: MeetingEntry) -> Outcome | None:
     try:
-        outcome = meeting_links.log_meeting(ui.store(), token, secret, entry, ui.today())
+        outcome = meeting_links.log_meeting(ui.store(), link, secret, entry, ui.today())
     except InvalidLink:
         refuse()
     except MeetingRefused as refused:
         for problem in refused.problems:
             st.error(ui.text(problem))
-        return
+        return None
     except StoreError:
         unavailable()
-    flash(outcome.message)
-    for key in ("log-summary", "log-topics", "log-mode"):
-        st.session_state.pop(key, None)
-    st.rerun()
+    once.remember_entry(same_meeting(link, entry))
+    return outcome
+
+
+def ask_about_same_meeting(once: Once, duo: LinkedDuo, link: str, secret: str) -> None:
+    """A meeting like one just logged: log another one, or leave it."""
+    pending = st.session_state.get(SAME_MEETING)
+    if not isinstance(pending, tuple):
+        return
+    token, entry = pending
+    hours = f"{entry.hours:g}" if entry.hours is not None else ""
+    date = ui.fmt_date(entry.date)
+    with st.container(border=True):
+        st.warning(ui.tr("meeting_log.already_logged", date=date, hours=hours))
+        again, leave = st.columns(2)
+        if again.button(ui.tr("meeting_log.log_another"), key="log-same-again", type="primary"):
+            st.session_state.pop(SAME_MEETING, None)
+            save(once, duo, token, link, secret, entry, asked=True)
+        if leave.button(ui.tr("meeting_log.not_again"), key="log-same-leave"):
+            st.session_state.pop(SAME_MEETING, None)
+            once.restart()
+            st.rerun()
 
 
 st.title(ui.tr("meeting_log.title"))
@@ -159,12 +218,15 @@ except InvalidLink:
     refuse()
 except StoreError:
     unavailable()
-show_flash()
 mentor_name = linked.mentor_first_name or "…"
 mentee_name = linked.mentee_first_name or "…"
 st.subheader(ui.tr("meeting_log.hello", mentor=mentor_name, mentee=mentee_name))
 st.caption(ui.tr("meeting_log.intro"))
 recent_table(linked)
-new_entry = meeting_form(linked)
-if new_entry is not None:
-    save(link_token, link_secret, new_entry)
+log_once = form_once()
+sent_meeting = meeting_form(linked, log_once)
+if sent_meeting is not None:
+    form_token, new_entry = sent_meeting
+    save(log_once, linked, form_token, link_token, link_secret, new_entry)
+log_once.show()
+ask_about_same_meeting(log_once, linked, link_token, link_secret)

@@ -36,6 +36,7 @@ from services.sessions import (
 )
 from ui import context as ui
 from ui.feedback import attempt, succeed
+from ui.once import Once
 from ui.shell import require_shell
 from ui.tables import displayed, table
 from workflow import person_name, records
@@ -62,14 +63,19 @@ def labels(options: Iterable[str]) -> Callable[[str], str]:
     return lambda option: names.get(option, str(option))
 
 
-def finish(outcome: Outcome | None) -> None:
-    """Keep who was skipped (and a full session) for the next run, then flash and rerun."""
+def finished(outcome: Outcome | None) -> Outcome | None:
+    """Keep who was skipped (and a full session) for the next run; the message localised."""
     if outcome is None:
-        return
+        return None
     if isinstance(outcome, SessionOutcome):
         st.session_state[NOTES] = (outcome.skipped, outcome.over_capacity)
     outcome.message = localised(outcome.message)
-    succeed(outcome)
+    return outcome
+
+
+def finish(outcome: Outcome | None) -> None:
+    """`finished`, then flash and rerun."""
+    succeed(finished(outcome))
 
 
 def show_notes() -> None:
@@ -149,61 +155,72 @@ def session_lists(shown: pd.DataFrame, today: dt.date) -> None:
 
 
 def plan_form(data: Snapshot, user: User, today: dt.date) -> None:
-    with (
-        st.expander(ui.tr("sessions.plan"), icon=":material/add:"),
-        st.form("plan-session", clear_on_submit=False),
-    ):
-        left, right = st.columns(2)
-        kind = left.selectbox(
-            ui.tr("sessions.kind"),
-            SESSION_KINDS,
-            format_func=labels(SESSION_KINDS),
-            key="plan-kind",
+    once = Once("plan-session", defaults={"plan-notes": "", "plan-capacity": None})
+    with st.expander(ui.tr("sessions.plan"), icon=":material/add:"):
+        with st.form("plan-session", clear_on_submit=False):
+            token = once.field()
+            sent = plan_fields(data, user, today)
+        if sent is not None:
+            once.submit(token, lambda: planned(user, sent, today))
+        once.show()
+
+
+def plan_fields(data: Snapshot, user: User, today: dt.date) -> SessionDraft | None:
+    """The plan form's fields; the draft when it was sent and fits (else None)."""
+    left, right = st.columns(2)
+    kind = left.selectbox(
+        ui.tr("sessions.kind"),
+        SESSION_KINDS,
+        format_func=labels(SESSION_KINDS),
+        key="plan-kind",
+    )
+    on = right.date_input(
+        ui.tr("sessions.date"),
+        value=today + dt.timedelta(days=7),
+        format="DD/MM/YYYY",
+        key="plan-date",
+    )
+    offices = [office for office in data.offices if user.may_see(office)]
+    office = left.selectbox(
+        ui.tr("sessions.office"), offices, format_func=labels(offices), key="plan-office"
+    )
+    language = right.selectbox(
+        ui.tr("sessions.language"),
+        SESSION_LANGUAGES,
+        index=SESSION_LANGUAGES.index(LANGUAGE_OF_UI.get(ui.lang(), "English")),
+        format_func=labels(SESSION_LANGUAGES),
+        key="plan-language",
+    )
+    capacity = left.number_input(
+        ui.tr("sessions.capacity"),
+        min_value=1,
+        max_value=500,
+        value=None,
+        step=1,
+        placeholder=ui.tr("sessions.capacity_placeholder", **_default_capacities()),
+        key="plan-capacity",
+    )
+    notes = right.text_input(ui.tr("sessions.notes"), key="plan-notes")
+    if st.form_submit_button(ui.tr("sessions.plan_submit"), type="primary"):
+        draft = SessionDraft(
+            kind, on, office or "", language, None if capacity is None else int(capacity), notes
         )
-        on = right.date_input(
-            ui.tr("sessions.date"),
-            value=today + dt.timedelta(days=7),
-            format="DD/MM/YYYY",
-            key="plan-date",
-        )
-        offices = [office for office in data.offices if user.may_see(office)]
-        office = left.selectbox(
-            ui.tr("sessions.office"), offices, format_func=labels(offices), key="plan-office"
-        )
-        language = right.selectbox(
-            ui.tr("sessions.language"),
-            SESSION_LANGUAGES,
-            index=SESSION_LANGUAGES.index(LANGUAGE_OF_UI.get(ui.lang(), "English")),
-            format_func=labels(SESSION_LANGUAGES),
-            key="plan-language",
-        )
-        capacity = left.number_input(
-            ui.tr("sessions.capacity"),
-            min_value=1,
-            max_value=500,
-            value=None,
-            step=1,
-            placeholder=ui.tr("sessions.capacity_placeholder", **_default_capacities()),
-            key="plan-capacity",
-        )
-        notes = right.text_input(ui.tr("sessions.notes"), key="plan-notes")
-        if st.form_submit_button(ui.tr("sessions.plan_submit"), type="primary"):
-            draft = SessionDraft(
-                kind, on, office or "", language, None if capacity is None else int(capacity), notes
-            )
-            problems = draft_problems(draft, user, today)
-            for problem in problems:
-                st.error(ui.text(problem))
-            if not problems:
-                outcome = attempt(lambda: plan_session(ui.store(), user, draft, today))
-                if outcome is not None:
-                    outcome.message = localised(outcome.message)
-                    if outcome.ids:
-                        st.query_params["id"] = outcome.ids[0]
-                        st.session_state["session-pick"] = outcome.ids[0]
-                        for key in ("plan-notes", "plan-capacity"):
-                            st.session_state.pop(key, None)
-                succeed(outcome)
+        problems = draft_problems(draft, user, today)
+        for problem in problems:
+            st.error(ui.text(problem))
+        if not problems:
+            return draft
+    return None
+
+
+def planned(user: User, draft: SessionDraft, today: dt.date) -> Outcome | None:
+    outcome = attempt(lambda: plan_session(ui.store(), user, draft, today))
+    if outcome is not None:
+        outcome.message = localised(outcome.message)
+        if outcome.ids:
+            st.query_params["id"] = outcome.ids[0]
+            st.session_state["session-pick"] = outcome.ids[0]
+    return outcome
 
 
 def _default_capacities() -> dict[str, int]:
@@ -284,7 +301,9 @@ def register_form(data: Snapshot, user: User, session: dict[str, Any]) -> None:
         row["ID"]: f"{person_name(row)} · {ui.label(row['Role'])} · {ui.label(row['Status'])}"
         for row in records(eligible)
     }
+    once = Once(f"register-{session_id}", defaults={f"register-people-{session_id}": []})
     with st.form(f"register-{session_id}", clear_on_submit=False):
+        token = once.field()
         chosen = st.multiselect(
             ui.tr("sessions.people"),
             list(names),
@@ -296,7 +315,13 @@ def register_form(data: Snapshot, user: User, session: dict[str, Any]) -> None:
             if not chosen:
                 st.error(ui.tr("sessions.nobody_chosen"))
             else:
-                finish(attempt(lambda: register_people(ui.store(), user, session_id, chosen)))
+                once.submit(
+                    token,
+                    lambda: finished(
+                        attempt(lambda: register_people(ui.store(), user, session_id, chosen))
+                    ),
+                )
+    once.show()
 
 
 def _kind_key(kind: str) -> str:
@@ -351,7 +376,9 @@ def attendance_form(
         return
     st.caption(ui.tr(f"sessions.attendance_help_{_kind_key(session['Kind'])}"))
     seen = marks_as_shown(session_id, people)
+    once = Once(f"attendance-{session_id}")
     with st.form(f"attendance-{session_id}", clear_on_submit=False):
+        token = once.field()
         ticked = [
             pid
             for pid, row in zip(people["Participant ID"], records(people), strict=True)
@@ -364,7 +391,10 @@ def attendance_form(
         also_ready = session["Kind"] == TRAINING and st.checkbox(
             ui.tr("sessions.also_ready"), key=f"also-ready-{session_id}"
         )
-        if st.form_submit_button(ui.tr("sessions.attendance_submit"), type="primary"):
+        sent = st.form_submit_button(ui.tr("sessions.attendance_submit"), type="primary")
+    if sent:
+
+        def save() -> Outcome | None:
             outcome = attempt(
                 lambda: mark_attendance(
                     ui.store(),
@@ -378,7 +408,10 @@ def attendance_form(
             )
             if outcome is not None:
                 forget_marks(session_id, list(seen))
-            finish(outcome)
+            return finished(outcome)
+
+        once.submit(token, save)
+    once.show()
 
 
 def person_line(row: dict[str, Any], mark: str) -> str:
