@@ -10,8 +10,10 @@ Only the host differs, through `sheets.google_transport.routed_session(credentia
         assert client.open_by_key("KEY").sheet1.get_all_values() == emu.rows("KEY", "Participants")
 
 Tests also use it as the staff's browser (`set_cell`, `sort_rows`, `insert_rows`, ...), as a
-misbehaving network (`fail_next`, `fail_always`, `latency`) and as a witness (`requests`,
-`formulas`, `sheet_properties`).
+misbehaving network (`fail_next`, `fail_always`, `latency`; `after_apply=True` loses the answer
+of a request it carried out, `html=True` answers with a proxy's HTML page, `drop=True` resets
+the connection), as staff editing at the worst moment (`before_next(kind, action)`) and as a
+witness (`requests`, `formulas`, `sheet_properties`).
 
 Where it approximates Google (everything else follows the v4 reference as gspread uses it):
 - A formula is never evaluated: it displays "#NAME?" (what Google shows for an unknown function).
@@ -20,6 +22,8 @@ Where it approximates Google (everything else follows the v4 reference as gsprea
   "5/3/2024" (day first outside en_US). Percentages, currencies and thousands separators stay text.
 - Numbers display in a fixed "automatic" format; dates display as they were typed; booleans
   display TRUE/FALSE whatever the locale.
+- updateCells and appendCells write values only (formats in their CellData are ignored);
+  appendCells goes below the last row holding data in the whole sheet.
 - values.append: a range holding no data gets the values at its first cell; otherwise they go
   below the last row holding data in the range's columns (a single cell searches below and to
   the right of it), rather than after Google's heuristic "table". The block starts in the
@@ -660,6 +664,12 @@ class _Fault:
     kind: str | None
     remaining: int | None
     """How many more requests fail; None: all of them until `clear_faults`."""
+    after_apply: bool = False
+    """The request is applied first, then its answer is lost (this error, or no answer)."""
+    html: bool = False
+    """Answer with a proxy's HTML error page instead of Google's JSON."""
+    drop: bool = False
+    """Close the connection without any answer (a reset)."""
 
     def error(self, kind: str) -> SheetsApiError:
         """The error in Google's shape; a 429 names the read or write quota like Google does."""
@@ -872,6 +882,16 @@ class _Reply:
     status: int
     body: bytes
     headers: Mapping[str, str]
+    content_type: str = "application/json; charset=UTF-8"
+    drop: bool = False
+    """No answer at all: the connection is closed (what a client sees on a reset)."""
+
+
+HTML_ERROR_PAGE = (
+    "<!DOCTYPE html><html lang=en><meta charset=utf-8><title>Error 502 (Server Error)!!1"
+    "</title><p><b>502.</b> <ins>That's an error.</ins><p>The server encountered a temporary "
+    "error and could not complete your request.<p>Please try again in 30 seconds.</html>"
+)
 
 
 class _Server(ThreadingHTTPServer):
@@ -897,10 +917,13 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         reply = self.server.emulator.handle(self.command, self.path, body)
+        if reply.drop:
+            self.close_connection = True
+            return
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
         self.wfile.write(reply.body)
@@ -929,6 +952,7 @@ class SheetsEmulator:
         self._lock = threading.RLock()
         self._books: dict[str, _Book] = {}
         self._faults: list[_Fault] = []
+        self._hooks: list[tuple[str | None, Callable[[], None]]] = []
         self._log: list[RecordedRequest] = []
         self._server = _Server(self)
         self._thread = threading.Thread(
@@ -1125,6 +1149,14 @@ class SheetsEmulator:
                 raise ValueError(f"row {before_row} is outside {tab!r}")
             sheet.insert("ROWS", before_row - 1, count)
 
+    def insert_columns(self, key: str, tab: str, before_index: int, count: int = 1) -> None:
+        """Insert `count` blank columns before column `before_index` (0-based)."""
+        with self._lock:
+            sheet = self._sheet(self._book(key), tab)
+            if not 0 <= before_index <= sheet.column_count:
+                raise ValueError(f"column {before_index} is outside {tab!r}")
+            sheet.insert("COLUMNS", before_index, count)
+
     def delete_row(self, key: str, tab: str, row: int) -> None:
         """Delete sheet row `row` (1-based); the rows below move up."""
         with self._lock:
@@ -1176,16 +1208,25 @@ class SheetsEmulator:
         *,
         kind: str | None = None,
         message: str | None = None,
+        after_apply: bool = False,
+        html: bool = False,
+        drop: bool = False,
     ) -> None:
         """Answer the next `n` requests (of `kind` only, when given) with this error.
 
         `status` defaults to Google's for the code (429 RESOURCE_EXHAUSTED, 500 INTERNAL,
         503 UNAVAILABLE, ...); `retry_after` adds a Retry-After header (seconds).
+        With `after_apply` the request is carried out first and only its answer is lost, as
+        when Google applied a write but the answer never reached the app. `html` answers with
+        a proxy's HTML page (Google's front end sends one for some 502s); `drop` closes the
+        connection without answering.
         """
         if n < 1:
             raise ValueError("n must be at least 1")
         with self._lock:
-            self._faults.append(_Fault(code, status, retry_after, message, kind, n))
+            self._faults.append(
+                _Fault(code, status, retry_after, message, kind, n, after_apply, html, drop)
+            )
 
     def fail_always(
         self,
@@ -1195,14 +1236,30 @@ class SheetsEmulator:
         *,
         kind: str | None = None,
         message: str | None = None,
+        after_apply: bool = False,
+        html: bool = False,
+        drop: bool = False,
     ) -> None:
         """Answer every request (of `kind` only, when given) with this error until cleared."""
         with self._lock:
-            self._faults.append(_Fault(code, status, retry_after, message, kind, None))
+            self._faults.append(
+                _Fault(code, status, retry_after, message, kind, None, after_apply, html, drop)
+            )
 
     def clear_faults(self) -> None:
+        """Forget every fault and every pending `before_next` action."""
         with self._lock:
             self._faults.clear()
+            self._hooks.clear()
+
+    def before_next(self, kind: str | None, action: Callable[[], None]) -> None:
+        """Run `action()` just before serving the next request of `kind` (any, when None).
+
+        This is staff editing the sheet at the worst moment: after the app's read, before its
+        write. The action runs once, under the emulator's lock, and may use the Python API.
+        """
+        with self._lock:
+            self._hooks.append((kind, action))
 
     # -- the request log --------------------------------------------------------------------------
 
@@ -1253,15 +1310,24 @@ class SheetsEmulator:
         query = parse_qs(split.query, keep_blank_values=True)
         route = _route(method, split.path)
         with self._lock:
+            self._run_hook(route.kind)
             headers: dict[str, str] = {}
+            fault: _Fault | None = None
             try:
-                self._raise_fault(route.kind)
-                status, payload = 200, self._execute(route, query, body)
+                fault = self._take_fault(route.kind, after_apply=False)
+                if fault is None:
+                    status, payload = 200, self._execute(route, query, body)
+                    fault = self._take_fault(route.kind, after_apply=True)
+                if fault is not None:
+                    raise fault.error(route.kind)
             except SheetsApiError as error:
                 status, payload, headers = error.code, error.body(), error.headers
             except Exception:  # an emulator bug: make it loud, not a hung test
                 status, payload = 500, SheetsApiError(500, traceback.format_exc()).body()
             encoded = json.dumps(payload).encode()
+            content_type = "application/json; charset=UTF-8"
+            if fault is not None and fault.html:
+                encoded, content_type = HTML_ERROR_PAGE.encode(), "text/html; charset=UTF-8"
             self._log.append(
                 RecordedRequest(
                     method,
@@ -1275,17 +1341,29 @@ class SheetsEmulator:
                     route.range,
                 )
             )
-        return _Reply(status, encoded, headers)
+        drop = fault is not None and fault.drop
+        return _Reply(status, encoded, headers, content_type, drop)
 
-    def _raise_fault(self, kind: str) -> None:
+    def _run_hook(self, kind: str) -> None:
+        for hook in self._hooks:
+            if hook[0] is None or hook[0] == kind:
+                self._hooks.remove(hook)
+                hook[1]()
+                return
+
+    def _take_fault(self, kind: str, *, after_apply: bool) -> _Fault | None:
+        """The fault that answers this request now (counted down), if any."""
         for fault in self._faults:
             if fault.kind is not None and fault.kind != kind:
+                continue
+            if fault.after_apply != after_apply:
                 continue
             if fault.remaining is not None:
                 fault.remaining -= 1
                 if fault.remaining <= 0:
                     self._faults.remove(fault)
-            raise fault.error(kind)
+            return fault
+        return None
 
     def _execute(self, route: _Route, query: Query, body: bytes) -> JSONObject:
         endpoints: dict[str, Callable[[_Book, _Route, Query, JSONObject], JSONObject]] = {
@@ -1515,7 +1593,6 @@ class SheetsEmulator:
 _IGNORED_REQUESTS = frozenset(
     {
         "repeatCell",
-        "updateCells",
         "updateBorders",
         "autoResizeDimensions",
         "updateDimensionProperties",
@@ -1548,7 +1625,117 @@ def _batch_handlers(emulator: SheetsEmulator) -> dict[str, _BatchHandler]:
         "deleteProtectedRange": _delete_protected_range,
         "setBasicFilter": _set_basic_filter,
         "clearBasicFilter": _clear_basic_filter,
+        "updateCells": _update_cells,
+        "appendCells": _append_cells,
     }
+
+
+def _writes_values(content: JSONObject, where: str) -> bool:
+    """Whether an updateCells/appendCells field mask covers the cells' values."""
+    fields = content.get("fields")
+    if not fields:
+        raise _invalid(f"Invalid {where}: At least one field must be updated.")
+    paths = [path.strip() for path in str(fields).split(",")]
+    return any(
+        path in ("*", "userEnteredValue") or path.startswith("userEnteredValue.") for path in paths
+    )
+
+
+def _cell_of_data(data: Any, where: str) -> _Cell | None:
+    """The cell a CellData's userEnteredValue makes (None: the cell is emptied)."""
+    if not isinstance(data, dict):
+        raise _invalid(f"Invalid {where}: expected a CellData object")
+    entered = data.get("userEnteredValue") or {}
+    if len(entered) > 1:
+        raise _invalid(f"Invalid {where}.user_entered_value: only one kind of value may be set")
+    if "stringValue" in entered:
+        text = str(entered["stringValue"])
+        if len(text) > MAX_CELL_CHARACTERS:
+            raise _invalid(
+                f"Your input contains more than the maximum of {MAX_CELL_CHARACTERS} characters "
+                "in a single cell."
+            )
+        return _Cell(text) if text else None
+    if "numberValue" in entered:
+        number = entered["numberValue"]
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise _invalid(f"Invalid {where}.user_entered_value.number_value")
+        return _Cell(number)
+    if "boolValue" in entered:
+        return _Cell(bool(entered["boolValue"]))
+    if "formulaValue" in entered:
+        return _Cell(FORMULA_DISPLAY, formula=str(entered["formulaValue"]))
+    return None
+
+
+def _row_cells(content: JSONObject, where: str) -> list[list[_Cell | None]]:
+    rows = content.get("rows") or []
+    if not isinstance(rows, list):
+        raise _invalid(f"Invalid {where}.rows: expected a list")
+    return [
+        [
+            _cell_of_data(data, f"{where}.rows[{r}].values[{c}]")
+            for c, data in enumerate((row or {}).get("values") or [])
+        ]
+        for r, row in enumerate(rows)
+    ]
+
+
+def _update_cells(book: _Book, content: JSONObject, where: str) -> JSONObject:
+    """UpdateCellsRequest: rows of CellData written from `start` (or over `range`, whose cells
+    the rows do not cover are emptied); only values are kept (formats are ignored)."""
+    start: JSONObject | None = content.get("start")
+    span: JSONObject = content.get("range") or {}
+    if (start is None) == (not span):
+        raise _invalid(f"Invalid {where}: exactly one of 'start' or 'range' must be set")
+    anchor = start if start is not None else span
+    sheet = _grid_sheet(book, anchor.get("sheetId"), where)
+    if not _writes_values(content, where):
+        return {}
+    rows = _row_cells(content, where)
+    if start is not None:
+        top, left = int(start.get("rowIndex", 0)), int(start.get("columnIndex", 0))
+        bottom = top + len(rows)
+        right = left + max((len(row) for row in rows), default=0)
+    else:
+        top, left = int(span.get("startRowIndex", 0)), int(span.get("startColumnIndex", 0))
+        bottom = int(span.get("endRowIndex", sheet.row_count))
+        right = int(span.get("endColumnIndex", sheet.column_count))
+    if bottom > sheet.row_count or right > sheet.column_count:
+        cells = _a1(top, left, max(bottom, top + 1), max(right, left + 1))
+        raise _invalid(
+            f"Invalid {where}: Range ({_quoted_title(sheet.title)}!{cells}) exceeds grid "
+            f"limits. Max rows: {sheet.row_count}, max columns: {sheet.column_count}"
+        )
+    if start is None:
+        for row in range(top, min(bottom, len(sheet.grid))):
+            for column in range(left, min(right, len(sheet.grid[row]))):
+                sheet.grid[row][column] = None
+    for r, row_cells in enumerate(rows):
+        for c, cell in enumerate(row_cells):
+            sheet.put(top + r, left + c, cell)
+    return {}
+
+
+def _append_cells(book: _Book, content: JSONObject, where: str) -> JSONObject:
+    """AppendCellsRequest: rows after the last row with data in the whole sheet (blank rows in
+    the middle are left alone), inserting rows at the end of the grid when needed."""
+    sheet = _grid_sheet(book, content.get("sheetId"), where)
+    if not _writes_values(content, where):
+        return {}
+    rows = _row_cells(content, where)
+    width = max((len(row) for row in rows), default=0)
+    if width > sheet.column_count:
+        raise _invalid(
+            f"Invalid {where}: Range ({_quoted_title(sheet.title)}!A1:{column_letters(width - 1)}) "
+            f"exceeds grid limits. Max rows: {sheet.row_count}, max columns: {sheet.column_count}"
+        )
+    top = sheet.last_row_with_data()
+    sheet.row_count = max(sheet.row_count, top + len(rows))
+    for r, row_cells in enumerate(rows):
+        for c, cell in enumerate(row_cells):
+            sheet.put(top + r, c, cell)
+    return {}
 
 
 def _grid_sheet(book: _Book, sheet_id: Any, where: str) -> _Sheet:

@@ -840,3 +840,139 @@ def test_concurrent_appends_all_land(emulator: SheetsEmulator) -> None:
 
     written = [row[0] for row in emulator.rows(KEY, "Check-ins")[1:]]
     assert sorted(written) == sorted(f"w{w}-{n}" for w in range(6) for n in range(5))
+
+
+# -- cell requests, answers lost after apply, staff at the worst moment ------------------------
+
+
+def _sheet_id(book: gspread.Spreadsheet, title: str) -> int:
+    return int(book.worksheet(title).id)
+
+
+def test_update_cells_writes_typed_values_and_text_stays_text(
+    book: gspread.Spreadsheet, emulator: SheetsEmulator
+) -> None:
+    sheet_id = _sheet_id(book, "Participants")
+    values = [
+        {"userEnteredValue": {"stringValue": "=1+1"}},
+        {"userEnteredValue": {"numberValue": 42}},
+        {},
+    ]
+    request = {
+        "start": {"sheetId": sheet_id, "rowIndex": 1, "columnIndex": 1},
+        "rows": [{"values": values}],
+        "fields": "userEnteredValue",
+    }
+    book.batch_update({"requests": [{"updateCells": request}]})
+    assert emulator.rows(KEY, "Participants")[1] == ["P002", "=1+1", "42"]
+    assert emulator.value(KEY, "Participants", "C2") == 42
+    assert emulator.formulas(KEY) == []
+
+
+def test_update_cells_over_a_range_empties_what_the_rows_do_not_cover(
+    book: gspread.Spreadsheet, emulator: SheetsEmulator
+) -> None:
+    grid_range = {
+        "sheetId": _sheet_id(book, "Participants"),
+        "startRowIndex": 1,
+        "endRowIndex": 3,
+        "startColumnIndex": 2,
+        "endColumnIndex": 4,
+    }
+    rows = [{"values": [{"userEnteredValue": {"stringValue": "X"}}]}]
+    request = {"range": grid_range, "rows": rows, "fields": "*"}
+    book.batch_update({"requests": [{"updateCells": request}]})
+    assert emulator.rows(KEY, "Participants")[1:3] == [["P002", "Mentee", "X"], ["P001", "Mentor"]]
+
+
+def test_update_cells_beyond_the_grid_is_refused_and_changes_nothing(
+    book: gspread.Spreadsheet, emulator: SheetsEmulator
+) -> None:
+    before = emulator.rows(KEY, "Participants")
+    request = {
+        "start": {"sheetId": _sheet_id(book, "Participants"), "rowIndex": 0, "columnIndex": 26},
+        "rows": [{"values": [{"userEnteredValue": {"stringValue": "far"}}]}],
+        "fields": "userEnteredValue",
+    }
+    first = {
+        "start": {"sheetId": _sheet_id(book, "Participants"), "rowIndex": 1, "columnIndex": 0},
+        "rows": [{"values": [{"userEnteredValue": {"stringValue": "changed"}}]}],
+        "fields": "userEnteredValue",
+    }
+    error = api_error(
+        book.batch_update, {"requests": [{"updateCells": first}, {"updateCells": request}]}
+    )
+    assert error.code == 400
+    assert emulator.rows(KEY, "Participants") == before
+
+
+def test_append_cells_goes_after_the_last_row_with_data_leaving_blank_rows_alone(
+    book: gspread.Spreadsheet, emulator: SheetsEmulator
+) -> None:
+    emulator.insert_rows(KEY, "Participants", 3)  # a blank row staff left in the middle
+    rows = [{"values": [{"userEnteredValue": {"stringValue": "P004"}}]}]
+    request = {"sheetId": _sheet_id(book, "Participants"), "rows": rows, "fields": "*"}
+    book.batch_update({"requests": [{"appendCells": request}]})
+    shown = emulator.rows(KEY, "Participants")
+    assert shown[2] == []
+    assert shown[-1] == ["P004"]
+    assert len(shown) == 6
+
+
+def test_append_cells_grows_the_grid_when_the_sheet_is_full(
+    emulator: SheetsEmulator, book: gspread.Spreadsheet
+) -> None:
+    sheet_id = emulator.add_tab(KEY, "Full", [["A"], ["1"]], row_count=2, column_count=2)
+    rows = [{"values": [{"userEnteredValue": {"numberValue": 2}}]}]
+    book.batch_update(
+        {"requests": [{"appendCells": {"sheetId": sheet_id, "rows": rows, "fields": "*"}}]}
+    )
+    assert emulator.rows(KEY, "Full") == [["A"], ["1"], ["2"]]
+    assert emulator.sheet_properties(KEY, "Full")["rowCount"] == 3
+
+
+def test_an_answer_lost_after_apply_still_changed_the_sheet(
+    book: gspread.Spreadsheet, emulator: SheetsEmulator
+) -> None:
+    emulator.fail_next(1, code=503, kind="values.update", after_apply=True)
+    error = api_error(book.sheet1.update, [["changed"]], "C2")
+    assert error.code == 503
+    assert emulator.cell(KEY, "Participants", "C2") == "changed"
+
+
+def test_a_dropped_connection_gives_no_answer_at_all(emulator: SheetsEmulator) -> None:
+    emulator.fail_next(1, kind="values.update", after_apply=True, drop=True)
+    client = make_client(emulator)
+    with pytest.raises(requests.ConnectionError):
+        client.open_by_key(KEY).sheet1.update([["gone"]], "C2")
+    assert emulator.cell(KEY, "Participants", "C2") == "gone"
+
+
+def test_an_html_error_page_is_not_json(
+    book: gspread.Spreadsheet, emulator: SheetsEmulator
+) -> None:
+    sheet = book.sheet1
+    emulator.fail_next(1, code=502, html=True)
+    error = api_error(sheet.get_all_values)
+    assert error.response.status_code == 502
+    assert error.response.headers["Content-Type"].startswith("text/html")
+    assert error.code == -1  # gspread could not read Google's JSON error
+
+
+def test_before_next_runs_a_staff_edit_just_before_that_request(
+    book: gspread.Spreadsheet, emulator: SheetsEmulator
+) -> None:
+    seen: list[list[list[str]]] = []
+    emulator.before_next("values.update", lambda: seen.append(emulator.rows(KEY, "Participants")))
+    emulator.before_next("values.update", lambda: emulator.sort_rows(KEY, "Participants", 0))
+    book.sheet1.get_all_values()
+    assert seen == []
+    book.sheet1.update([["x"]], "D5")
+    book.sheet1.update([["y"]], "D6")
+    assert len(seen) == 1
+    assert [row[0] for row in emulator.rows(KEY, "Participants")[1:4]] == ["P001", "P002", "P003"]
+
+
+def test_insert_columns_moves_values_right(emulator: SheetsEmulator) -> None:
+    emulator.insert_columns(KEY, "Participants", 1)
+    assert emulator.rows(KEY, "Participants")[0] == ["ID", "", "Role", "Name", "Age"]

@@ -73,24 +73,27 @@ def test_the_apps_own_write_refreshes_what_it_changed(emulator: SheetsEmulator) 
     assert store.table("Participants").record(person_id)["Status"] == "On hold"  # type: ignore[index]
 
 
-def test_appends_and_updates_send_raw_values_and_only_changed_cells(
+def test_a_write_sends_typed_values_and_only_changed_cells_in_one_batch_update(
     emulator: SheetsEmulator,
 ) -> None:
     store, _ = google_backend(emulator)
-    [person_id] = store.append("Participants", [MENTEE], who="t")
-    appends = [r for r in emulator.requests if r.kind == "values.append"]
-    assert all(r.query["valueInputOption"] == ["RAW"] for r in appends)
-    assert all(r.query["insertDataOption"] == ["INSERT_ROWS"] for r in appends)
+    store.read(PAGE_TABS)
+    emulator.reset_log()
+    [person_id] = store.append("Participants", [{**MENTEE, "First name": "=1+1"}], who="t")
+    [append] = [r for r in emulator.requests if r.kind == "spreadsheets.batchUpdate"]
+    [cells, audit] = [request["appendCells"] for request in append.json()["requests"]]
+    first = [value.get("userEnteredValue") for value in cells["rows"][0]["values"]]
+    assert {"stringValue": "=1+1"} in first  # text, never a formula
+    assert emulator.formulas(store.key) == []
+    assert len(audit["rows"]) == 1
     emulator.reset_log()
     store.update("Participants", person_id, {"Status": "In duo"}, who="t")
-    [batch] = [r for r in emulator.requests if r.kind == "values.batchUpdate"]
-    body = batch.json()
-    assert body["valueInputOption"] == "RAW"
-    assert [d["values"] for d in body["data"]] == [
-        [["In duo"]],
-        [[body["data"][1]["values"][0][0]]],
-    ]
-    assert len(body["data"]) == 2  # Status and Updated on, nothing else
+    [batch] = [r for r in emulator.requests if r.kind == "spreadsheets.batchUpdate"]
+    requests = batch.json()["requests"]
+    updates = [request["updateCells"] for request in requests if "updateCells" in request]
+    assert len(updates) == 2  # Status and Updated on, nothing else
+    assert updates[0]["rows"][0]["values"][0]["userEnteredValue"] == {"stringValue": "In duo"}
+    assert [request for request in requests if "appendCells" in request]  # its audit row
 
 
 def test_a_429_is_retried_then_the_write_succeeds(emulator: SheetsEmulator) -> None:
