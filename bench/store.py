@@ -4,9 +4,12 @@ Scenarios
 - demo scale (the demo workbook): local cold load + parse, warm read, one append, one update;
 - national scale (10,000 participants, 6,000 duos, 150,000 meetings): raw cells of all tabs
   -> DataFrames + findings, time and peak memory; local cold load of the .xlsx file;
-- Google on the emulator: calls and bytes of one page load, at both scales.
+- Google on the emulator: calls and bytes of one page load, at both scales;
+- use cases on the local backend at demo scale, each ONE unit of work (one file save):
+  attendance of 30 people with their status moves, a duo step (the duo and both people).
 Targets (issue 2): local write < 0.5 s at demo scale; national parse < 2 s and < 500 MB;
-one read call per page load.
+one read call per page load. One use case, one outcome: attendance for 30 people < 1 s,
+a duo step < 0.5 s (local, demo scale).
 """
 
 from __future__ import annotations
@@ -24,15 +27,23 @@ from typing import Any
 
 from google.auth.credentials import AnonymousCredentials
 
+from services import User
+from services.duos import change_duo
+from services.sessions import SessionDraft, mark_attendance, plan_session
 from sheets import demo
 from sheets.demo_workbook import grids_from_records
 from sheets.google import GoogleStore
 from sheets.local import LocalStore, create_workbook
 from sheets.reader import read_grid
 from sheets.schema import TABS, tab
+from sheets.store import Store
 from tests.sheets_emulator import SheetsEmulator
+from workflow import Complete, cell_text, records
 
 TODAY = dt.date(2026, 11, 26)
+BENCH_ADMIN = User("bench@example.org", "Bench", "Admin")
+GROUP = 30
+"""People whose attendance one coordinator marks at once."""
 NATIONAL = {"Participants": 10_000, "Duos": 6_000, "Meetings": 150_000}
 PAGE_TABS = ["Participants", "Duos", "Meetings", "Check-ins", "Evaluations", "Sessions"]
 
@@ -151,6 +162,57 @@ def bench_google(grids: dict[str, list[list[Any]]], label: str) -> None:
         )
 
 
+def bench_use_cases(grids: dict[str, list[list[Any]]], label: str, folder: Path) -> None:
+    """Attendance of 30 people and duo steps on the local file, the book loaded for writing
+    (as in a running app); each is one unit of work: the writes counted say so."""
+    path = folder / f"{label} use cases.xlsx"
+    create_workbook(path, grids)
+    store = LocalStore(path)
+    session_id, group = _enrolled_group(store)
+    writes = store.status().writes
+    seen = dict.fromkeys(group, "Registered")
+    attendance = timed_call(
+        mark_attendance, store, BENCH_ADMIN, session_id, set(group), seen, today=TODAY
+    )
+    attendance_writes = store.status().writes - writes
+    steps = []
+    for duo in _active_duos(store, 3):
+        writes = store.status().writes
+        steps.append(
+            timed_call(change_duo, store, BENCH_ADMIN, duo["ID"], Complete(TODAY), TODAY, duo)
+        )
+        assert store.status().writes - writes == 1
+    print(
+        f"{label} local use cases: attendance of {len(group)} people "
+        f"{attendance:.2f} s in {attendance_writes} write (target < 1 s); "
+        f"duo step {min(steps):.2f}-{max(steps):.2f} s in 1 write each (target < 0.5 s)"
+    )
+
+
+def _enrolled_group(store: Store) -> tuple[str, list[str]]:
+    """An information session held yesterday with 30 people of its office registered (the
+    applicants among them move on when marked); the book is loaded for writing by then."""
+    people = store.table("Participants").frame
+    office = str(people["Office"].value_counts().index[0])
+    draft = SessionDraft("Info session", TODAY - dt.timedelta(days=1), office, "French", 40)
+    [session_id] = plan_session(store, BENCH_ADMIN, draft, TODAY).ids
+    here = people[people["Office"] == office]
+    applied = here["Status"] == "Applied"
+    group = [str(person) for person in [*here.loc[applied, "ID"], *here.loc[~applied, "ID"]]]
+    group = group[:GROUP]
+    rows = [
+        {"Session ID": session_id, "Participant ID": person, "Status": "Registered"}
+        for person in group
+    ]
+    store.append("Attendance", rows, who="bench")
+    return session_id, group
+
+
+def _active_duos(store: Store, count: int) -> list[dict[str, Any]]:
+    duos = records(store.table("Duos").frame)
+    return [duo for duo in duos if cell_text(duo, "Status") == "Active"][:count]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--skip-national", action="store_true")
@@ -160,6 +222,7 @@ def main() -> None:
         grids = grids_from_records(records)
         bench_parse(grids, "demo scale")
         bench_local(grids, "demo scale", Path(folder))
+        bench_use_cases(grids, "demo scale", Path(folder))
         bench_google(grids, "demo scale")
         if args.skip_national:
             return

@@ -26,7 +26,7 @@ import pandas as pd
 
 from i18n import Msg
 from ratelimit import EVERYONE, SlidingWindowLimiter, admit
-from services import Outcome
+from services import Outcome, Unit, new_record_id
 from settings import current_values
 from sheets.ids import new_id
 from sheets.schema import GENDER, PROGRAMME_LANGUAGES, SLOTS
@@ -391,8 +391,14 @@ def submit(
     *,
     session_key: str,
     limits: SubmissionLimits = LIMITS,
+    record_id: str = "",
 ) -> Outcome:
-    """Write the application as a Participants row (and an Attendance row for a session).
+    """Write the application as a Participants row (and an Attendance row for a session),
+    together in one unit of work.
+
+    The participant's ID is `record_id` when the page made it (once per form, so that
+    sending the form again after an error whose write landed writes nothing twice), else
+    made here before the write; a registration already there is not added again.
 
     Raises `ApplicationRefused` with every problem, or when the rate limit is reached; then
     nothing is written. A bot (filled honeypot) gets the same outcome as a person, with a
@@ -408,17 +414,42 @@ def submit(
         raise ApplicationRefused(found)
     if not limits.admit(session_key):
         raise ApplicationRefused([Problem("", msg("too_many"))])
-    duplicates = same_email(store.table("Participants").frame, application.email)
-    participant = participant_record(application, today, duplicates)
-    ids = store.append("Participants", [participant], WHO, action="apply")
-    if application.session_id:
+    person_id = record_id or new_record_id(store, "Participants")
+    unit = Unit()
+    index = unit.append(
+        "Participants", [_participant(store, application, today, person_id)], "apply"
+    )
+    tables = store.read(["Attendance"])
+    if application.session_id and not _registered(
+        tables["Attendance"].frame, application.session_id, person_id
+    ):
         registration = {
             "Session ID": application.session_id,
-            "Participant ID": ids[0],
+            "Participant ID": person_id,
             "Status": REGISTERED,
         }
-        store.append("Attendance", [registration], WHO, action="register_info_session")
-    return Outcome(msg("received"), ids=ids)
+        unit.append("Attendance", [registration], "register_info_session")
+    return Outcome(msg("received"), ids=list(unit.write(store, WHO).ids[index]))
+
+
+def _participant(
+    store: Store, application: Application, today: dt.date, person_id: str
+) -> dict[str, Any]:
+    """The Participants row with its ID, and a note of the others with the same e-mail."""
+    found = same_email(store.table("Participants").frame, application.email)
+    duplicates = [other for other in found if other != person_id]
+    return {**participant_record(application, today, duplicates), "ID": person_id}
+
+
+def _registered(attendance: pd.DataFrame, session_id: str, person_id: str) -> bool:
+    """Whether the person has a row for that session already (the same form sent again)."""
+    if attendance.empty:
+        return False
+    rows = attendance[
+        (attendance["Session ID"].astype(str).str.strip() == session_id)
+        & (attendance["Participant ID"].astype(str).str.strip() == person_id)
+    ]
+    return not rows.empty
 
 
 def same_email(participants: pd.DataFrame, email: str) -> list[str]:

@@ -5,10 +5,14 @@ coordinator to their own offices, checks the input against the programme's rules
 writes only what the action changes. Status moves come from `workflow.apply_duo_action`;
 meetings, check-ins and evaluations are new rows in their tabs.
 
-A status move is guarded by the duo's Status as the user saw it: when someone changed that
-cell in the sheet since the page was loaded, nothing is written and the change comes back as
-a conflict for the user to settle (the mentor's and mentee's moves follow from the duo's, so
-they are never written on their own).
+Every use case writes ONE unit of work (`Store.write`): a status move of the duo and both
+people's moves land together, a new row with its audit row. A status move is guarded by the
+duo's Status as the user saw it, checked against a fresh read before the unit is built: when
+someone changed that cell in the sheet since the page was loaded, nothing is written and the
+change comes back as a conflict for the user to settle (the mentor's and mentee's moves
+follow from the duo's, so they are never written on their own). New rows get their ID before
+the write (or take the one the page gives), so that the same unit written twice (a retry
+whose first answer was lost) leaves one row.
 
 Also here, as pure functions over a `Snapshot` or a duo record: the overview of the duo list,
 a duo's timeline, when an evaluation may be recorded, and the checks of each form's input.
@@ -25,7 +29,16 @@ from typing import Any
 import pandas as pd
 
 from i18n import Msg
-from services import Outcome, Snapshot, User, apply_changes, check_office
+from services import (
+    Outcome,
+    Snapshot,
+    Unit,
+    User,
+    apply_changes,
+    check_office,
+    new_record_id,
+    read_now,
+)
 from settings import attention_settings, current_values
 from sheets.schema import (
     CONTRACT,
@@ -379,13 +392,15 @@ def timeline(data: Snapshot, duo: Mapping[str, Any]) -> list[Event]:
 
 
 def _duo_in_reach(
-    store: Store, user: User, duo_id: str, tabs: Sequence[str] = ()
+    store: Store, user: User, duo_id: str, tabs: Sequence[str] = (), *, fresh: bool = False
 ) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
-    """The duo as the workbook holds it now, with the other tabs asked for (one read).
+    """The duo as the workbook holds it, with the other tabs asked for (one read); `fresh`
+    goes past a read cache (`read_now`), for a write whose parts depend on each other.
 
     A duo of an office the user does not work for is refused as if it did not exist.
     """
-    tables = store.read(["Duos", "Participants", *tabs])
+    names = ["Duos", "Participants", *tabs]
+    tables = read_now(store, names) if fresh else store.read(names)
     frames = {name: table.frame for name, table in tables.items()}
     duo = by_id(records(frames["Duos"])).get(duo_id)
     if duo is None:
@@ -419,13 +434,18 @@ def change_duo(
 ) -> Outcome:
     """Move a duo on (plan the intro, agreement, decline, complete, end early).
 
-    `seen` is the duo's row as the user loaded it. When its Status is no longer the one in the
-    workbook, nothing is written: the outcome carries the conflict, so the user sees both
-    values and chooses. Otherwise the duo's cells are written (each compared with what was
-    seen), then the mentor's and mentee's moves, unless the store found the Status changed
-    at the very moment of writing.
+    `seen` is the duo's row as the user loaded it. The duo is read afresh (past any read
+    cache) and when its Status is no longer the one seen, nothing is written: the outcome
+    carries the conflict, so the user sees both values and chooses (`redo` moves it from
+    the Status as it is now). Otherwise the duo's cells and the mentor's and mentee's moves
+    are written as ONE unit of work, each cell compared with what was seen.
+
+    The choice: read fresh, plan everything, write once. The store cannot make the people's
+    moves depend on the duo's Status within a unit, so that check is done on the fresh read;
+    only a change of the Status in the moment between that read and the write would come
+    back as a conflict with the people's moves written (each against their own Status seen).
     """
-    fresh, frames = _duo_in_reach(store, user, duo_id)
+    fresh, frames = _duo_in_reach(store, user, duo_id, fresh=True)
     _refuse(step_problems(step, today))
     loaded = dict(seen) if seen is not None and cell_text(seen, "ID") == duo_id else fresh
     transition = apply_duo_action(loaded, step, frames["Participants"], frames["Duos"])
@@ -438,13 +458,7 @@ def change_duo(
         conflict = Conflict("Status", was, current, duo_change.cells["Status"])
         redo = partial(change_duo, store, user, duo_id, step, today, None)
         return Outcome(done, conflicts=[(duo_change, conflict)], redo=redo)
-    outcome = apply_changes(store, [duo_change], who(user), action, done)
-    if any(conflict.column == "Status" for _, conflict in outcome.conflicts):
-        return outcome
-    outcome.conflicts.extend(
-        apply_changes(store, people_changes, who(user), action, done).conflicts
-    )
-    return outcome
+    return apply_changes(store, [duo_change, *people_changes], who(user), action, done)
 
 
 def step_done(step: DuoStep, duo_id: str) -> Msg:
@@ -470,8 +484,20 @@ def _split(
     return RecordChange(change.tab, change.record_id, cells, seen, change.row), others
 
 
-def log_meeting(store: Store, user: User, duo_id: str, entry: MeetingEntry, today: date) -> Outcome:
-    """A Meetings row for an active duo, logged by the coordinator."""
+def log_meeting(
+    store: Store,
+    user: User,
+    duo_id: str,
+    entry: MeetingEntry,
+    today: date,
+    *,
+    record_id: str = "",
+) -> Outcome:
+    """A Meetings row for an active duo, logged by the coordinator.
+
+    `record_id`: the new row's ID when the page made it (once per form, so that sending the
+    form again after an error whose write landed writes nothing twice); else made here.
+    """
     duo, _ = _duo_in_reach(store, user, duo_id)
     if not can_log_meetings(duo):
         raise TransitionError(dmsg("not_active", duo=duo_id))
@@ -485,14 +511,21 @@ def log_meeting(store: Store, user: User, duo_id: str, entry: MeetingEntry, toda
         "Summary": entry.summary.strip(),
         "Logged by": author(user),
     }
-    ids = store.append("Meetings", [record], who(user), action="log_meeting")
+    ids = _append_one(store, user, "Meetings", record, "log_meeting", record_id)
     return Outcome(dmsg("meeting_logged", duo=duo_id, date=shown_date(entry.on)), ids=ids)
 
 
 def log_check_in(
-    store: Store, user: User, duo_id: str, entry: CheckInEntry, today: date
+    store: Store,
+    user: User,
+    duo_id: str,
+    entry: CheckInEntry,
+    today: date,
+    *,
+    record_id: str = "",
 ) -> Outcome:
-    """A Check-ins row for an active duo, with the coordinator who made the contact."""
+    """A Check-ins row for an active duo, with the coordinator who made the contact
+    (`record_id` as for `log_meeting`)."""
     duo, _ = _duo_in_reach(store, user, duo_id)
     if not can_log_meetings(duo):
         raise TransitionError(dmsg("not_active", duo=duo_id))
@@ -506,7 +539,7 @@ def log_check_in(
         "Notes": entry.notes.strip(),
         "Follow-up": entry.follow_up.strip(),
     }
-    ids = store.append("Check-ins", [record], who(user), action="log_check_in")
+    ids = _append_one(store, user, "Check-ins", record, "log_check_in", record_id)
     return Outcome(dmsg("check_in_logged", duo=duo_id, date=shown_date(entry.on)), ids=ids)
 
 
@@ -524,14 +557,22 @@ def log_evaluation(
     today: date,
     *,
     second: bool = False,
+    record_id: str = "",
 ) -> Outcome:
-    """An Evaluations row, once the evaluation is open; one per respondent unless `second`."""
+    """An Evaluations row, once the evaluation is open; one per respondent unless `second`.
+
+    `record_id` as for `log_meeting`; the row with that ID, if it landed already, is not an
+    earlier evaluation (sending the same form again is not a second one).
+    """
     duo, frames = _duo_in_reach(store, user, duo_id, ("Evaluations", "Settings"))
     notice_days = evaluation_notice_days(frames["Settings"])
     if not evaluation_open(duo, today, notice_days):
         raise TransitionError(dmsg("evaluation_not_open", duo=duo_id, days=notice_days))
     _refuse(evaluation_problems(entry, today))
-    earlier = earlier_evaluations(frames["Evaluations"], duo_id, entry.respondent)
+    others = frames["Evaluations"]
+    if record_id and not others.empty:
+        others = others[others["ID"].astype(str).str.strip() != record_id]
+    earlier = earlier_evaluations(others, duo_id, entry.respondent)
     if earlier and not second:
         dates = ", ".join(shown_date(day) or "?" for day in earlier)
         raise TransitionError(dmsg("evaluation_exists", dates=dates))
@@ -545,5 +586,21 @@ def log_evaluation(
         "Satisfaction": entry.satisfaction,
         "Comments": entry.comments.strip(),
     }
-    ids = store.append("Evaluations", [record], who(user), action="log_evaluation")
+    ids = _append_one(store, user, "Evaluations", record, "log_evaluation", record_id)
     return Outcome(dmsg("evaluation_logged", duo=duo_id), ids=ids)
+
+
+def _append_one(
+    store: Store,
+    user: User,
+    tab_name: str,
+    record: Mapping[str, Any],
+    action: str,
+    record_id: str,
+) -> list[str]:
+    """One new row and its audit row in one unit, its ID made before the write."""
+    unit = Unit()
+    index = unit.append(
+        tab_name, [{**record, "ID": record_id or new_record_id(store, tab_name)}], action
+    )
+    return list(unit.write(store, who(user)).ids[index])

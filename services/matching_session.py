@@ -2,10 +2,10 @@
 
 `matching.py` computes (rankings, the whole-pool proposal, pool health) and `workflow.py`
 decides what a proposal writes; this module prepares the office's pool once per page run and
-writes the duos the coordinator accepted, one by one, against the workbook as it is now: a
+writes the duos the coordinator accepted against the workbook as it is now (read afresh): a
 pair that became impossible since the page was loaded (mentor now full, mentee no longer
 Ready, pair declined meanwhile) is refused with the workflow's reason and the others are still
-created. No Streamlit here.
+created, all of them (duos, people's moves, audit rows) in ONE unit of work. No Streamlit here.
 """
 
 from __future__ import annotations
@@ -31,8 +31,20 @@ from matching import (
     prepare_pool,
     propose,
 )
-from services import Outcome, User, check_office, create_duo
-from sheets.store import RecordNotFound, Store, StoreError
+from services import (
+    Outcome,
+    Unit,
+    User,
+    add_new_duo,
+    check_office,
+    create_duo,
+    new_id_for,
+    new_record_id,
+    read_now,
+    taken_ids,
+    write_planned,
+)
+from sheets.store import RecordNotFound, Store, StoreError, Written
 from workflow import (
     IN_DUO,
     NewDuo,
@@ -184,44 +196,79 @@ class BatchOutcome(Outcome):
     refused: list[Refusal] = field(default_factory=list)
 
 
-def propose_pair(store: Store, user: User, request: PairRequest, *, on: date) -> Outcome:
+def propose_pair(
+    store: Store, user: User, request: PairRequest, *, on: date, duo_id: str = ""
+) -> Outcome:
     """Create one Proposed duo (both people go In duo), checked against the workbook as it is.
 
+    One unit of work: the duo's row and both people's moves land together. `duo_id`: the new
+    duo's ID when the page made it (once per proposal, so that a retry writes nothing twice).
     Raises `OutOfOffice` when the mentee or the mentor is of an office the user does not work
     for, `RecordNotFound` when one of them is gone, and `TransitionError` when the pair is no
     longer possible (not Ready, mentor full, declined together before, different offices).
     """
     participants, duos = _current(store)
-    return create_duo(store, _new_duo(user, request, participants, duos, on), user.email)
+    new_duo = _new_duo(user, request, participants, duos, on)
+    return create_duo(store, new_duo, user.email, duo_id or new_record_id(store, "Duos"))
 
 
 def create_accepted(
     store: Store, user: User, requests: Sequence[PairRequest], *, on: date
 ) -> BatchOutcome:
-    """Create every accepted pair in turn; a pair that is refused does not stop the others.
+    """Create every accepted pair; a pair that is refused does not stop the others.
 
-    The workbook is read once; each created duo is then taken into account for the next
-    pairs (a mentor with one free place accepted twice gets the first only).
+    The workbook is read once, afresh; each pair is checked against it with the duos planned
+    before it taken into account (a mentor with one free place accepted twice gets the first
+    only). Then every duo, every person's move and their audit rows go in ONE unit of work,
+    each new duo with its ID made beforehand. A workbook that cannot be written (locked,
+    busy) refuses every pair with the store's reason, as nothing was written.
     """
-    participants, duos = _current(store)
-    outcome = BatchOutcome(pmsg("batch_none"))
-    for request in requests:
-        try:
-            new_duo = _new_duo(user, request, participants, duos, on)
-            created = create_duo(store, new_duo, user.email)
-        except (TransitionError, StoreError) as error:
-            outcome.refused.append(Refusal(request, error.msg))
-            continue
-        outcome.created.append(request)
-        outcome.ids.extend(created.ids)
-        outcome.conflicts.extend(created.conflicts)
-        participants, duos = _after(new_duo, created.ids, participants, duos)
+    try:
+        batch, written = write_planned(
+            store, user.email, lambda: _plan_batch(store, user, requests, on)
+        )
+    except StoreError as error:
+        batch = _Batch(Unit(), BatchOutcome(pmsg("batch_none")))
+        batch.outcome.refused = [Refusal(request, error.msg) for request in requests]
+        written = Written((), ())
+    outcome = batch.outcome
+    outcome.ids = [duo_id for index in batch.appends for duo_id in written.ids[index]]
+    outcome.conflicts = batch.unit.conflicts(written)
     outcome.message = pmsg("batch_done", created=len(outcome.created), refused=len(outcome.refused))
     return outcome
 
 
+@dataclass
+class _Batch:
+    """The unit of work of a batch of accepted pairs, and the outcome known before writing."""
+
+    unit: Unit
+    outcome: BatchOutcome
+    appends: list[int] = field(default_factory=list)
+    """The index in `Written.ids` of each created duo's row."""
+
+
+def _plan_batch(store: Store, user: User, requests: Sequence[PairRequest], on: date) -> _Batch:
+    participants, duos = _current(store)
+    batch = _Batch(Unit(), BatchOutcome(pmsg("batch_none")))
+    given = taken_ids(duos)
+    for request in requests:
+        try:
+            new_duo = _new_duo(user, request, participants, duos, on)
+        except (TransitionError, StoreError) as error:
+            batch.outcome.refused.append(Refusal(request, error.msg))
+            continue
+        duo_id = new_id_for("Duos", given)
+        given.add(duo_id)
+        batch.appends.append(add_new_duo(batch.unit, new_duo, duo_id))
+        batch.outcome.created.append(request)
+        participants, duos = _after(new_duo, [duo_id], participants, duos)
+    return batch
+
+
 def _current(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
-    tables = store.read(["Participants", "Duos"])
+    """Participants and Duos as the workbook holds them now (past any read cache)."""
+    tables = read_now(store, ["Participants", "Duos"])
     return tables["Participants"].frame, tables["Duos"].frame
 
 

@@ -30,7 +30,7 @@ import clock
 from i18n import Msg
 from links import MENTEE, MENTOR, InvalidLink, LinkClaims, Reason, default_expiry, sign, verify
 from ratelimit import SlidingWindowLimiter
-from services import Outcome, User, apply_changes, check_office
+from services import Outcome, Unit, User, apply_changes, check_office, new_record_id
 from services.applications import clean_text
 from sheets.schema import MEETING_MODE
 from sheets.store import RecordNotFound, Store
@@ -252,12 +252,20 @@ def meeting_problems(entry: MeetingEntry, duo: LinkedDuo, today: dt.date) -> lis
 
 
 def log_meeting(
-    store: Store, token: str, secret: str, entry: MeetingEntry, today: dt.date
+    store: Store,
+    token: str,
+    secret: str,
+    entry: MeetingEntry,
+    today: dt.date,
+    *,
+    record_id: str = "",
 ) -> Outcome:
-    """Add a Meetings row for the link's duo, "Logged by" the link's role.
+    """Add a Meetings row for the link's duo, "Logged by" the link's role, in one unit.
 
     The link is checked again at the moment of writing (a link revoked while the form was
-    open logs nothing). Raises `InvalidLink`, or `MeetingRefused` with every problem.
+    open logs nothing). Raises `InvalidLink`, or `MeetingRefused` with every problem. The
+    row's ID is `record_id` when the page made it (once per form, so that sending it again
+    after an error whose write landed writes nothing twice), else made here before the write.
     """
     duo = resolve(store, token, secret, today)
     found = meeting_problems(entry, duo, today)
@@ -275,7 +283,10 @@ def log_meeting(
         "Summary": clean_text(entry.summary, multiline=True),
         "Logged by": duo.logged_by,
     }
-    ids = store.append("Meetings", [record], duo.logged_by, action="log_meeting")
+    unit = Unit()
+    record["ID"] = record_id or new_record_id(store, "Meetings")
+    index = unit.append("Meetings", [record], "log_meeting")
+    ids = list(unit.write(store, duo.logged_by).ids[index])
     return Outcome(msg("logged", date=entry.date.strftime("%d/%m/%Y")), ids=ids)
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from exports import to_excel_sheets
 from i18n import Msg
 from privacy import due_for_erasure, person_rows
-from services import Outcome, User
+from services import Outcome, Unit, User
 from sheets.store import Store
 
 PRIVACY_TABS = (
@@ -41,7 +41,9 @@ def export_person(store: Store, user: User, person_id: str) -> bytes:
     rows = person_rows(frames, person_id)
     if "Participants" not in rows:
         return b""
-    store.log(user.email, "export", "Participants", person_id, "subject access export")
+    unit = Unit()
+    unit.note("export", "Participants", person_id, "subject access export")
+    unit.write(store, user.email)
     return to_excel_sheets(rows)
 
 

@@ -22,9 +22,9 @@ from typing import Any
 import pandas as pd
 
 from i18n import Msg
-from services import Outcome, User, apply_transition, check_office
+from services import Outcome, Unit, User, check_office, new_record_id, read_now, write_planned
 from sheets.schema import PROGRAMME_LANGUAGES
-from sheets.store import RecordNotFound, Store
+from sheets.store import RecordNotFound, Store, Written
 from workflow import (
     ALUMNI,
     APPLIED,
@@ -290,8 +290,15 @@ def draft_problems(draft: SessionDraft, user: User, today: dt.date) -> list[Msg]
     return problems
 
 
-def plan_session(store: Store, user: User, draft: SessionDraft, today: dt.date) -> Outcome:
-    """Append a new session (the store gives its ID); refuses a draft with problems."""
+def plan_session(
+    store: Store, user: User, draft: SessionDraft, today: dt.date, *, record_id: str = ""
+) -> Outcome:
+    """Append a new session; refuses a draft with problems.
+
+    Its ID is `record_id` when the page made it (once per form, so that sending the form
+    again after an error whose write landed writes nothing twice), else made here before the
+    write: the same unit written twice leaves one row.
+    """
     problems = draft_problems(draft, user, today)
     if problems or draft.on is None:
         raise TransitionError(problems[0] if problems else smsg("date_required"))
@@ -304,7 +311,10 @@ def plan_session(store: Store, user: User, draft: SessionDraft, today: dt.date) 
         "Capacity": draft.capacity or DEFAULT_CAPACITY[draft.kind],
         "Notes": draft.notes.strip(),
     }
-    ids = store.append(SESSIONS_TAB, [record], user.email, action="plan_session")
+    unit = Unit()
+    record["ID"] = record_id or new_record_id(store, SESSIONS_TAB)
+    index = unit.append(SESSIONS_TAB, [record], "plan_session")
+    ids = list(unit.write(store, user.email).ids[index])
     message = smsg("planned", kind=draft.kind, date=draft.on.strftime("%d/%m/%Y"))
     return Outcome(message, ids=ids)
 
@@ -343,8 +353,9 @@ class _Current:
 
 
 def _current(store: Store, user: User, session_id: str) -> _Current:
-    """Read the session afresh and refuse one of another office (as if it did not exist)."""
-    tables = store.read([SESSIONS_TAB, ATTENDANCE_TAB, PARTICIPANTS_TAB, DUOS_TAB])
+    """Read the session afresh (past any read cache: a write is planned on it) and refuse one
+    of another office (as if it did not exist)."""
+    tables = read_now(store, [SESSIONS_TAB, ATTENDANCE_TAB, PARTICIPANTS_TAB, DUOS_TAB])
     session = tables[SESSIONS_TAB].record(session_id)
     if session is None:
         raise RecordNotFound(Msg("store.record_not_found", {"tab": "Sessions", "key": session_id}))
@@ -367,11 +378,13 @@ def _capacity_note(session: Mapping[str, Any], registered: int) -> tuple[int, in
 def register_people(
     store: Store, user: User, session_id: str, person_ids: Sequence[str]
 ) -> SessionOutcome:
-    """Append one Registered attendance row per person who fits the session.
+    """Append one Registered attendance row per person who fits the session, in one unit.
 
-    The attendance is read at the moment of writing, so a person is never registered twice,
-    even when two coordinators register them at once from pages loaded earlier. People of
-    another office, or whose role or status does not fit, are skipped and named.
+    The attendance is read afresh just before writing, so a person is never registered
+    twice, even when a coordinator sends the same registration again or two register them
+    from pages loaded earlier. People of another office, or whose role or status does not
+    fit, are skipped and named. (Attendance rows have no ID: it is this read, not the store,
+    that keeps a repeated registration out.)
     """
     now = _current(store, user, session_id)
     taken = registered_ids(now.attendance, session_id)
@@ -385,8 +398,10 @@ def register_people(
             skipped.append(Skipped(person_name(person or {"ID": person_id}), reason))
             continue
         rows.append({"Session ID": session_id, "Participant ID": person_id, "Status": REGISTERED})
+    unit = Unit()
     if rows:
-        store.append(ATTENDANCE_TAB, rows, user.email, action="register_session")
+        unit.append(ATTENDANCE_TAB, rows, "register_session")
+    unit.write(store, user.email)
     outcome = SessionOutcome(smsg("registered", count=len(rows)), skipped=skipped)
     outcome.over_capacity = _capacity_note(now.session, len(taken) + len(rows))
     return outcome
@@ -423,73 +438,154 @@ def mark_attendance(
     today: dt.date,
     also_ready: bool = False,
 ) -> SessionOutcome:
-    """Write Attended / Absent for each registered person shown, then move statuses on.
+    """Write Attended / Absent for each registered person shown, and move statuses on.
 
     `seen` maps each person the user marked to the attendance status they saw; those in
     `attended` become Attended, the others Absent. Only marks that change are written, with the
     status seen, so a mark someone else changed meanwhile is kept and named. Everyone newly
     marked Attended moves on (information session: Applied -> Info session; training:
     Intake done -> Trained, and on to Ready with `also_ready`), dated the day of the session.
-    Someone whose status does not allow the move is skipped and named. People's rows are read
-    at the moment of writing: the move is decided on their status as it is now.
+    Someone whose status does not allow the move is skipped and named.
+
+    ONE unit of work for the whole group: the marks, the moves and their audit rows land
+    together. A move follows its mark, so the choice is: read the session's attendance and
+    people afresh, check every mark's `seen` against it and plan the moves on the statuses
+    as they are now, then write once. A mark someone else changed (or a registration gone)
+    is skipped with its move before anything is written; only a mark changed in the moment
+    between that read and the write would come back named with its move written (the move
+    is still checked against the person's own status).
     """
-    now = _current(store, user, session_id)
-    if not attendance_open(now.session, today):
-        raise TransitionError(smsg("not_yet"))
-    step = _step_after(cell_text(now.session, "Kind"), cell_date(now.session, "Date") or today)
-    outcome = SessionOutcome(smsg("attendance_saved", attended=0, absent=0, moved=0))
-    counts = {ATTENDED: 0, ABSENT: 0}
-    moved = 0
-    for person_id, before in seen.items():
-        status = ATTENDED if person_id in attended else ABSENT
-        person = now.people.get(person_id)
-        written = _write_mark(store, user, (session_id, person_id), before, status, outcome, person)
-        counts[status] += 1 if written else 0
-        if written and status == ATTENDED and person is not None and step is not None:
-            report = before != ATTENDED
-            moves = _move_on(store, user, person, step, now, outcome, report)
-            if also_ready and isinstance(step, MarkTrained):
-                moves += _move_on(store, user, person, MarkReady(), now, outcome, report=moves > 0)
-            moved += 1 if moves else 0
+
+    def plan() -> _Plan:
+        now = _current(store, user, session_id)
+        if not attendance_open(now.session, today):
+            raise TransitionError(smsg("not_yet"))
+        return _plan_marks(user, now, attended, seen, today, also_ready=also_ready)
+
+    planned, written = write_planned(store, user.email, plan)
+    outcome = planned.outcome
+    counts = _counted_marks(planned, written)
+    outcome.conflicts = planned.unit.conflicts(written)
     outcome.message = smsg(
-        "attendance_saved", attended=counts[ATTENDED], absent=counts[ABSENT], moved=moved
+        "attendance_saved",
+        attended=counts[ATTENDED],
+        absent=counts[ABSENT],
+        moved=_moved(planned, written),
     )
     return outcome
 
 
-def _write_mark(
-    store: Store,
+@dataclass(frozen=True)
+class _Mark:
+    """An attendance mark planned: whose, which, and its update (None: it was already so)."""
+
+    name: str
+    status: str
+    update: int | None
+
+
+@dataclass
+class _Plan:
+    """A unit of work on a session's people, and how to read what the store did with it."""
+
+    unit: Unit
+    outcome: SessionOutcome
+    marks: list[_Mark] = field(default_factory=list)
+    moves: dict[str, list[int]] = field(default_factory=dict)
+    """Per person moved on: the updates of their row (see `Unit.update`)."""
+
+
+def _plan_marks(
+    user: User,
+    now: _Current,
+    attended: Collection[str],
+    seen: Mapping[str, str],
+    today: dt.date,
+    *,
+    also_ready: bool,
+) -> _Plan:
+    session_id = cell_text(now.session, "ID")
+    step = _step_after(cell_text(now.session, "Kind"), cell_date(now.session, "Date") or today)
+    planned = _Plan(Unit(), SessionOutcome(smsg("attendance_saved", attended=0, absent=0, moved=0)))
+    marks_now = _marks_now(now.attendance, session_id)
+    for person_id, before in seen.items():
+        status = ATTENDED if person_id in attended else ABSENT
+        person = now.people.get(person_id)
+        if not _plan_mark(
+            planned, user, (session_id, person_id), (before, status), person, marks_now
+        ):
+            continue
+        if status == ATTENDED and person is not None and step is not None:
+            report = before != ATTENDED
+            moved = _plan_move(planned, person, step, now, report)
+            if also_ready and isinstance(step, MarkTrained):
+                _plan_move(planned, person, MarkReady(), now, report=moved)
+    return planned
+
+
+def _marks_now(attendance: pd.DataFrame, session_id: str) -> dict[str, str]:
+    """Each registered person's mark as the workbook holds it (the first row, as the store)."""
+    marks: dict[str, str] = {}
+    for row in records(attendance, ("Session ID", "Participant ID", "Status")):
+        if cell_text(row, "Session ID") == session_id:
+            marks.setdefault(cell_text(row, "Participant ID"), cell_text(row, "Status"))
+    return marks
+
+
+def _plan_mark(
+    planned: _Plan,
     user: User,
     key: tuple[str, str],
-    before: str,
-    status: str,
-    outcome: SessionOutcome,
+    change: tuple[str, str],
     person: Mapping[str, Any] | None,
+    marks_now: Mapping[str, str],
 ) -> bool:
-    """Write one attendance mark (unless unchanged); False when it was not written."""
+    """Plan one attendance mark (unless unchanged); False when it is not to be written."""
     session_id, person_id = key
+    before, status = change
     name = person_name(person or {"ID": person_id})
     if person is not None and not user.may_see(cell_text(person, "Office")):
-        outcome.skipped.append(Skipped(name, smsg("other_office")))
+        planned.outcome.skipped.append(Skipped(name, smsg("other_office")))
         return False
     if before == status:
+        planned.marks.append(_Mark(name, status, None))
         return True
-    try:
-        result = store.update(
-            ATTENDANCE_TAB,
-            {"Session ID": session_id, "Participant ID": person_id},
-            {"Status": status},
-            user.email,
-            seen={"Status": before},
-            action="mark_attendance",
-        )
-    except RecordNotFound:
-        outcome.skipped.append(Skipped(name, smsg("registration_gone")))
+    if person_id not in marks_now:
+        planned.outcome.skipped.append(Skipped(name, smsg("registration_gone")))
         return False
-    for conflict in result.conflicts:
-        current = str(conflict.current or "")
-        outcome.skipped.append(Skipped(name, smsg("changed_meanwhile", status=current)))
-    return result.ok
+    current = marks_now[person_id]
+    if current not in (before.strip(), status):
+        planned.outcome.skipped.append(Skipped(name, smsg("changed_meanwhile", status=current)))
+        return False
+    where = {"Session ID": session_id, "Participant ID": person_id}
+    seen = {"Status": before}
+    index = planned.unit.update_where(
+        ATTENDANCE_TAB, where, {"Status": status}, seen, "mark_attendance"
+    )
+    planned.marks.append(_Mark(name, status, index))
+    return True
+
+
+def _counted_marks(planned: _Plan, written: Written) -> dict[str, int]:
+    """Attended and Absent marks that hold; a mark changed at the moment of writing is named."""
+    counts = {ATTENDED: 0, ABSENT: 0}
+    for mark in planned.marks:
+        result = None if mark.update is None else written.updates[mark.update]
+        if result is not None and not result.ok:
+            for conflict in result.conflicts:
+                current = str(conflict.current or "")
+                reason = smsg("changed_meanwhile", status=current)
+                planned.outcome.skipped.append(Skipped(mark.name, reason))
+            continue
+        counts[mark.status] += 1
+    return counts
+
+
+def _moved(planned: _Plan, written: Written) -> int:
+    """People whose moves were all written without a conflict."""
+    return sum(
+        all(written.updates[index].ok for index in indexes) for indexes in planned.moves.values()
+    )
 
 
 def _step_after(kind: str, on: dt.date) -> PersonStep | None:
@@ -501,45 +597,51 @@ def _step_after(kind: str, on: dt.date) -> PersonStep | None:
     return None
 
 
-def _move_on(
-    store: Store,
-    user: User,
-    person: dict[str, Any],
-    step: PersonStep,
-    now: _Current,
-    outcome: SessionOutcome,
-    report: bool,
-) -> int:
-    """Apply a status move; 1 when it was written.
+def _plan_move(
+    planned: _Plan, person: dict[str, Any], step: PersonStep, now: _Current, report: bool
+) -> bool:
+    """Plan a status move; True when there is one to write.
 
     A refusal is named only when `report`: someone marked Attended earlier has usually moved
-    on since, which is no news.
+    on since, which is no news. The person's record takes the move's cells, so that a next
+    move starts from there (both are written as one update of their row).
     """
     try:
         transition = apply_person_action(person, step, now.duos)
     except TransitionError as error:
         if report:
-            outcome.skipped.append(Skipped(person_name(person), error.msg))
-        return 0
-    written = apply_transition(store, transition, user.email, str(step.kind))
-    outcome.conflicts.extend(written.conflicts)
-    if not written.ok or not transition.changes:
-        return 0
+            planned.outcome.skipped.append(Skipped(person_name(person), error.msg))
+        return False
+    if not transition.changes:
+        return False
+    indexes = planned.moves.setdefault(cell_text(person, "ID"), [])
     for change in transition.changes:
+        index = planned.unit.update(change, str(step.kind))
+        if index not in indexes:
+            indexes.append(index)
         person.update(change.cells)
-    return 1
+    return True
 
 
 def mark_trained_ready(store: Store, user: User, session_id: str) -> SessionOutcome:
-    """Mark Ready every mentor who attended this training and is still Trained."""
-    now = _current(store, user, session_id)
-    outcome = SessionOutcome(smsg("marked_ready", count=0))
-    moved = 0
-    for person_id in _trained(session_id, now.people, now.attendance):
-        person = now.people[person_id]
-        if not user.may_see(cell_text(person, "Office")):
-            outcome.skipped.append(Skipped(person_name(person), smsg("other_office")))
-            continue
-        moved += _move_on(store, user, person, MarkReady(), now, outcome, report=True)
-    outcome.message = smsg("marked_ready", count=moved)
+    """Mark Ready every mentor who attended this training and is still Trained.
+
+    One unit of work for all of them, planned on their statuses read afresh.
+    """
+
+    def plan() -> _Plan:
+        now = _current(store, user, session_id)
+        planned = _Plan(Unit(), SessionOutcome(smsg("marked_ready", count=0)))
+        for person_id in _trained(session_id, now.people, now.attendance):
+            person = now.people[person_id]
+            if not user.may_see(cell_text(person, "Office")):
+                planned.outcome.skipped.append(Skipped(person_name(person), smsg("other_office")))
+                continue
+            _plan_move(planned, person, MarkReady(), now, report=True)
+        return planned
+
+    planned, written = write_planned(store, user.email, plan)
+    outcome = planned.outcome
+    outcome.conflicts = planned.unit.conflicts(written)
+    outcome.message = smsg("marked_ready", count=_moved(planned, written))
     return outcome

@@ -4,7 +4,8 @@ Settings live in the workbook's Settings tab, one row per setting (Name, Value),
 coordinator and every app process shares them. A save changes the Value cell of the row named
 after the setting (found by Name at the moment of writing) and appends a row when there is
 none yet; the value the admin loaded goes along as `seen`, so that a value someone else typed
-in the sheet meanwhile is shown as a conflict instead of being overwritten.
+in the sheet meanwhile is shown as a conflict instead of being overwritten. Whether a row is
+there is decided on a fresh read, and every setting of one save goes in ONE unit of work.
 
 Every function here refuses a user who is not an admin, whatever the page shows.
 No Streamlit here.
@@ -13,17 +14,17 @@ No Streamlit here.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from i18n import Msg
-from services import Outcome, User
+from services import Outcome, Unit, User, read_now, write_planned
 from settings import BY_NAME, SETTINGS, Setting, SettingProblem, current_values, parse_value
 from sheets.schema import tab
-from sheets.store import Conflict, RecordNotFound, Store, StoreError, StoreStatus
+from sheets.store import Conflict, Store, StoreError, StoreStatus
 from sheets.values import normalise_key
 from workflow import RecordChange
 
@@ -131,11 +132,12 @@ def save_settings(
             changed[name] = checked
     if not changed:
         return Outcome(Msg("services.nothing_changed"))
+    texts = [
+        (BY_NAME[name], setting_text(BY_NAME[name], value), loaded.cells.get(name))
+        for name, value in changed.items()
+    ]
     outcome = Outcome(Msg("settings_page.saved", {"count": len(changed)}))
-    for name, value in changed.items():
-        setting = BY_NAME[name]
-        text = setting_text(setting, value)
-        outcome.conflicts += _write_setting(store, user, setting, text, loaded.cells.get(name))
+    outcome.conflicts = _write_settings(store, user, texts)
     return outcome
 
 
@@ -155,28 +157,48 @@ def reset_group(store: Store, user: User, group: str, loaded: SettingsState) -> 
     ]
     if not to_reset:
         return Outcome(Msg("settings_page.already_default"))
+    texts = [
+        (setting, setting_text(setting, setting.default), loaded.cells[setting.name])
+        for setting in to_reset
+    ]
     outcome = Outcome(Msg("settings_page.reset_done", {"count": len(to_reset)}))
-    for setting in to_reset:
-        text = setting_text(setting, setting.default)
-        outcome.conflicts += _write_setting(store, user, setting, text, loaded.cells[setting.name])
+    outcome.conflicts = _write_settings(store, user, texts)
     return outcome
 
 
-def _write_setting(
-    store: Store, user: User, setting: Setting, text: str, seen: str | None
+@dataclass(frozen=True)
+class _Planned:
+    unit: Unit
+
+
+def _write_settings(
+    store: Store, user: User, texts: Sequence[tuple[Setting, str, str | None]]
 ) -> Conflicts:
-    """Change the Value of the setting's row (key column: Name), or append the row."""
-    change = RecordChange(SETTINGS_TAB, setting.name, {"Value": text}, {"Value": seen or ""})
-    try:
-        result = store.update(
-            SETTINGS_TAB, setting.name, change.cells, user.email, change.seen, action="setting"
-        )
-    except RecordNotFound:
-        store.append(
-            SETTINGS_TAB, [{"Name": setting.name, "Value": text}], user.email, action="setting"
-        )
-        return []
-    return [(change, conflict) for conflict in result.conflicts]
+    """Change the Value of each setting's row (key column: Name), or append the row, all in
+    one unit; whether the row is there is read afresh just before writing."""
+
+    def plan() -> _Planned:
+        named = _named_rows(read_now(store, [SETTINGS_TAB])[SETTINGS_TAB].frame)
+        unit = Unit()
+        for setting, text, seen in texts:
+            if setting.name.casefold() in named:
+                change = RecordChange(
+                    SETTINGS_TAB, setting.name, {"Value": text}, {"Value": seen or ""}
+                )
+                unit.update(change, "setting")
+            else:
+                unit.append(SETTINGS_TAB, [{"Name": setting.name, "Value": text}], "setting")
+        return _Planned(unit)
+
+    planned, written = write_planned(store, user.email, plan)
+    return planned.unit.conflicts(written)
+
+
+def _named_rows(frame: pd.DataFrame) -> set[str]:
+    """The names the tab's rows hold, as the store finds a row by its key (ignoring case)."""
+    if frame.empty or "Name" not in frame.columns:
+        return set()
+    return {str(name).strip().casefold() for name in frame["Name"] if str(name).strip()}
 
 
 # -- the Lists tab --------------------------------------------------------------------------
@@ -203,16 +225,30 @@ def add_list_value(store: Store, user: User, column: str, value: str) -> Outcome
     text = value.strip()
     if not normalise_key(text):
         raise ListValueRefused(Msg("settings_page.list_value_blank"))
-    listed = list_values(store.table(LISTS_TAB).frame)[column]
-    if normalise_key(text) in {normalise_key(item) for item in listed}:
-        raise ListValueRefused(Msg("settings_page.list_value_exists", {"value": text}))
-    try:
-        store.update(
-            LISTS_TAB, {column: ""}, {column: text}, user.email, {column: ""}, "add_list_value"
-        )
-    except RecordNotFound:
-        store.append(LISTS_TAB, [{column: text}], user.email, action="add_list_value")
+
+    def plan() -> _Planned:
+        frame = read_now(store, [LISTS_TAB])[LISTS_TAB].frame
+        listed = list_values(frame)[column]
+        if normalise_key(text) in {normalise_key(item) for item in listed}:
+            raise ListValueRefused(Msg("settings_page.list_value_exists", {"value": text}))
+        unit = Unit()
+        if _has_gap(frame, column):
+            unit.update_where(
+                LISTS_TAB, {column: ""}, {column: text}, {column: ""}, "add_list_value"
+            )
+        else:
+            unit.append(LISTS_TAB, [{column: text}], "add_list_value")
+        return _Planned(unit)
+
+    write_planned(store, user.email, plan)
     return Outcome(Msg("settings_page.list_value_added", {"value": text}))
+
+
+def _has_gap(frame: pd.DataFrame, column: str) -> bool:
+    """Whether a row of the Lists tab has this column empty (the value goes there)."""
+    if frame.empty or column not in frame.columns:
+        return False
+    return any(not str(value).strip() for value in frame[column])
 
 
 # -- sheet set-up and the store's health ----------------------------------------------------

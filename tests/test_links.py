@@ -38,6 +38,7 @@ from services.meeting_links import (
 from sheets.local import LocalStore
 from sheets.store import RecordNotFound, Store
 from tests.apptest import store_of
+from tests.test_services_duos import CountingStore
 from workflow import TransitionError
 
 SECRET = "a-test-secret-that-is-long-enough"
@@ -331,3 +332,21 @@ def test_log_meeting_refuses_a_link_revoked_since_it_was_opened(
     revoke(store, duo["ID"], "admin@example.org")
     with pytest.raises(InvalidLink):
         log_meeting(store, token, SECRET, MeetingEntry(TODAY, 1, "Video", (), ""), TODAY)
+
+
+def test_a_meeting_logged_through_a_link_is_one_write_and_once_only_when_written_again(
+    demo_grids: dict[str, list[list[Any]]], fresh_log_limit: None
+) -> None:
+    store = CountingStore(demo_grids)
+    duo = active_duo(store)
+    token = token_in(link_for(store, duo["ID"], "https://x", SECRET, today=TODAY))
+    before = len(store.table("Meetings").frame)
+    entry = MeetingEntry(TODAY, 1, "Video", (), "")
+    [meeting_id] = log_meeting(store, token, SECRET, entry, TODAY).ids
+    assert len(store.units) == 1
+    assert store.again().ids == ((meeting_id,),)
+    again = log_meeting(store, token, SECRET, entry, TODAY, record_id=meeting_id)
+    assert again.ids == [meeting_id]
+    assert len(store.table("Meetings").frame) == before + 1
+    audit = store.table("Audit").frame
+    assert list(audit.loc[audit["Record ID"] == meeting_id, "Who"]) == ["Mentor (link)"]

@@ -27,6 +27,7 @@ from services.applications import (
     submit,
 )
 from tests.apptest import store_of
+from tests.test_services_duos import CountingStore
 
 TODAY = dt.date(2026, 11, 26)
 CHOICES = FormChoices(
@@ -252,6 +253,24 @@ def test_submit_writes_the_participant_and_the_registration(
         "apply",
         "register_info_session",
     }
+
+
+def test_an_application_sent_again_with_its_id_leaves_one_person_and_one_registration(
+    demo_grids: dict[str, list[list[Any]]], limits: SubmissionLimits
+) -> None:
+    store = CountingStore(demo_grids)
+    session = form_choices(store, clock.today()).sessions_at("Brussels")[0]
+    application = replace(GOOD, session_id=session.id)
+    first = submit(store, application, TODAY, session_key="s", limits=limits)
+    assert len(store.units) == 1
+    [person_id] = first.ids
+    again = submit(store, application, TODAY, session_key="s", limits=limits, record_id=person_id)
+    assert again.ids == [person_id]
+    people = store.table("Participants").frame
+    assert (people["ID"] == person_id).sum() == 1
+    assert people.set_index("ID").loc[person_id, "Notes"] == ""
+    attendance = store.table("Attendance").frame
+    assert (attendance["Participant ID"] == person_id).sum() == 1
 
 
 def test_a_refused_application_writes_nothing_and_lists_every_problem(

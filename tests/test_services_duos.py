@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -9,7 +11,7 @@ from typing import Any
 import pytest
 
 import clock
-from services import OutOfOffice, load
+from services import Outcome, OutOfOffice, load
 from services.duos import (
     CheckInEntry,
     EvaluationEntry,
@@ -24,7 +26,8 @@ from services.duos import (
     meeting_problems,
     timeline,
 )
-from sheets.store import Store
+from sheets.memory import MemoryStore
+from sheets.store import Change, Store, Written
 from tests.apptest import ADMIN, ANTWERP, BRUSSELS, store_of
 from workflow import (
     LIVE_DUO_STATUSES,
@@ -44,9 +47,35 @@ from workflow import (
 TODAY = clock.today()
 
 
+class CountingStore(MemoryStore):
+    """The in-memory store, keeping every unit of work it is given (to count and repeat)."""
+
+    def __init__(self, grids: dict[str, list[list[Any]]]) -> None:
+        super().__init__(copy.deepcopy(grids))
+        self.units: list[tuple[list[Change], str]] = []
+
+    def write(self, changes: Sequence[Change], who: str) -> Written:
+        self.units.append((list(changes), who))
+        return super().write(changes, who)
+
+    def again(self) -> Written:
+        """The last unit of work written once more (a retry after a lost answer)."""
+        changes, who = self.units[-1]
+        return self.write(changes, who)
+
+    def rows(self, tab: str) -> int:
+        return len(self.table(tab).frame)
+
+
 @pytest.fixture
 def store(workbook: Path) -> Store:
     return store_of(workbook)
+
+
+@pytest.fixture
+def counting(demo_grids: dict[str, list[list[Any]]]) -> CountingStore:
+    """A fresh copy of the demo workbook in a store that counts its writes."""
+    return CountingStore(demo_grids)
 
 
 def a_duo(store: Store, status: str, office: str = "Brussels") -> dict[str, Any]:
@@ -295,3 +324,96 @@ def test_a_reason_combines_the_listed_one_and_the_coordinators_words() -> None:
     assert combined_reason(None, " moved ") == "moved"
     assert combined_reason("Mentee moved away", "") == "Mentee moved away"
     assert combined_reason(None, "") == ""
+
+
+# -- one use case, one unit of work ----------------------------------------------------------
+
+
+def audit_rows(store: Store, record_id: str) -> list[str]:
+    audit = store.table("Audit").frame
+    return list(audit.loc[audit["Record ID"] == record_id, "Action"])
+
+
+def test_a_duo_step_writes_the_duo_and_both_people_in_one_write(counting: CountingStore) -> None:
+    duo = a_duo(counting, "Active")
+    outcome = change_duo(counting, ADMIN, duo["ID"], Complete(TODAY), TODAY, seen=duo)
+    assert outcome.ok and len(counting.units) == 1
+    assert row_of(counting, "Duos", duo["ID"])["Status"] == "Completed"
+    assert people_statuses(counting, duo) == ["Alumni", "Alumni"]
+    for record_id in (duo["ID"], duo["Mentor ID"], duo["Mentee ID"]):
+        assert audit_rows(counting, record_id)[-1:] == ["complete"]
+
+
+def test_a_duo_step_written_again_changes_nothing_more(counting: CountingStore) -> None:
+    duo = a_duo(counting, "Intro planned")
+    step = Decline(TODAY, "Mentor", "Moved away")
+    change_duo(counting, BRUSSELS, duo["ID"], step, TODAY, seen=duo)
+    audit = counting.rows("Audit")
+    assert not counting.again().conflicts
+    assert counting.rows("Audit") == audit
+    assert row_of(counting, "Duos", duo["ID"])["Status"] == "Declined"
+    assert people_statuses(counting, duo) == ["Ready", "Ready"]
+
+
+def test_a_status_changed_in_the_sheet_since_loading_writes_nothing_at_all(
+    counting: CountingStore,
+) -> None:
+    duo = a_duo(counting, "Active")
+    counting.update("Duos", duo["ID"], {"Status": "Ended early"}, "staff@sheet")
+    counting.units.clear()
+    outcome = change_duo(counting, BRUSSELS, duo["ID"], Complete(TODAY), TODAY, seen=duo)
+    assert not outcome.ok and outcome.redo is not None
+    assert counting.units == []
+
+
+def test_logging_a_meeting_writes_the_row_and_its_audit_row_in_one_write(
+    counting: CountingStore,
+) -> None:
+    duo = a_duo(counting, "Active")
+    outcome = log_meeting(counting, BRUSSELS, duo["ID"], MeetingEntry(TODAY, 2, "Video"), TODAY)
+    [meeting_id] = outcome.ids
+    assert len(counting.units) == 1
+    assert row_of(counting, "Meetings", meeting_id)["Duo ID"] == duo["ID"]
+    assert audit_rows(counting, meeting_id) == ["log_meeting"]
+
+
+def test_a_meeting_unit_written_twice_leaves_one_row(counting: CountingStore) -> None:
+    duo = a_duo(counting, "Active")
+    before = counting.rows("Meetings")
+    [meeting_id] = log_meeting(
+        counting, BRUSSELS, duo["ID"], MeetingEntry(TODAY, 2, "Video"), TODAY
+    ).ids
+    assert counting.again().ids == ((meeting_id,),)
+    assert counting.rows("Meetings") == before + 1
+    assert audit_rows(counting, meeting_id) == ["log_meeting"]
+
+
+def meeting_form(store: Store) -> Outcome:
+    duo = a_duo(store, "Active")
+    entry = MeetingEntry(TODAY, 1, "Phone")
+    return log_meeting(store, BRUSSELS, duo["ID"], entry, TODAY, record_id="M-AGA2N2")
+
+
+def check_in_form(store: Store) -> Outcome:
+    duo = a_duo(store, "Active")
+    entry = CheckInEntry(TODAY, "Both", "Good")
+    return log_check_in(store, BRUSSELS, duo["ID"], entry, TODAY, record_id="C-AGA2N2")
+
+
+def evaluation_form(store: Store) -> Outcome:
+    duo = a_duo(store, "Completed")
+    entry = EvaluationEntry("Mentee", TODAY, "Yes", "Training", "", 5)
+    return log_evaluation(store, BRUSSELS, duo["ID"], entry, TODAY, record_id="E-AGA2N2")
+
+
+@pytest.mark.parametrize(
+    ("tab", "send"),
+    [("Meetings", meeting_form), ("Check-ins", check_in_form), ("Evaluations", evaluation_form)],
+)
+def test_a_form_sent_again_with_the_id_the_page_made_leaves_one_row(
+    counting: CountingStore, tab: str, send: Callable[[Store], Outcome]
+) -> None:
+    before = counting.rows(tab)
+    first, second = send(counting), send(counting)
+    assert first.ids == second.ids and len(first.ids) == 1
+    assert counting.rows(tab) == before + 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -23,6 +24,7 @@ from services.matching_session import (
 )
 from sheets.store import RecordNotFound, Store
 from tests.apptest import ADMIN, ANTWERP, BRUSSELS, store_of
+from tests.test_services_duos import CountingStore
 from workflow import TransitionError
 
 TODAY = clock.today()
@@ -179,6 +181,52 @@ def test_a_batch_refuses_the_pairs_of_another_office_and_creates_the_others(
     outcome = create_accepted(store, ANTWERP, [brussels, antwerp], on=TODAY)
     assert outcome.created == [antwerp]
     assert [r.reason.key for r in outcome.refused] == ["services.not_your_office"]
+
+
+@pytest.fixture
+def counting(demo_grids: dict[str, list[list[Any]]]) -> CountingStore:
+    """A fresh copy of the demo workbook in a store that counts its writes."""
+    return CountingStore(demo_grids)
+
+
+def accepted_pairs(store: Store, office: str, count: int) -> list[PairRequest]:
+    mentees, mentors = ready(store, "Mentee", office), ready(store, "Mentor", office)
+    pairs = zip(mentees[:count], mentors[:count], strict=True)
+    return [PairRequest(mentee, mentor) for mentee, mentor in pairs]
+
+
+def test_creating_accepted_duos_writes_every_duo_and_person_in_one_write(
+    counting: CountingStore,
+) -> None:
+    requests = accepted_pairs(counting, "Antwerp", 3)
+    before = len(duo_rows(counting))
+    outcome = create_accepted(counting, ANTWERP, requests, on=TODAY)
+    assert len(counting.units) == 1 and outcome.ok
+    assert outcome.created == requests and len(set(outcome.ids)) == 3
+    duos = duo_rows(counting).set_index("ID")
+    assert len(duos) == before + 3
+    for duo_id, request in zip(outcome.ids, requests, strict=True):
+        assert duos.loc[duo_id, "Mentee ID"] == request.mentee_id
+        assert person(counting, request.mentor_id)["Status"] == "In duo"
+
+
+def test_accepted_duos_written_again_leave_one_row_each(counting: CountingStore) -> None:
+    requests = accepted_pairs(counting, "Antwerp", 2)
+    before = len(duo_rows(counting))
+    outcome = create_accepted(counting, ANTWERP, requests, on=TODAY)
+    audit = len(counting.table("Audit").frame)
+    assert counting.again().ids == tuple((duo_id,) for duo_id in outcome.ids)
+    assert len(duo_rows(counting)) == before + 2
+    assert len(counting.table("Audit").frame) == audit
+
+
+def test_a_proposal_sent_again_with_its_duo_id_leaves_one_duo(counting: CountingStore) -> None:
+    [request] = accepted_pairs(counting, "Brussels", 1)
+    before = len(duo_rows(counting))
+    first = propose_pair(counting, BRUSSELS, request, on=TODAY, duo_id="D-AGA2N2")
+    assert first.ids == ["D-AGA2N2"]
+    assert counting.again().ids == (("D-AGA2N2",),)
+    assert len(duo_rows(counting)) == before + 1
 
 
 def test_session_settings_override_the_saved_ones_only_where_changed() -> None:

@@ -29,6 +29,7 @@ from services.sessions import (
 )
 from sheets.store import Store
 from tests.apptest import ADMIN, ANTWERP, BRUSSELS, ROOT, store_of
+from tests.test_services_duos import CountingStore
 from workflow import TransitionError, person_name
 
 TODAY = clock.today()
@@ -37,6 +38,12 @@ TODAY = clock.today()
 @pytest.fixture
 def store(workbook: Path) -> Store:
     return store_of(workbook)
+
+
+@pytest.fixture
+def counting(demo_grids: dict[str, list[list[Any]]]) -> CountingStore:
+    """A fresh copy of the demo workbook in a store that counts its writes."""
+    return CountingStore(demo_grids)
 
 
 def people(store: Store) -> pd.DataFrame:
@@ -305,6 +312,71 @@ def test_a_registration_typed_by_hand_without_a_mark_is_marked_without_a_conflic
     outcome = mark_attendance(store, BRUSSELS, session_id, {mentor}, seen, today=TODAY)
     assert attendance_of(store, session_id) == {mentor: "Attended"}
     assert outcome.skipped == [] and person(store, mentor)["Status"] == "In duo"
+
+
+def test_attendance_of_thirty_people_is_written_in_one_write_with_their_moves(
+    counting: CountingStore,
+) -> None:
+    session_id = new_session(counting, "Info session", "Brussels", TODAY, capacity=40)
+    brussels = people(counting).query("Office == 'Brussels'")
+    applied = brussels["Status"] == "Applied"
+    applicants = list(brussels.loc[applied, "ID"].iloc[:10])
+    group = applicants + list(brussels.loc[~applied, "ID"].iloc[: 30 - len(applicants)])
+    enrol(counting, session_id, *group)
+    counting.units.clear()
+    seen = dict.fromkeys(group, "Registered")
+    outcome = mark_attendance(counting, BRUSSELS, session_id, set(group), seen, today=TODAY)
+    assert len(counting.units) == 1
+    assert attendance_of(counting, session_id) == dict.fromkeys(group, "Attended")
+    assert applicants and all(person(counting, p)["Status"] == "Info session" for p in applicants)
+    assert outcome.message.params == {"attended": 30, "absent": 0, "moved": len(applicants)}
+
+
+def test_attendance_written_again_changes_nothing_more(counting: CountingStore) -> None:
+    session_id = new_session(counting, "Training", "Antwerp", TODAY)
+    mentor = someone(counting, "Antwerp", "Mentor", "Intake done")
+    enrol(counting, session_id, mentor)
+    seen = {mentor: "Registered"}
+    mark_attendance(counting, ANTWERP, session_id, {mentor}, seen, today=TODAY, also_ready=True)
+    audit = len(counting.table("Audit").frame)
+    assert not counting.again().conflicts
+    assert len(counting.table("Audit").frame) == audit
+    assert attendance_of(counting, session_id) == {mentor: "Attended"}
+    assert person(counting, mentor)["Status"] == "Ready"
+
+
+def test_trained_and_ready_go_in_one_update_of_the_persons_row(counting: CountingStore) -> None:
+    session_id = new_session(counting, "Training", "Antwerp", TODAY)
+    mentor = someone(counting, "Antwerp", "Mentor", "Intake done")
+    enrol(counting, session_id, mentor)
+    seen = {mentor: "Registered"}
+    mark_attendance(counting, ANTWERP, session_id, {mentor}, seen, today=TODAY, also_ready=True)
+    [(changes, _)] = counting.units[-1:]
+    assert [getattr(change, "where", None) for change in changes].count(mentor) == 1
+    audit = counting.table("Audit").frame
+    assert list(audit.loc[audit["Record ID"] == mentor, "Action"])[-1:] == ["mark_trained"]
+
+
+def test_a_planned_session_written_twice_leaves_one_row(counting: CountingStore) -> None:
+    draft = SessionDraft("Training", TODAY, "Antwerp", "Dutch", None)
+    before = len(counting.table("Sessions").frame)
+    [session_id] = plan_session(counting, ANTWERP, draft, TODAY).ids
+    assert counting.again().ids == ((session_id,),)
+    again = plan_session(counting, ANTWERP, draft, TODAY, record_id=session_id)
+    assert again.ids == [session_id]
+    assert len(counting.table("Sessions").frame) == before + 1
+
+
+def test_registering_the_same_people_again_adds_no_second_row(counting: CountingStore) -> None:
+    session_id = new_session(counting, "Info session", "Brussels", TODAY)
+    applicant = someone(counting, "Brussels", "Mentee", "Applied")
+    counting.units.clear()
+    register_people(counting, BRUSSELS, session_id, [applicant])
+    again = register_people(counting, BRUSSELS, session_id, [applicant])
+    assert len(counting.units) == 1
+    assert [item.reason.key for item in again.skipped] == ["sessions.already_registered"]
+    frame = counting.table("Attendance").frame
+    assert (frame["Session ID"] == session_id).sum() == 1
 
 
 def test_filters_keep_sessions_whose_date_could_not_be_read() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -24,6 +25,7 @@ from services.settings_admin import (
 )
 from sheets.store import Store
 from tests.apptest import ADMIN, BRUSSELS, store_of
+from tests.test_services_duos import CountingStore
 
 QUIET = "attention.quiet_duo_days"
 
@@ -105,6 +107,21 @@ def test_back_to_default_rewrites_the_groups_rows_and_adds_none(
     assert settings_rows(workbook) == {QUIET: "21", "matching.top_n": "5"}
     again = reset_group(store, ADMIN, "attention", loaded(store))
     assert again.message == Msg("settings_page.already_default")
+
+
+def test_settings_saved_together_go_in_one_write_whether_their_rows_exist_or_not(
+    demo_grids: dict[str, list[list[Any]]],
+) -> None:
+    store = CountingStore(demo_grids)
+    save_settings(store, ADMIN, {QUIET: 28}, loaded(store))
+    store.units.clear()
+    outcome = save_settings(store, ADMIN, {QUIET: 35, "matching.top_n": 5}, loaded(store))
+    assert outcome.ok and len(store.units) == 1
+    frame = store.table("Settings").frame
+    assert dict(zip(frame["Name"], frame["Value"], strict=True)) == {
+        QUIET: "35",
+        "matching.top_n": "5",
+    }
 
 
 def test_rows_staff_typed_wrongly_are_reported_and_the_default_holds(
