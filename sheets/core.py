@@ -133,17 +133,48 @@ def plan_append(
     grid: Sequence[Sequence[Any]],
     stamp: dt.datetime,
 ) -> AppendPlan:
-    """Complete the records (IDs, stamps) and leave out those whose ID the tab already holds:
-    repeating an append (a retry after a lost answer, a form sent twice) writes nothing new."""
-    taken = existing_ids(tab_def, grid)
-    completed = complete_records(tab_def, records, taken, stamp)
+    """Complete the records (IDs, stamps) and leave out those the tab already holds."""
+    completed = complete_records(tab_def, records, existing_ids(tab_def, grid), stamp)
     ids = [str(record.get("ID", "")) for record in completed]
-    given = {
-        as_text(record.get("ID")).casefold() for record in records if not blank(record.get("ID"))
+    return AppendPlan(not_yet_in(tab_def, completed, grid), ids)
+
+
+def not_yet_in(
+    tab_def: Tab, records: Sequence[dict[str, Any]], grid: Sequence[Sequence[Any]]
+) -> list[dict[str, Any]]:
+    """The records the tab does not hold yet: same ID, or the same identity columns for a tab
+    without IDs, means already there. Repeating an append (a retry after a lost answer, a
+    form sent twice) so writes nothing new."""
+    ids = {record_id.casefold() for record_id in existing_ids(tab_def, grid)}
+    held = _identities(tab_def, grid)
+    return [
+        record
+        for record in records
+        if as_text(record.get("ID")).casefold() not in ids
+        and (not tab_def.identity or _identity(tab_def, record) not in held)
+    ]
+
+
+def _identity(tab_def: Tab, record: Mapping[str, Any]) -> tuple[str, ...] | None:
+    if not tab_def.identity:
+        return None
+    return tuple(
+        as_text(comparable(tab_def.column(n), record.get(n))).casefold() for n in tab_def.identity
+    )
+
+
+def _identities(tab_def: Tab, grid: Sequence[Sequence[Any]]) -> set[tuple[str, ...] | None]:
+    """The identity of every row of a tab without IDs (empty for other tabs)."""
+    if not tab_def.identity:
+        return set()
+    headers = headers_of(tab_def, grid)
+    if any(name not in headers.positions for name in tab_def.identity):
+        return set()
+    indexes = [headers.positions[name] for name in tab_def.identity]
+    return {
+        tuple(as_text(row[i] if i < len(row) else "").casefold() for i in indexes)
+        for row in grid[1:]
     }
-    present = {record_id.casefold() for record_id in taken} & given
-    fresh = [record for record in completed if as_text(record.get("ID")).casefold() not in present]
-    return AppendPlan(fresh, ids)
 
 
 def existing_ids(tab_def: Tab, grid: Sequence[Sequence[Any]]) -> set[str]:

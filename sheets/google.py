@@ -72,8 +72,6 @@ LIST_RANGE_ROWS = 500
 AUDIT = "Audit"
 REPAIR_ROUNDS = 3
 """How many times a write repairs what a race moved before it gives up (and says so)."""
-NO_ID_KEYS: Mapping[str, tuple[str, ...]] = {"Attendance": ("Session ID", "Participant ID")}
-"""Tabs without an ID column: the columns that say which row is which."""
 
 Grid = list[list[Any]]
 Request = dict[str, Any]
@@ -549,15 +547,12 @@ class GoogleStore(Store):
         headers: Mapping[str, core.HeaderPlan],
         audit: list[dict[str, Any]],
     ) -> None:
-        """New rows, except records whose ID is in the tab already (the Append contract)."""
+        """New rows, except records the tab holds already (the Append contract)."""
         tab_def = tab(change.tab)
         records = unit.records[number]
-        present = {i.casefold() for i in core.existing_ids(tab_def, grids.get(change.tab, []))}
         written: list[str] = []
-        for record in records:
+        for record in core.not_yet_in(tab_def, records, grids.get(change.tab, [])):
             record_id = str(record.get("ID", ""))
-            if tab_def.id_prefix and record_id.casefold() in present:
-                continue
             cells = core.record_to_row(tab_def, headers[change.tab].headers, record)
             plan.rows.append(_NewRow(change.tab, record, tuple(cells)))
             written.append(record_id)
@@ -1112,7 +1107,7 @@ def _find(tab_def: Tab, grid: Grid, where: Mapping[str, str]) -> int | None:
 
 def _row_key(tab_def: Tab, headers: Headers, row: Sequence[Any]) -> dict[str, str] | None:
     """How to find this row again: its ID, or its key columns; None for a row without."""
-    names = (tab_def.key,) if tab_def.key else NO_ID_KEYS.get(tab_def.name, ())
+    names = (tab_def.key,) if tab_def.key else tab_def.identity
     if not names or any(name not in headers.positions for name in names):
         return None
     key = {name: as_text(_cell([row], 0, headers.positions[name])) for name in names}
@@ -1172,7 +1167,7 @@ def _physical_row(grid: Grid, cells: Sequence[core.Cell], claimed: set[int]) -> 
 
 
 def _matches(tab_def: Tab, headers: Headers, row: Sequence[Any], record: Mapping[str, Any]) -> bool:
-    names = NO_ID_KEYS.get(tab_def.name) or tuple(record)
+    names = tab_def.identity or tuple(record)
     for name in names:
         index = headers.positions.get(name)
         wanted = core.comparable(tab_def.column(name), record.get(name))

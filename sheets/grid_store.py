@@ -57,7 +57,8 @@ class GridStore(Store):
         ids: list[tuple[str, ...]] = []
         updates: list[UpdateResult] = []
         audit: list[dict[str, Any]] = []
-        with self._holding() as book:
+        with self._holding() as held:
+            book = _UnitBook(held)
             for change in changes:
                 if isinstance(change, Append):
                     ids.append(_append(book, change, who, stamp, audit))
@@ -153,3 +154,39 @@ def append_rows(book: Book, tab_def: Tab, records: Sequence[Mapping[str, Any]]) 
 def write_headers(sheet: Sheet, added: Sequence[tuple[int, str]]) -> None:
     for index, name in added:
         sheet.set(0, index, name)
+
+
+class _UnitSheet:
+    """A sheet whose cells are read once per unit of work and kept in step with its writes."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self._sheet = sheet
+        self._grid = sheet.grid()
+
+    def grid(self) -> list[list[Any]]:
+        return self._grid
+
+    def set(self, row: int, column: int, value: core.Cell) -> None:
+        self._sheet.set(row, column, value)
+        while len(self._grid) <= row:
+            self._grid.append([])
+        line = self._grid[row]
+        line.extend([None] * (column + 1 - len(line)))
+        line[column] = None if value == "" else value
+
+    def used_rows(self) -> int:
+        for number in range(len(self._grid), 0, -1):
+            if any(not core.blank(cell) for cell in self._grid[number - 1]):
+                return number
+        return 0
+
+
+class _UnitBook:
+    def __init__(self, book: Book) -> None:
+        self._book = book
+        self._sheets: dict[str, _UnitSheet] = {}
+
+    def sheet(self, tab_def: Tab) -> _UnitSheet:
+        if tab_def.name not in self._sheets:
+            self._sheets[tab_def.name] = _UnitSheet(self._book.sheet(tab_def))
+        return self._sheets[tab_def.name]

@@ -76,6 +76,9 @@ class Tab:
     """The column that identifies a row (None: rows are not addressed one by one)."""
     free_text: tuple[str, ...] = field(default=())
     """Free-text columns that may hold personal details about the people of a duo."""
+    identity: tuple[str, ...] = field(default=())
+    """For a tab without an ID: the columns that together say which row is which (a person's
+    registration to a session); an append of a row already there writes nothing."""
 
     def column(self, name: str) -> Column:
         for column in self.columns:
@@ -460,6 +463,7 @@ ATTENDANCE = Tab(
     ),
     aliases=("Présences", "Aanwezigheden"),
     key=None,
+    identity=("Session ID", "Participant ID"),
 )
 
 EVALUATIONS = Tab(

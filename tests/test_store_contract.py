@@ -12,7 +12,7 @@ from gspread.utils import rowcol_to_a1
 
 from sheets.ids import looks_like_id
 from sheets.schema import PARTICIPANTS, SESSIONS
-from sheets.store import RecordNotFound, Store
+from sheets.store import Append, Note, RecordNotFound, Store, Update
 from tests.conftest import MakeBackend
 from tests.harness import Hands
 
@@ -381,3 +381,46 @@ def test_erase_blanks_notes_and_the_columns_staff_added(backend: Backend) -> Non
     assert cell(hands, "Participants", person_id, "Notes") == ""
     assert cell(hands, "Participants", person_id, "Remarque interne") == ""
     assert cell(hands, "Participants", person_id, "Role") == "Mentee"
+
+
+def test_a_unit_of_work_lands_its_appends_updates_and_audit_rows_together(
+    backend: Backend,
+) -> None:
+    store, hands = backend
+    [person_id] = store.append("Participants", [MENTEE], who="tester")
+    audit_before = len(hands.rows("Audit"))
+    written = store.write(
+        [
+            Append("Meetings", [{"Duo ID": "D-AAA001", "Date": dt.date(2026, 11, 2), "Hours": 2}]),
+            Update("Participants", person_id, {"Status": "In duo"}),
+            Note("export", "Participants", person_id, "asked by the person"),
+        ],
+        who="tester",
+    )
+    [[meeting_id]] = written.ids
+    assert written.updates[0].written == ("Status",)
+    assert cell(hands, "Meetings", meeting_id, "Hours") == "2"
+    assert cell(hands, "Participants", person_id, "Status") == "In duo"
+    actions = [row[2] for row in hands.rows("Audit")[audit_before:]]
+    assert sorted(actions) == ["create", "export", "update"]
+
+
+def test_repeating_an_append_of_a_record_with_its_id_writes_nothing_new(
+    backend: Backend,
+) -> None:
+    store, hands = backend
+    [person_id] = store.append("Participants", [MENTEE], who="tester")
+    again = store.append("Participants", [{**MENTEE, "ID": person_id}], who="tester")
+    assert again == [person_id]
+    ids = [row[0] for row in hands.rows("Participants")[1:]]
+    assert ids.count(person_id) == 1
+
+
+def test_registering_the_same_person_to_a_session_twice_keeps_one_row(
+    backend: Backend,
+) -> None:
+    store, hands = backend
+    registration = {"Session ID": "S-AAA001", "Participant ID": "P-AAA001", "Status": "Registered"}
+    store.append("Attendance", [registration], who="tester")
+    store.append("Attendance", [{**registration, "Participant ID": "p-aaa001 "}], who="tester")
+    assert len(hands.rows("Attendance")) == 2
