@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from services import User
+from services import Outcome, User
 from services.settings_admin import (
     LIST_COLUMNS,
     SettingsState,
@@ -25,8 +25,9 @@ from services.settings_admin import (
 from settings import GROUPS, Setting
 from sheets.values import normalise_key
 from ui import context as ui
-from ui.feedback import attempt, succeed
+from ui.feedback import attempt
 from ui.navigation import PAGES_DIR
+from ui.once import Once
 from ui.shell import require_shell
 from ui.tables import table
 
@@ -38,7 +39,8 @@ LOADED = "settings-loaded-{group}"
 RELOAD = "settings-reload-{group}"
 SET_UP_STEPS = "settings-set-up-steps"
 NEW_LIST_VALUE = "list-value"
-CLEAR_LIST_VALUE = "list-value-clear"
+LIST_ONCE = Once("add-list-value", defaults={NEW_LIST_VALUE: ""})
+SET_UP_ONCE = Once("set-up")
 
 
 # -- settings -------------------------------------------------------------------------------
@@ -119,7 +121,9 @@ def setting_input(setting: Setting) -> Any:
 def settings_form(group: str, current: SettingsState, user: User) -> None:
     loaded = loaded_state(group, current)
     st.caption(ui.tr(f"settings_page.intro_{group}"))
+    once = Once(f"settings-{group}")
     with st.form(f"settings-{group}", clear_on_submit=False):
+        token = once.field()
         columns = st.columns(2)
         chosen: dict[str, Any] = {}
         for index, setting in enumerate(settings_of(group)):
@@ -133,17 +137,26 @@ def settings_form(group: str, current: SettingsState, user: User) -> None:
         back = reset.form_submit_button(
             ui.tr("settings_page.back_to_default"), key=f"reset-{group}"
         )
+    once.show()
     if saved:
-        settled(group, attempt(lambda: save_settings(ui.store(), user, chosen, loaded)))
+        once.submit(
+            token,
+            lambda: settled(
+                group, attempt(lambda: save_settings(ui.store(), user, chosen, loaded))
+            ),
+        )
     if back:
-        settled(group, attempt(lambda: reset_group(ui.store(), user, group, loaded)))
+        once.submit(
+            token,
+            lambda: settled(group, attempt(lambda: reset_group(ui.store(), user, group, loaded))),
+        )
 
 
-def settled(group: str, outcome: Any) -> None:
+def settled(group: str, outcome: Outcome | None) -> Outcome | None:
     """After a write (saved, or left as a conflict to settle): reload the form next run."""
     if outcome is not None:
         st.session_state[RELOAD.format(group=group)] = True
-    succeed(outcome)
+    return outcome
 
 
 def show_problems(state: SettingsState) -> None:
@@ -170,9 +183,8 @@ def lists_section(frame: pd.DataFrame, user: User) -> None:
         {column: pd.Series(items, dtype=object) for column, items in values.items()}
     )
     table(grid.fillna(""), key="lists-table")
-    if st.session_state.pop(CLEAR_LIST_VALUE, False):
-        st.session_state[NEW_LIST_VALUE] = ""
     with st.form("add-list-value", clear_on_submit=False):
+        token = LIST_ONCE.field()
         left, right = st.columns(2)
         titles = {name: list_title(name) for name in LIST_COLUMNS}
         column = left.selectbox(
@@ -183,11 +195,11 @@ def lists_section(frame: pd.DataFrame, user: User) -> None:
         )
         value = right.text_input(ui.tr("settings_page.new_value"), key=NEW_LIST_VALUE)
         submitted = st.form_submit_button(ui.tr("settings_page.add_value"), key="add-list-value")
+    LIST_ONCE.show()
     if submitted:
-        outcome = attempt(lambda: add_list_value(ui.store(), user, str(column), value))
-        if outcome is not None:
-            st.session_state[CLEAR_LIST_VALUE] = True
-        succeed(outcome)
+        LIST_ONCE.submit(
+            token, lambda: attempt(lambda: add_list_value(ui.store(), user, str(column), value))
+        )
 
 
 # -- workbook -------------------------------------------------------------------------------
@@ -196,11 +208,17 @@ def lists_section(frame: pd.DataFrame, user: User) -> None:
 def set_up_section(user: User) -> None:
     st.subheader(ui.tr("settings_page.set_up_title"))
     st.caption(ui.tr("settings_page.set_up_intro"))
+    token = SET_UP_ONCE.field()
     if st.button(ui.tr("settings_page.set_up_button"), icon=":material/build:", key="set-up"):
-        outcome = attempt(lambda: set_up_workbook(ui.store(), user))
-        if isinstance(outcome, SetUpOutcome):
-            st.session_state[SET_UP_STEPS] = outcome.steps
-        succeed(outcome)
+
+        def set_up() -> Outcome | None:
+            outcome = attempt(lambda: set_up_workbook(ui.store(), user))
+            if isinstance(outcome, SetUpOutcome):
+                st.session_state[SET_UP_STEPS] = outcome.steps
+            return outcome
+
+        SET_UP_ONCE.submit(token, set_up)
+    SET_UP_ONCE.show()
     steps = st.session_state.get(SET_UP_STEPS)
     if steps:
         st.markdown(ui.tr("settings_page.set_up_last"))

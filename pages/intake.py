@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from services import Snapshot, User
+from services import Outcome, Snapshot, User
 from services.people import (
     INFO_SESSION_ON,
     NAME,
@@ -23,7 +23,8 @@ from services.people import (
     record_intake,
 )
 from ui import context as ui
-from ui.feedback import attempt, succeed
+from ui.feedback import attempt, flash
+from ui.once import Once
 from ui.person_form import (
     date_field,
     forget_form,
@@ -106,7 +107,9 @@ def interview_form(
     prefix = f"intake-{cell_text(person, 'ID')}"
     keys, seen = loaded_record(prefix, person, "Goal")
     choices = intake_choices(seen, data.duos, attended_on)
+    once = Once(prefix)  # its token outlives the form's keys of one generation
     with st.form(f"{keys}-form", clear_on_submit=False):
+        token = once.field()
         consent_today = consent(seen, keys)
         profile = interview_fields(data, seen, keys)
         st.markdown(f"##### {ui.tr('intake.section_outcome')}")
@@ -126,28 +129,35 @@ def interview_form(
             reason = st.text_input(ui.tr("intake.withdraw_reason"), key=f"{keys}-reason")
         acknowledged = eligibility(seen, profile, on, keys)
         submitted = st.form_submit_button(ui.tr("intake.save"), type="primary", key=f"{keys}-save")
+    once.show()
     if not submitted:
         return
     if consent_today:
         profile["Consent on"] = ui.today()
     step = outcome_step(IntakeChoice(choice), on, ready=ready, reason=reason)
-    outcome = attempt(
-        lambda: record_intake(
-            ui.store(),
-            user,
-            seen,
-            profile,
-            step,
-            duos=data.duos,
-            attended_on=attended_on,
-            acknowledged=acknowledged,
+
+    def recorded() -> Outcome | None:
+        """Write the interview; a status move goes back to the queue and says so at the top."""
+        outcome = attempt(
+            lambda: record_intake(
+                ui.store(),
+                user,
+                seen,
+                profile,
+                step,
+                duos=data.duos,
+                attended_on=attended_on,
+                acknowledged=acknowledged,
+            )
         )
-    )
-    if outcome is not None:
-        forget_form(prefix)
-        if outcome.ok and step is not None:
-            st.query_params.pop("id", None)
-    succeed(outcome)
+        if outcome is not None:
+            forget_form(prefix)
+            if outcome.ok and step is not None:
+                st.query_params.pop("id", None)
+                flash(outcome.message)
+        return outcome
+
+    once.submit(token, recorded)
 
 
 def consent(person: Mapping[str, Any], keys: str) -> bool:

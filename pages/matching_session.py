@@ -27,7 +27,7 @@ from matching import (
     rank_mentors,
     setting_fields,
 )
-from services import Snapshot, User
+from services import Outcome, Snapshot, User
 from services.matching_session import (
     BatchOutcome,
     OfficeSession,
@@ -40,8 +40,9 @@ from services.matching_session import (
 )
 from settings import current_values, match_settings
 from ui import context as ui
-from ui.feedback import attempt, succeed
+from ui.feedback import attempt
 from ui.navigation import allowed_specs
+from ui.once import Once
 from ui.shell import require_shell
 from workflow import person_name
 
@@ -55,7 +56,6 @@ EXCLUDED = "matching-excluded"
 ACCEPTED = "matching-accepted"
 PENDING = "matching-pending"
 BATCH_PENDING = "matching-batch-pending"
-BATCH_REPORT = "matching-batch-report"
 COMPUTED = "matching-computed"
 SETTING_PREFIX = "matching-setting-"
 # The settings a coordinator may change for this session (the Settings page saves them).
@@ -72,6 +72,8 @@ ADJUSTABLE = (
 MAX_BLOCKED_SHOWN = 500
 Names = Mapping[str, str]
 EDITOR_COLUMNS = ("accept", "lock", "exclude", "mentee", "waiting", "mentor", "score", "reasons")
+PROPOSE_ONCE = Once("matching-propose")
+"""One proposed duo: the confirmation writes once however often it is clicked."""
 
 
 def tr(key: str, /, **params: object) -> str:
@@ -273,13 +275,18 @@ def propose_button(suggestion: Suggestion) -> None:
 
 def confirm_proposal(suggestion: Suggestion, user: User) -> None:
     st.warning(tr("confirm_propose", mentor=suggestion.mentor_name, mentee=suggestion.mentee_name))
+    token = PROPOSE_ONCE.field()
     confirm, cancel, _ = st.columns([1, 1, 4])
     if confirm.button(
         tr("confirm"), key=f"matching-confirm-{suggestion.mentor_id}", type="primary"
     ):
-        st.session_state.pop(PENDING, None)
         request = request_for(suggestion)
-        succeed(attempt(lambda: propose_pair(ui.store(), user, request, on=ui.today())))
+
+        def proposed() -> Outcome | None:
+            st.session_state.pop(PENDING, None)
+            return attempt(lambda: propose_pair(ui.store(), user, request, on=ui.today()))
+
+        PROPOSE_ONCE.submit(token, proposed)
     if cancel.button(tr("cancel"), key=f"matching-cancel-{suggestion.mentor_id}"):
         st.session_state.pop(PENDING, None)
         st.rerun()
@@ -313,6 +320,7 @@ def one_mentee(
     user: User,
     asked: dict[str, Any] | None,
 ) -> None:
+    PROPOSE_ONCE.show()
     st.subheader(tr("waiting_title", count=len(waiting)))
     if asked is not None and asked["ID"] not in set(waiting["ID"]):
         st.info(tr("mentee_not_waiting", name=person_name(asked), status=ui.label(asked["Status"])))
@@ -456,29 +464,39 @@ def proposal_editor(office: str, proposal: Proposal) -> None:
         st.rerun()
 
 
-def confirm_batch(user: User) -> None:
+def confirm_batch(user: User, names: Names) -> None:
+    """The accepted pairs, once confirmed, are created once however often it is clicked."""
+    once = Once("matching-batch", render=lambda outcome: show_batch(outcome, names))
+    once.show()
     requests: list[PairRequest] = st.session_state.get(BATCH_PENDING, [])
     if not requests:
         return
     st.warning(tr("confirm_batch", count=len(requests)))
+    token = once.field()
     confirm, cancel = st.columns(2)
     if confirm.button(tr("confirm"), key="matching-confirm-batch", type="primary"):
-        st.session_state.pop(BATCH_PENDING, None)
-        outcome = attempt(lambda: create_accepted(ui.store(), user, requests, on=ui.today()))
-        if isinstance(outcome, BatchOutcome):
-            done = {(r.mentee_id, r.mentor_id) for r in outcome.created}
-            st.session_state[LOCKED] = pairs_in(LOCKED) - done
-            st.session_state[ACCEPTED] = pairs_in(ACCEPTED) - done
-            st.session_state[BATCH_REPORT] = outcome.refused
-        succeed(outcome)
+
+        def created() -> Outcome | None:
+            st.session_state.pop(BATCH_PENDING, None)
+            outcome = attempt(lambda: create_accepted(ui.store(), user, requests, on=ui.today()))
+            if isinstance(outcome, BatchOutcome):
+                done = {(r.mentee_id, r.mentor_id) for r in outcome.created}
+                st.session_state[LOCKED] = pairs_in(LOCKED) - done
+                st.session_state[ACCEPTED] = pairs_in(ACCEPTED) - done
+            return outcome
+
+        once.submit(token, created)
     if cancel.button(tr("cancel"), key="matching-cancel-batch"):
         st.session_state.pop(BATCH_PENDING, None)
         st.rerun()
 
 
-def show_refusals(names: Names) -> None:
-    refused = st.session_state.pop(BATCH_REPORT, [])
-    if not refused:
+def show_batch(outcome: object, names: Names) -> None:
+    """What a confirmed batch did: how many duos, and why each refused pair was refused."""
+    if not isinstance(outcome, BatchOutcome):
+        return
+    st.success(ui.text(outcome.message), icon=":material/check_circle:")
+    if not outcome.refused:
         return
     lines = [
         tr(
@@ -487,7 +505,7 @@ def show_refusals(names: Names) -> None:
             mentor=names.get(r.request.mentor_id, r.request.mentor_id),
             reason=ui.text(r.reason),
         )
-        for r in refused
+        for r in outcome.refused
     ]
     st.error("\n".join([tr("refused_title"), *(f"- {line}" for line in lines)]))
 
@@ -540,8 +558,7 @@ def whole_pool(office: str, names: Names, proposal: Proposal, user: User) -> Non
             seconds=f"{proposal.seconds:.2f}",
         )
     )
-    show_refusals(names)
-    confirm_batch(user)
+    confirm_batch(user, names)
     proposal_editor(office, proposal)
     show_choices(names)
     show_unmatched(proposal)

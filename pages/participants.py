@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from i18n import catalogue
-from services import Snapshot, User
+from services import Outcome, Snapshot, User
 from services.people import (
     NAME,
     PROFILE_COLUMNS,
@@ -27,8 +27,9 @@ from services.people import (
 )
 from sheets.values import normalise_key
 from ui import context as ui
-from ui.feedback import attempt, succeed
+from ui.feedback import attempt
 from ui.navigation import PAGES_DIR
+from ui.once import Once
 from ui.person_form import (
     DATE_FORMAT,
     forget_form,
@@ -232,7 +233,9 @@ def profile_form(data: Snapshot, user: User, person: Mapping[str, Any]) -> None:
     keys, seen = loaded_record(prefix, person, "First name")
     offices = office_choices(data["Lists"], user, cell_text(seen, "Office"))
     values: dict[str, Any] = {}
+    once = Once(prefix)  # its token outlives the form's keys of one generation
     with st.form(f"{keys}-form", clear_on_submit=False):
+        token = once.field()
         for title, fields, width in SECTIONS:
             st.markdown(f"##### {ui.tr(f'participants.{title}')}")
             mentor = cell_text(seen, "Role") == MENTOR
@@ -246,20 +249,28 @@ def profile_form(data: Snapshot, user: User, person: Mapping[str, Any]) -> None:
         submitted = st.form_submit_button(
             ui.tr("participants.save"), type="primary", key=f"{keys}-save"
         )
-    if submitted:
-        changes = {f: v for f, v in values.items() if f in PROFILE_COLUMNS}
-        if not changes.get("Role"):
-            st.error(ui.tr("participants.role_required"))
-            return
+    once.show()
+    if not submitted:
+        return
+    changes = {f: v for f, v in values.items() if f in PROFILE_COLUMNS}
+    if not changes.get("Role"):
+        st.error(ui.tr("participants.role_required"))
+        return
+
+    def saved() -> Outcome | None:
         outcome = attempt(lambda: save_profile(ui.store(), user, seen, changes))
         if outcome is not None:
             forget_form(prefix)
-        succeed(outcome)
+        return outcome
+
+    once.submit(token, saved)
 
 
 def status_steps(data: Snapshot, user: User, person: Mapping[str, Any]) -> None:
     person_id = cell_text(person, "ID")
     st.markdown(ui.tr("participants.current_status", status=ui.label(person.get("Status"))))
+    once = Once(f"step-{person_id}")
+    once.show()  # the step just taken, whichever form the new status offers next
     actions = allowed_participant_actions(person, data.duos)
     if not actions:
         st.info(ui.tr("participants.no_step"))
@@ -275,13 +286,16 @@ def status_steps(data: Snapshot, user: User, person: Mapping[str, Any]) -> None:
     if action is None:
         return
     with st.form(f"step-{person_id}-{action}", clear_on_submit=False):
+        token = once.field()
         step = step_inputs(action, person, f"step-{person_id}-{action}")
         submitted = st.form_submit_button(
             ui.text(PERSON_ACTION_LABELS[action]), type="primary", key=f"step-{person_id}-go"
         )
     if submitted:
-        outcome = attempt(lambda: change_status(ui.store(), user, person, step(), data.duos))
-        succeed(outcome)
+        once.submit(
+            token,
+            lambda: attempt(lambda: change_status(ui.store(), user, person, step(), data.duos)),
+        )
 
 
 def step_inputs(

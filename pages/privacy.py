@@ -8,7 +8,8 @@ import streamlit as st
 from services.privacy import erase_person, erasure_candidates, export_person
 from settings import current_values
 from ui import context as ui
-from ui.feedback import attempt, succeed
+from ui.feedback import attempt
+from ui.once import Once
 from ui.shell import require_shell
 from ui.tables import table
 
@@ -35,7 +36,15 @@ def person_labels(frame: pd.DataFrame) -> dict[str, str]:
     }
 
 
+def keep_export(person_id: str, contents: bytes) -> bytes:
+    """Keep the export for the download button (its audit row is written once per click)."""
+    st.session_state["privacy-export-file"] = (person_id, contents)
+    return contents
+
+
 labels = person_labels(people)
+export_once = Once("privacy-export", render=lambda _: None)
+erase_once = Once("privacy-erase", defaults={"privacy-typed": ""})
 chosen = st.selectbox(
     ui.tr("privacy.person"),
     list(people["ID"]),
@@ -48,8 +57,12 @@ chosen = st.selectbox(
 if chosen:
     st.subheader(ui.tr("privacy.export_title"))
     st.caption(ui.tr("privacy.export_help"))
+    export_token = export_once.field()
     if st.button(ui.tr("privacy.prepare_export"), key="privacy-export"):
-        st.session_state["privacy-export-file"] = (chosen, export_person(store, user, chosen))
+        exporter, asked = user, str(chosen)
+        export_once.submit(
+            export_token, lambda: keep_export(asked, export_person(store, exporter, asked))
+        )
     prepared = st.session_state.get("privacy-export-file")
     if prepared and prepared[0] == chosen and prepared[1]:
         st.download_button(
@@ -63,14 +76,22 @@ if chosen:
     st.subheader(ui.tr("privacy.erase_title"))
     st.caption(ui.tr("privacy.erase_help"))
     with st.form("privacy-erase", clear_on_submit=False):
+        erase_token = erase_once.field()
         typed = st.text_input(ui.tr("privacy.erase_confirm", key=chosen), key="privacy-typed")
-        erase = st.form_submit_button(ui.tr("privacy.erase_button"), type="primary")
+        erase = st.form_submit_button(
+            ui.tr("privacy.erase_button"), type="primary", key="privacy-erase-button"
+        )
+    erase_once.show()
     if erase:
         if typed.strip() != chosen:
             st.error(ui.tr("privacy.erase_mismatch"))
         else:
             admin, person_id = user, str(chosen)
-            succeed(attempt(lambda: erase_person(store, admin, person_id)))
+            erase_once.submit(
+                erase_token, lambda: attempt(lambda: erase_person(store, admin, person_id))
+            )
+else:
+    erase_once.show()  # an erasure's confirmation stays when the erased person's label changed
 
 st.subheader(ui.tr("privacy.retention_title"))
 values, _ = current_values(store.table("Settings").frame)

@@ -12,19 +12,29 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
 import clock
+from i18n import t
 from services import applications, meeting_links
-from tests.apptest import BRUSSELS, assert_no_exception
+from services.people import IntakeChoice
+from tests.apptest import ADMIN, BRUSSELS, ROOT, assert_no_exception, store_of
 from tests.test_page_apply import fill, open_apply, page_text, people
 from tests.test_page_duos import a_duo, duo_page, generation, key, rows_of
+from tests.test_page_intake import applicant as intake_applicant
+from tests.test_page_intake import key as intake_key
+from tests.test_page_intake import row as intake_row
+from tests.test_page_matching import duo_count, new_duos, proposed_pairs, suggested_mentors, tick
 from tests.test_page_meeting_log import active_duo, meetings, open_log, shown, token_for
+from tests.test_page_participants import field, first, person_row
 from tests.test_page_sessions import attendance_of, enrol, new_session, people_with, session_page
+from tests.test_page_settings import QUIET, QUIET_INPUT, settings_rows
 from ui import once
 from ui.once import Memo
+from workflow import PersonAction
 
 TODAY = clock.today()
 
@@ -250,3 +260,167 @@ def test_a_double_tap_on_a_duo_meeting_writes_one_meeting_and_confirms_under_the
     submit_twice(app, key(duo["ID"], "meeting", "submit"))
     assert len(rows_of(workbook, "Meetings", duo["ID"])) == before + 1
     assert app.success, "the confirmation is shown"
+
+
+# -- staff forms: people, matching, settings, privacy -------------------------------------
+
+
+def audit_rows(workbook: Path) -> pd.DataFrame:
+    """The Audit tab: one row per change written."""
+    return store_of(workbook).table("Audit").frame
+
+
+def staff_page(page: str, query: dict[str, str] | None = None) -> AppTest:
+    """A staff page opened by the admin, from the shell's navigation (app.py runs first)."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.session_state["lang"] = "en"
+    app.session_state["user"] = ADMIN
+    app.run()
+    app.switch_page(str(ROOT / "pages" / page))
+    if query:
+        app.query_params.update(query)
+    app.run()
+    assert_no_exception(app)
+    return app
+
+
+def successes(app: AppTest) -> list[str]:
+    return [str(s.value) for s in app.success]
+
+
+def test_a_double_tap_on_the_intake_interview_writes_the_profile_once(workbook: Path) -> None:
+    pid = intake_applicant(workbook, "Mentee")["ID"]
+    before = len(audit_rows(workbook))
+    app = staff_page("intake.py", {"id": pid})
+    app.text_area(key=intake_key(pid, "Goal")).input("Become a bookkeeper")
+    app.radio(key=intake_key(pid, "outcome")).set_value(IntakeChoice.SAVE_ONLY)
+    submit_twice(app, intake_key(pid, "save"))
+    added = audit_rows(workbook).iloc[before:]
+    assert added["Record ID"].tolist() == [pid]
+    assert intake_row(workbook, pid)["Goal"] == "Become a bookkeeper"
+    assert successes(app).count("Saved.") == 1, "the confirmation, once, under the form"
+
+
+def test_a_double_tap_on_an_intake_that_moves_the_person_moves_them_once(workbook: Path) -> None:
+    pid = intake_applicant(workbook, "Mentee")["ID"]
+    before = len(audit_rows(workbook))
+    app = staff_page("intake.py", {"id": pid})
+    app.radio(key=intake_key(pid, "outcome")).set_value(IntakeChoice.WITHDRAW)
+    app.text_input(key=intake_key(pid, "reason")).input("Found a job")
+    submit_twice(app, intake_key(pid, "save"))
+    assert len(audit_rows(workbook).iloc[before:]) == 1
+    after = intake_row(workbook, pid)
+    assert after["Status"] == "Withdrawn"
+    assert after["Notes"].count("Found a job") == 1
+
+
+def test_a_double_tap_on_the_profile_form_saves_the_profile_once(workbook: Path) -> None:
+    pid = first(workbook, status="Ready", role="Mentee")["ID"]
+    before = len(audit_rows(workbook))
+    app = staff_page("participants.py", {"id": pid})
+    app.text_area(key=field(pid, "Goal")).input("Work as a lab technician")
+    submit_twice(app, field(pid, "save"))
+    assert audit_rows(workbook).iloc[before:]["Record ID"].tolist() == [pid]
+    assert person_row(workbook, pid)["Goal"] == "Work as a lab technician"
+    assert successes(app) == ["Saved."]
+
+
+def test_a_double_tap_on_a_status_step_moves_the_person_once(workbook: Path) -> None:
+    pid = first(workbook, status="Ready", role="Mentee")["ID"]
+    before = len(audit_rows(workbook))
+    app = staff_page("participants.py", {"id": pid})
+    app.selectbox(key=f"step-{pid}").set_value(PersonAction.PUT_ON_HOLD).run()
+    app.text_input(key=f"step-{pid}-{PersonAction.PUT_ON_HOLD}-reason").input("Travelling")
+    submit_twice(app, f"step-{pid}-go")
+    assert audit_rows(workbook).iloc[before:]["Record ID"].tolist() == [pid]
+    after = person_row(workbook, pid)
+    assert after["Status"] == "On hold"
+    assert after["Notes"].count("Travelling") == 1
+    assert len(successes(app)) == 1, "the step's confirmation, in the status tab"
+
+
+def antwerp_matching() -> AppTest:
+    app = staff_page("matching_session.py")
+    if app.selectbox(key="matching-office").value != "Antwerp":
+        app.selectbox(key="matching-office").set_value("Antwerp").run()
+    return app
+
+
+def test_a_double_click_on_confirming_a_proposed_duo_creates_one_duo(workbook: Path) -> None:
+    app = antwerp_matching()
+    mentee = str(app.selectbox(key="matching-mentee").value)
+    mentor = suggested_mentors(app)[0]
+    before = duo_count(workbook)
+    app.button(key=f"matching-propose-{mentor}").click().run()
+    submit_twice(app, f"matching-confirm-{mentor}")
+    assert new_duos(workbook, before) == [(mentee, mentor, "Proposed")]
+    assert [s for s in successes(app) if "Duo proposed" in s], "the confirmation is shown"
+
+
+def test_a_double_click_on_creating_the_accepted_pairs_creates_each_duo_once(
+    workbook: Path,
+) -> None:
+    app = antwerp_matching()
+    pairs = proposed_pairs(app)[:2]
+    before = duo_count(workbook)
+    tick(app, {0: {"accept": True}, 1: {"accept": True}})
+    app.button(key="matching-create").click().run()
+    submit_twice(app, "matching-confirm-batch")
+    assert [(mentee, mentor) for mentee, mentor, _ in new_duos(workbook, before)] == pairs
+    assert len(successes(app)) == 1, "the batch's report, once"
+
+
+def test_a_double_tap_on_saving_settings_writes_the_setting_once(workbook: Path) -> None:
+    before = len(audit_rows(workbook))
+    app = staff_page("admin_settings.py")
+    app.number_input(key=QUIET_INPUT).set_value(7)
+    submit_twice(app, "save-attention")
+    assert settings_rows(workbook) == {QUIET: "7"}
+    assert len(audit_rows(workbook).iloc[before:]) == 1
+    assert successes(app) == [t("settings_page.saved", "en", count=1)]
+
+
+def test_a_double_tap_on_back_to_default_writes_the_defaults_once(workbook: Path) -> None:
+    store_of(workbook).append("Settings", [{"Name": QUIET, "Value": "7"}], "staff")
+    before = len(audit_rows(workbook))
+    app = staff_page("admin_settings.py")
+    submit_twice(app, "reset-attention")
+    assert settings_rows(workbook) == {QUIET: "21"}
+    assert len(audit_rows(workbook).iloc[before:]) == 1
+    assert successes(app) == [t("settings_page.reset_done", "en", count=1)]
+
+
+def test_a_double_tap_on_adding_a_list_value_adds_it_once(workbook: Path) -> None:
+    before = len(audit_rows(workbook))
+    app = staff_page("admin_settings.py")
+    app.selectbox(key="list-column").select("Sectors")
+    app.text_input(key="list-value").input("Aviation")
+    submit_twice(app, "add-list-value")
+    assert list(store_of(workbook).table("Lists").frame["Sectors"]).count("Aviation") == 1
+    assert len(audit_rows(workbook).iloc[before:]) == 1
+    assert successes(app) == [t("settings_page.list_value_added", "en", value="Aviation")]
+    assert app.text_input(key="list-value").value == ""
+
+
+def test_a_double_click_on_erasing_a_person_erases_once(workbook: Path) -> None:
+    pid = first(workbook, status="Alumni")["ID"]
+    before = len(audit_rows(workbook))
+    app = staff_page("privacy.py")
+    app.selectbox(key="privacy-person").set_value(pid).run()
+    app.text_input(key="privacy-typed").input(pid)
+    submit_twice(app, "privacy-erase-button")
+    assert_no_exception(app)
+    added = audit_rows(workbook).iloc[before:]
+    assert pid in set(added["Record ID"]) and added["Record ID"].is_unique, "each row erased once"
+    assert not person_row(workbook, pid)["Last name"]
+    assert len([s for s in successes(app) if pid in s]) == 1, "the confirmation, once"
+
+
+def test_a_double_click_on_preparing_an_export_audits_it_once(workbook: Path) -> None:
+    pid = first(workbook, status="Alumni")["ID"]
+    before = len(audit_rows(workbook))
+    app = staff_page("privacy.py")
+    app.selectbox(key="privacy-person").set_value(pid).run()
+    submit_twice(app, "privacy-export")
+    assert audit_rows(workbook).iloc[before:]["Action"].tolist() == ["export"]
+    assert app.get("download_button"), "the export is ready to download"
