@@ -275,11 +275,13 @@ def problem_list(refused: ApplicationRefused, role: str) -> str:
     return "\n".join(lines)
 
 
-def send(application: Application, choices: FormChoices) -> dict[str, Any] | None:
+def send(application: Application, choices: FormChoices, record_id: str) -> dict[str, Any] | None:
     """Submit; the confirmation's facts on success, else None (and say what is wrong)."""
     session_key = st.session_state.setdefault(SESSION_KEY, secrets.token_hex(16))
     try:
-        outcome = applications.submit(ui.store(), application, ui.today(), session_key=session_key)
+        outcome = applications.submit(
+            ui.store(), application, ui.today(), session_key=session_key, record_id=record_id
+        )
     except ApplicationRefused as refused:
         st.error(problem_list(refused, application.role))
         return None
@@ -334,4 +336,5 @@ if chosen_role is None:
 sent_application = application_form(form_choices, chosen_role, chosen_office)
 if sent_application is not None:
     form_token, application = sent_application
-    APPLY_ONCE.submit(form_token, lambda: send(application, form_choices))
+    made = APPLY_ONCE.record_id(form_token, "P")
+    APPLY_ONCE.submit(form_token, lambda: send(application, form_choices, made))

@@ -684,7 +684,12 @@ def meeting_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         return
     entry = MeetingEntry(on, float(hours), str(mode), tuple(topics), summary)
     if not refused(meeting_problems(entry, duo, ui.today())):
-        save(lambda: log_meeting(ui.store(), user, duo_id, entry, ui.today()), once, token)
+        made = once.record_id(token, "M")
+        save(
+            lambda: log_meeting(ui.store(), user, duo_id, entry, ui.today(), record_id=made),
+            once,
+            token,
+        )
 
 
 def check_in_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
@@ -721,7 +726,12 @@ def check_in_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         return
     entry = CheckInEntry(on, str(with_whom), str(health or ""), notes, follow_up)
     if not refused(check_in_problems(entry, ui.today())):
-        save(lambda: log_check_in(ui.store(), user, duo_id, entry, ui.today()), once, token)
+        made = once.record_id(token, "C")
+        save(
+            lambda: log_check_in(ui.store(), user, duo_id, entry, ui.today(), record_id=made),
+            once,
+            token,
+        )
 
 
 def evaluation_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
@@ -745,7 +755,7 @@ def evaluation_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         if earlier_evaluations(data["Evaluations"], duo_id, entry.respondent):
             st.session_state[pending_key] = (entry, token)
         else:
-            save(second_or_first(user, duo_id, entry, second=False), once, token)
+            save(second_or_first(user, duo_id, entry, token, second=False), once, token)
     pending = st.session_state.get(pending_key)
     if isinstance(pending, tuple):
         confirm_second_evaluation(data, user, duo_id, pending, pending_key)
@@ -813,9 +823,12 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
 
 
 def second_or_first(
-    user: User, duo_id: str, entry: EvaluationEntry, *, second: bool
+    user: User, duo_id: str, entry: EvaluationEntry, token: str, *, second: bool
 ) -> Callable[[], Outcome]:
-    return lambda: log_evaluation(ui.store(), user, duo_id, entry, ui.today(), second=second)
+    made = guard(duo_id, "evaluation").record_id(token, "E")
+    return lambda: log_evaluation(
+        ui.store(), user, duo_id, entry, ui.today(), second=second, record_id=made
+    )
 
 
 def confirm_second_evaluation(
@@ -836,7 +849,9 @@ def confirm_second_evaluation(
     if confirm.button(ui.tr("duos.second_confirm"), key=f"{pending_key}-confirm"):
         st.session_state.pop(pending_key, None)
         save(
-            second_or_first(user, duo_id, pending, second=True), guard(duo_id, "evaluation"), token
+            second_or_first(user, duo_id, pending, token, second=True),
+            guard(duo_id, "evaluation"),
+            token,
         )
     if cancel.button(ui.tr("duos.second_cancel"), key=f"{pending_key}-cancel"):
         st.session_state.pop(pending_key, None)

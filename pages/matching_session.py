@@ -284,7 +284,10 @@ def confirm_proposal(suggestion: Suggestion, user: User) -> None:
 
         def proposed() -> Outcome | None:
             st.session_state.pop(PENDING, None)
-            return attempt(lambda: propose_pair(ui.store(), user, request, on=ui.today()))
+            made = PROPOSE_ONCE.record_id(token, "D")
+            return attempt(
+                lambda: propose_pair(ui.store(), user, request, on=ui.today(), duo_id=made)
+            )
 
         PROPOSE_ONCE.submit(token, proposed)
     if cancel.button(tr("cancel"), key=f"matching-cancel-{suggestion.mentor_id}"):

@@ -153,7 +153,7 @@ def save(
     if recent and not asked and once.remembered(token) is None and valid(duo, entry):
         st.session_state[SAME_MEETING] = (token, entry)
         st.rerun()
-    once.submit(token, lambda: write(once, link, secret, entry))
+    once.submit(token, lambda: write(once, token, link, secret, entry))
 
 
 def valid(duo: LinkedDuo, entry: MeetingEntry) -> bool:
@@ -164,9 +164,11 @@ def valid(duo: LinkedDuo, entry: MeetingEntry) -> bool:
     return not problems
 
 
-def write(once: Once, link: str, secret: str, entry: MeetingEntry) -> Outcome | None:
+def write(once: Once, token: str, link: str, secret: str, entry: MeetingEntry) -> Outcome | None:
     try:
-        outcome = meeting_links.log_meeting(ui.store(), link, secret, entry, ui.today())
+        outcome = meeting_links.log_meeting(
+            ui.store(), link, secret, entry, ui.today(), record_id=once.record_id(token, "M")
+        )
     except InvalidLink:
         refuse()
     except MeetingRefused as refused:

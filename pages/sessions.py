@@ -161,7 +161,8 @@ def plan_form(data: Snapshot, user: User, today: dt.date) -> None:
             token = once.field()
             sent = plan_fields(data, user, today)
         if sent is not None:
-            once.submit(token, lambda: planned(user, sent, today))
+            made = once.record_id(token, "S")
+            once.submit(token, lambda: planned(user, sent, today, made))
         once.show()
 
 
@@ -213,8 +214,8 @@ def plan_fields(data: Snapshot, user: User, today: dt.date) -> SessionDraft | No
     return None
 
 
-def planned(user: User, draft: SessionDraft, today: dt.date) -> Outcome | None:
-    outcome = attempt(lambda: plan_session(ui.store(), user, draft, today))
+def planned(user: User, draft: SessionDraft, today: dt.date, record_id: str) -> Outcome | None:
+    outcome = attempt(lambda: plan_session(ui.store(), user, draft, today, record_id=record_id))
     if outcome is not None:
         outcome.message = localised(outcome.message)
         if outcome.ids:

@@ -15,6 +15,7 @@ worth the cost of a case-blind check on every draw).
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 import secrets
@@ -39,6 +40,15 @@ def new_id(prefix: str, taken: Collection[str] = (), rng: random.Random | None =
         candidate = f"{prefix}-{body}"
         if candidate not in taken and candidate.lower() not in taken:
             return candidate
+
+
+def id_for(prefix: str, seed: str) -> str:
+    """The ID a given form render always gets: the same `seed` (a render's submission token)
+    gives the same ID, so a form sent again after an error whose write had in fact landed
+    finds its record there and writes nothing twice."""
+    digest = hashlib.sha256(seed.encode()).digest()
+    body = "".join(ALPHABET[byte % len(ALPHABET)] for byte in digest[:LENGTH])
+    return f"{prefix}-{body}"
 
 
 def id_pattern(prefix: str) -> str:

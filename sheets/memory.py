@@ -165,6 +165,14 @@ def named(name: str, grids: Grids | None = None) -> MemoryStore:
         return _named[name]
 
 
+def register(name: str, store: MemoryStore) -> MemoryStore:
+    """Make `store` the process's in-memory workbook of that name (a test's own kind)."""
+    with _named_lock:
+        _named[name] = store
+        store.name = name
+    return store
+
+
 def forget(name: str) -> None:
     with _named_lock:
         _named.pop(name, None)

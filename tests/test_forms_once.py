@@ -7,8 +7,9 @@ that in AppTest: the widget states of one render, sent two times.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,12 @@ from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
 import clock
-from i18n import t
+from i18n import Msg, t
 from services import applications, meeting_links
 from services.people import IntakeChoice
+from sheets import memory
+from sheets.memory import MemoryStore
+from sheets.store import Change, StoreBusy, Written
 from tests.apptest import ADMIN, BRUSSELS, ROOT, assert_no_exception, store_of
 from tests.test_page_apply import fill, open_apply, page_text, people
 from tests.test_page_duos import a_duo, duo_page, generation, key, rows_of
@@ -424,3 +428,73 @@ def test_a_double_click_on_preparing_an_export_audits_it_once(workbook: Path) ->
     submit_twice(app, "privacy-export")
     assert audit_rows(workbook).iloc[before:]["Action"].tolist() == ["export"]
     assert app.get("download_button"), "the export is ready to download"
+
+
+# -- a save whose answer was lost ----------------------------------------------------------
+
+
+class AnswerLostOnce(MemoryStore):
+    """A workbook whose first write lands but answers "busy" (Google applied the request,
+    its answer never came back, and the retry bound ran out)."""
+
+    def __init__(self, grids: dict[str, list[list[Any]]]) -> None:
+        super().__init__(grids)
+        self.lost = 0
+
+    def write(self, changes: Sequence[Change], who: str) -> Written:
+        written = super().write(changes, who)
+        if not self.lost:
+            self.lost += 1
+            raise StoreBusy(Msg("store.google_busy"))
+        return written
+
+
+def losing_the_first_answer(workbook: Path) -> AnswerLostOnce:
+    name = str(workbook).removeprefix(memory.PREFIX)
+    store = AnswerLostOnce(copy.deepcopy(memory.named(name).grids))
+    memory.register(name, store)
+    return store
+
+
+def test_a_meeting_sent_again_after_a_busy_answer_whose_write_landed_is_written_once(
+    tmp_path: Path, workbook: Path, no_signed_in_user: None
+) -> None:
+    link = token_for(workbook, active_duo(workbook)["ID"])
+    store = losing_the_first_answer(workbook)
+    before = len(meetings(workbook))
+    app = fill_meeting(open_log(tmp_path, link))
+    states = clicked(app, "log-save")
+    send(app, states)
+    assert store.lost == 1 and len(meetings(workbook)) == before + 1
+    send(app, states)
+    assert len(meetings(workbook)) == before + 1
+    assert "is in the log" in shown(app)
+
+
+def test_an_application_sent_again_after_a_busy_answer_whose_write_landed_is_one_applicant(
+    tmp_path: Path, workbook: Path, no_signed_in_user: None
+) -> None:
+    store = losing_the_first_answer(workbook)
+    before = len(people(workbook))
+    app = fill(open_apply(tmp_path, "en"))
+    states = clicked(app, "apply-send")
+    send(app, states)
+    assert store.lost == 1 and len(people(workbook)) == before + 1
+    send(app, states)
+    assert len(people(workbook)) == before + 1
+    assert "Thank you, Amina" in page_text(app)
+
+
+def test_a_duo_meeting_saved_again_after_a_busy_answer_whose_write_landed_is_one_meeting(
+    workbook: Path,
+) -> None:
+    duo = a_duo(workbook, "Active")
+    store = losing_the_first_answer(workbook)
+    before = len(rows_of(workbook, "Meetings", duo["ID"]))
+    app = duo_page(duo["ID"])
+    app.text_area(key=key(duo["ID"], "meeting", "summary")).input("Mock interview")
+    states = clicked(app, key(duo["ID"], "meeting", "submit"))
+    send(app, states)
+    assert store.lost == 1 and len(rows_of(workbook, "Meetings", duo["ID"])) == before + 1
+    send(app, states)
+    assert len(rows_of(workbook, "Meetings", duo["ID"])) == before + 1

@@ -34,6 +34,7 @@ from typing import Any, NoReturn
 import streamlit as st
 
 from services import Outcome
+from sheets.ids import id_for
 from ui.context import text
 
 MEMO_SIZE = 1000
@@ -155,6 +156,11 @@ class Once:
                 "token", value=start, key=self.token_key, label_visibility="collapsed"
             )
         return str(token or "")
+
+    def record_id(self, token: str, prefix: str) -> str:
+        """The ID of the record this render creates: the same for every submit of the render,
+        so a retry after a save whose answer was lost finds it written and adds nothing."""
+        return id_for(prefix, f"{self.form}:{token}")
 
     def remembered(self, token: str) -> Any:
         """The result of the successful submit with this token (None: not used yet)."""
