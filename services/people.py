@@ -240,14 +240,19 @@ def sessions_of(attendance: pd.DataFrame, sessions: pd.DataFrame, person_id: str
     return joined.loc[:, list(_SESSION_COLUMNS)].reset_index(drop=True)
 
 
+HISTORY_ROWS = 20_000
+"""How far back a person's history looks in the Audit tab (rows, all people together)."""
+
+
 def history(store: Store, user: User, person: Mapping[str, Any]) -> pd.DataFrame:
     """What the app changed in this person's row (the Audit tab), latest first.
 
-    Only for admins and coordinators of the person's office: the Audit tab is read whole.
+    Only for admins and coordinators of the person's office. Only the last `HISTORY_ROWS`
+    rows of the Audit tab are read: it grows with every change, forever.
     """
     person_id = cell_text(person, "ID")
     check_office(user, cell_text(person, "Office"), person_id)
-    audit = store.table("Audit").frame
+    audit = store.recent("Audit", HISTORY_ROWS).frame
     columns = ["When", "Who", "Action", "Details"]
     if audit.empty:
         return pd.DataFrame(columns=columns)

@@ -46,7 +46,7 @@ import clock
 from i18n import Msg
 from sheets import core
 from sheets.google_transport import routed_session
-from sheets.reader import Headers, Table, sheet_names_by_tab, table_of
+from sheets.reader import Headers, Table, read_grid, sheet_names_by_tab, table_of
 from sheets.schema import LISTS, TABS, Column, Kind, Tab, tab
 from sheets.store import (
     Append,
@@ -372,6 +372,26 @@ class GoogleStore(Store):
                 self._last_read = core.now()
             self._reads += 1
             return {name: self._tables[name][1] for name in names}
+
+    def recent(self, tab_name: str, rows: int) -> Table:
+        """Row 1 and the rows from `rows` before the end of the sheet's grid, in one call; the
+        whole tab when the grid's end holds fewer data rows than that (empty rows left by
+        staff, or a grid grown ahead of its data)."""
+        with self._mutex, self.http.budget():
+            titles = self._titles()
+            if tab_name not in titles:
+                return table_of(tab(tab_name), None, clock.today())
+            title = titles[tab_name]
+            grid = self._sheet_properties(title).get("gridProperties", {})
+            first = max(2, int(grid.get("rowCount", 0)) - rows + 1)
+            last_column = _letter(max(0, int(grid.get("columnCount", 26)) - 1))
+            ranges = [f"{_quote(title)}!1:1", f"{_quote(title)}!A{first}:{last_column}"]
+            response = self._call(lambda: self.http.values_batch_get(self.key, ranges))
+            header, body = (list(r.get("values", [])) for r in response.get("valueRanges", []))
+            self._reads += 1
+        if first > 2 and sum(1 for row in body if any(row)) < rows:
+            return super().recent(tab_name, rows)
+        return read_grid(tab(tab_name), [header[0] if header else [], *body], clock.today(), first)
 
     def _fetch(self, names: Sequence[str], header_only: Sequence[str] = ()) -> dict[str, Grid]:
         """Every named tab's cells (only row 1 of those in `header_only`) in one

@@ -112,11 +112,14 @@ def locate_headers(tab: Tab, header_row: Sequence[Any]) -> tuple[Headers, list[F
     return Headers(positions, extra, len(header_row)), findings
 
 
-def read_grid(tab: Tab, grid: Sequence[Sequence[Any]], today: dt.date | None = None) -> Table:
-    """Turn a tab's raw cells (row 0 = headers) into a `Table`."""
+def read_grid(
+    tab: Tab, grid: Sequence[Sequence[Any]], today: dt.date | None = None, first_row: int = 2
+) -> Table:
+    """Turn a tab's raw cells (row 0 = headers) into a `Table`; `grid[1]` is sheet row
+    `first_row` (more than 2 when only the end of a long tab was read)."""
     header_row = grid[0] if grid else []
     headers, findings = locate_headers(tab, header_row)
-    rows, numbers = _data_rows(grid)
+    rows, numbers = _data_rows(grid, first_row)
     columns = list(itertools.zip_longest(*rows, fillvalue=None)) if rows else []
     blank_column: tuple[Any, ...] = (None,) * len(rows)
 
@@ -155,10 +158,12 @@ def _has_data(row: Sequence[Any]) -> bool:
     return False
 
 
-def _data_rows(grid: Sequence[Sequence[Any]]) -> tuple[list[Sequence[Any]], list[int]]:
+def _data_rows(
+    grid: Sequence[Sequence[Any]], first_row: int = 2
+) -> tuple[list[Sequence[Any]], list[int]]:
     rows: list[Sequence[Any]] = []
     numbers: list[int] = []
-    for offset, row in enumerate(grid[1:], start=2):
+    for offset, row in enumerate(grid[1:], start=first_row):
         if _has_data(row):
             rows.append(row)
             numbers.append(offset)

@@ -157,6 +157,16 @@ class Store(ABC):
         names = list(tabs) if tabs is not None else [t.name for t in TABS]
         return [finding for table in self.read(names).values() for finding in table.findings]
 
+    def recent(self, tab: str, rows: int) -> Table:
+        """The last `rows` rows of a tab that only grows (Audit), with their sheet row numbers:
+        what a page showing history reads, rather than a tab that grows forever. Backends
+        that hold the whole workbook anyway cut the table they have."""
+        table = self.table(tab)
+        kept = table.frame.tail(rows)
+        first = int(kept["_row"].min()) if len(kept) else 0
+        findings = [finding for finding in table.findings if finding.row >= first]
+        return Table(table.tab, kept.reset_index(drop=True), findings, table.headers)
+
     @abstractmethod
     def write(self, changes: Sequence[Change], who: str) -> Written:
         """One use case's changes as one unit of work: one save of the file, one write call

@@ -424,3 +424,15 @@ def test_registering_the_same_person_to_a_session_twice_keeps_one_row(
     store.append("Attendance", [registration], who="tester")
     store.append("Attendance", [{**registration, "Participant ID": "p-aaa001 "}], who="tester")
     assert len(hands.rows("Attendance")) == 2
+
+
+def test_the_recent_part_of_a_growing_tab_is_its_last_rows_with_their_sheet_rows(
+    backend: Backend,
+) -> None:
+    store, hands = backend
+    for number in range(6):
+        store.log("tester", "export", "Participants", f"P-{number:03d}")
+    recent = store.recent("Audit", 2)
+    assert list(recent.frame["Record ID"]) == ["P-004", "P-005"]
+    ids = [row[4] for row in hands.rows("Audit")]
+    assert [ids[row - 1] for row in recent.frame["_row"]] == ["P-004", "P-005"]

@@ -12,7 +12,8 @@ from google.auth.credentials import AnonymousCredentials
 
 from i18n import t
 from sheets.google import RetryingClient
-from sheets.schema import PARTICIPANTS, TABS
+from sheets.local import EMPTY_TABS
+from sheets.schema import PARTICIPANTS, TABS, tab
 from sheets.store import NoAccess, StoreBusy
 from tests.harness import google_backend
 from tests.sheets_emulator import SheetsEmulator
@@ -218,3 +219,18 @@ def test_processes_appending_at_once_lose_nothing_and_share_no_id(
     ids = [record_id for batch in batches for record_id in batch]
     assert len(ids) == 12 == len(set(ids))
     assert sorted(store.table("Meetings").frame["ID"]) == sorted(ids)
+
+
+def test_a_history_reads_only_the_end_of_a_long_audit_tab(emulator: SheetsEmulator) -> None:
+    audit = [list(tab("Audit").column_names)] + [
+        ["2026-11-01 10:00:00", "staff", "update", "Participants", f"P-{n:05d}", ""]
+        for n in range(1, 1500)
+    ]
+    store, _ = google_backend(emulator, {**EMPTY_TABS, "Audit": audit})
+    store.table("Participants")
+    emulator.reset_log()
+    recent = store.recent("Audit", 100)
+    assert list(recent.frame["Record ID"])[-1] == "P-01499"
+    assert len(recent.frame) == 100 and recent.frame["_row"].min() == 1401
+    [call] = emulator.requests
+    assert call.kind == "values.batchGet" and "A1401" in str(call.query)
