@@ -29,9 +29,14 @@ def show_flash() -> None:
 
 
 def attempt(action: Callable[[], Outcome]) -> Outcome | None:
-    """Run a write; on failure say why and return None (the form keeps what was typed)."""
+    """Run a write; on failure say why and return None (the form keeps what was typed).
+
+    A spinner with the time spent shows while it runs: on Google a save with a retry after a
+    busy answer can take seconds.
+    """
     try:
-        outcome = action()
+        with st.spinner(tr("common.saving"), show_time=True):
+            outcome = action()
     except (StoreError, TransitionError) as error:
         st.error(text(error.msg))
         return None
