@@ -27,11 +27,11 @@ from typing import Any
 
 from google.auth.credentials import AnonymousCredentials
 
+import demo
+from demo.workbook import grids_from_records
 from services import User
 from services.duos import change_duo
 from services.sessions import SessionDraft, mark_attendance, plan_session
-from sheets import demo
-from sheets.demo_workbook import grids_from_records
 from sheets.google import GoogleStore
 from sheets.local import LocalStore, create_workbook
 from sheets.reader import read_grid
@@ -44,6 +44,8 @@ TODAY = dt.date(2026, 11, 26)
 BENCH_ADMIN = User("bench@example.org", "Bench", "Admin")
 GROUP = 30
 """People whose attendance one coordinator marks at once."""
+GOOGLE_GROUP = 100
+"""A large session's attendance, on the emulator (the demo's biggest office may have fewer)."""
 NATIONAL = {"Participants": 10_000, "Duos": 6_000, "Meetings": 150_000}
 PAGE_TABS = ["Participants", "Duos", "Meetings", "Check-ins", "Evaluations", "Sessions"]
 
@@ -189,17 +191,53 @@ def bench_use_cases(grids: dict[str, list[list[Any]]], label: str, folder: Path)
     )
 
 
-def _enrolled_group(store: Store) -> tuple[str, list[str]]:
-    """An information session held yesterday with 30 people of its office registered (the
-    applicants among them move on when marked); the book is loaded for writing by then."""
+def bench_google_use_cases(grids: dict[str, list[list[Any]]], label: str) -> None:
+    """The calls each use case makes on the emulator (target: at most 3, read, write and
+    verify, whatever the size), and how long it takes over local HTTP."""
+    with SheetsEmulator() as emulator:
+        emulator.create_spreadsheet("use-cases", tabs=grids, raw=True)
+        store = GoogleStore(
+            "use-cases",
+            AnonymousCredentials(),  # type: ignore[no-untyped-call]
+            api_base=emulator.url,
+            cache_seconds=15,
+        )
+        session_id, group = _enrolled_group(store, GOOGLE_GROUP)
+        seen = dict.fromkeys(group, "Registered")
+        figures = []
+        for name, action in (
+            (
+                f"attendance of {len(group)} people",
+                lambda: mark_attendance(
+                    store, BENCH_ADMIN, session_id, set(group), seen, today=TODAY
+                ),
+            ),
+            (
+                "a duo step",
+                lambda: change_duo(store, BENCH_ADMIN, duo["ID"], Complete(TODAY), TODAY, duo),
+            ),
+        ):
+            duo = _active_duos(store, 1)[0]
+            store.read(PAGE_TABS)
+            emulator.reset_log()
+            took = timed_call(action)
+            kinds = [request.kind for request in emulator.requests]
+            writes = kinds.count("spreadsheets.batchUpdate")
+            figures.append(f"{name} {len(kinds)} calls ({writes} write) {took:.2f} s")
+        print(f"{label} Google (emulator) use cases: " + "; ".join(figures))
+
+
+def _enrolled_group(store: Store, size: int = GROUP) -> tuple[str, list[str]]:
+    """An information session held yesterday with `size` people of its office registered
+    (the applicants among them move on when marked); the book is loaded for writing by then."""
     people = store.table("Participants").frame
     office = str(people["Office"].value_counts().index[0])
-    draft = SessionDraft("Info session", TODAY - dt.timedelta(days=1), office, "French", 40)
+    draft = SessionDraft("Info session", TODAY - dt.timedelta(days=1), office, "French", size + 10)
     [session_id] = plan_session(store, BENCH_ADMIN, draft, TODAY).ids
     here = people[people["Office"] == office]
     applied = here["Status"] == "Applied"
     group = [str(person) for person in [*here.loc[applied, "ID"], *here.loc[~applied, "ID"]]]
-    group = group[:GROUP]
+    group = group[:size]
     rows = [
         {"Session ID": session_id, "Participant ID": person, "Status": "Registered"}
         for person in group
@@ -224,6 +262,7 @@ def main() -> None:
         bench_local(grids, "demo scale", Path(folder))
         bench_use_cases(grids, "demo scale", Path(folder))
         bench_google(grids, "demo scale")
+        bench_google_use_cases(grids, "demo scale")
         if args.skip_national:
             return
         grids = national_grids()

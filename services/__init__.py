@@ -343,9 +343,7 @@ def read_now(store: Store, tabs: Iterable[str]) -> dict[str, Table]:
     and in-memory backends always read what the workbook holds, and keep their loaded book
     (forgetting it would cost the file backend a reload on its next write).
     """
-    if store.status().cache_seconds > 0:
-        store.refresh()
-    return store.read(tabs)
+    return store.read(tabs, fresh=True)
 
 
 def taken_ids(frame: pd.DataFrame) -> set[str]:

@@ -3,10 +3,11 @@
 Call budget (what keeps a page fast and the API quota safe):
 - a page's read is ONE `values:batchGet` for every tab it needs that is not freshly cached;
 - a write (`Store.write`: one use case's appends, updates and audit rows together) is at most
-  three calls: one `values:batchGet` of the touched tabs (and Audit's header row), ONE
-  `spreadsheets:batchUpdate` holding every changed cell (`updateCells`, by sheetId, row and
-  column), every new row (`appendCells`, data and audit rows alike) and any header cell to
-  add, and one verifying `values:batchGet`. Google applies a batchUpdate whole or not at all,
+  three calls: one `values:batchGet` of the touched tabs and Audit's header row (the use
+  case's own fresh read, `read(..., fresh=True)` just before in the same thread, stands in
+  for it), ONE `spreadsheets:batchUpdate` holding every changed cell (`updateCells`, by
+  sheetId, row and column), every new row (`appendCells`, data and audit rows alike) and any
+  header cell to add, and one verifying `values:batchGet`. Google applies a batchUpdate whole or not at all,
   so a record and its audit rows never land apart;
 - a race with staff (rows sorted, inserted or deleted, columns moved, between the read and the
   write) is found by the verifying read and repaired with one more batchUpdate and read;
@@ -70,6 +71,9 @@ SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 PROTECTION_NOTE = "DUO: IDs are used by the app; change them only if you know why."
 LIST_RANGE_ROWS = 500
 AUDIT = "Audit"
+JUST_READ_SECONDS = 2.0
+"""How long a use case's fresh read stands in for its write's own read (the verifying read
+after the write catches what staff changed meanwhile)."""
 REPAIR_ROUNDS = 3
 """How many times a write repairs what a race moved before it gives up (and says so)."""
 
@@ -295,6 +299,9 @@ class GoogleStore(Store):
         )
         self._meta: dict[str, Any] | None = None
         self._tables: dict[str, tuple[float, Table]] = {}
+        self._local = threading.local()
+        """Per thread (a Streamlit session runs in its own): the cells of a use case's fresh
+        read, for the write that follows it in the same thread."""
         self._reads = self._writes = 0
         self.repairs = 0
         """Cells put back where they belong after a race with staff (also in Audit)."""
@@ -352,17 +359,19 @@ class GoogleStore(Store):
 
     # reading
 
-    def read(self, tabs: Iterable[str]) -> dict[str, Table]:
+    def read(self, tabs: Iterable[str], *, fresh: bool = False) -> dict[str, Table]:
         names = list(dict.fromkeys(tabs))
         with self._mutex, self.http.budget():
             moment = time.monotonic()
             stale = [
                 name
                 for name in names
-                if name not in self._tables or moment - self._tables[name][0] > self.cache_seconds
+                if fresh
+                or name not in self._tables
+                or moment - self._tables[name][0] > self.cache_seconds
             ]
             if stale:
-                grids = self._fetch(stale)
+                grids = self._fetch(stale, keep=fresh)
                 today = clock.today()
                 for name in stale:
                     self._tables[name] = (
@@ -393,10 +402,19 @@ class GoogleStore(Store):
             return super().recent(tab_name, rows)
         return read_grid(tab(tab_name), [header[0] if header else [], *body], clock.today(), first)
 
-    def _fetch(self, names: Sequence[str], header_only: Sequence[str] = ()) -> dict[str, Grid]:
+    def _fetch(
+        self, names: Sequence[str], header_only: Sequence[str] = (), *, keep: bool = False
+    ) -> dict[str, Grid]:
         """Every named tab's cells (only row 1 of those in `header_only`) in one
-        `values:batchGet`; tabs the sheet lacks are left out."""
+        `values:batchGet`; tabs the sheet lacks are left out.
+
+        With `keep` (a use case's fresh read, which its write follows at once) Audit's row 1
+        comes along and the cells are kept for that write, which then needs no read of its
+        own: its verifying read catches whatever changed in between.
+        """
         titles = self._titles()
+        if keep and AUDIT not in names:
+            return self._kept(self._fetch([*names, AUDIT], [*header_only, AUDIT]))
         present = [name for name in names if name in titles]
         if not present:
             return {}
@@ -413,6 +431,23 @@ class GoogleStore(Store):
             name: list(value_range.get("values", []))
             for name, value_range in zip(present, value_ranges, strict=True)
         }
+
+    def _kept(self, grids: dict[str, Grid]) -> dict[str, Grid]:
+        moment = time.monotonic()
+        self._local.just_read = {name: (moment, grid) for name, grid in grids.items()}
+        return grids
+
+    def _base_for(self, tabs: Sequence[str]) -> dict[str, Grid]:
+        """The cells a write plans from: those of the fresh read just made for it, else one
+        `values:batchGet` of the touched tabs and Audit's row 1."""
+        kept: dict[str, tuple[float, Grid]] = getattr(self._local, "just_read", {})
+        self._local.just_read = {}
+        moment = time.monotonic()
+        if all(
+            name in kept and moment - kept[name][0] <= JUST_READ_SECONDS for name in [*tabs, AUDIT]
+        ):
+            return {name: grid for name, (_, grid) in kept.items()}
+        return self._fetch([*tabs, AUDIT], header_only=[AUDIT])
 
     def _forget(self, *names: str) -> None:
         for name in names:
@@ -436,7 +471,7 @@ class GoogleStore(Store):
             tabs = list(dict.fromkeys(c.tab for c in changes if isinstance(c, Append | Update)))
             for name in [*tabs, AUDIT]:
                 self._ensure_tab(tab(name))
-            base = self._fetch([*tabs, AUDIT], header_only=[AUDIT])
+            base = self._base_for(tabs)
             unit = _Unit(changes, self._completed(changes, base), core.now(), who)
             plan = self._plan(unit, base)
             if plan.requests:

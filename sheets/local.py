@@ -70,7 +70,7 @@ class LocalStore(GridStore):
 
     # reading
 
-    def read(self, tabs: Iterable[str]) -> dict[str, Table]:
+    def read(self, tabs: Iterable[str], *, fresh: bool = False) -> dict[str, Table]:
         names = list(dict.fromkeys(tabs))
         with self._mutex:
             stamp = self._stamp()

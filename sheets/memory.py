@@ -56,7 +56,7 @@ class MemoryStore(GridStore):
         with self._mutex:
             self._version += 1
 
-    def read(self, tabs: Iterable[str]) -> dict[str, Table]:
+    def read(self, tabs: Iterable[str], *, fresh: bool = False) -> dict[str, Table]:
         names = list(dict.fromkeys(tabs))
         with self._mutex:
             version = self.version

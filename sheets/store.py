@@ -145,8 +145,9 @@ class Store(ABC):
         """The file path or spreadsheet title shown to users."""
 
     @abstractmethod
-    def read(self, tabs: Iterable[str]) -> dict[str, Table]:
-        """The named tabs, from the cache when fresh, else in one backend call."""
+    def read(self, tabs: Iterable[str], *, fresh: bool = False) -> dict[str, Table]:
+        """The named tabs, from the cache when fresh, else in one backend call; `fresh`
+        goes past a time-based cache (a use case about to decide what it writes)."""
 
     def table(self, tab: str) -> Table:
         return self.read([tab])[tab]
