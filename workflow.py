@@ -14,7 +14,6 @@ is in `attention.py`, key figures and reports in `reports.py`.
 
 from __future__ import annotations
 
-import calendar
 import math
 import numbers
 import re
@@ -26,6 +25,7 @@ from enum import StrEnum
 from typing import Any, ClassVar, TypeAlias, cast
 
 import pandas as pd
+from dateutil.relativedelta import relativedelta
 
 from i18n import Msg
 from sheets.schema import LANGUAGES, PROGRAMME_LANGUAGES
@@ -186,10 +186,9 @@ def person_name(person: Mapping[str, Any]) -> str:
 
 
 def add_months(start: date, months: int) -> date:
-    """The same day `months` calendar months later, clamped to the end of a shorter month."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    """The same day `months` calendar months later (earlier if negative), clamped to the end
+    of a shorter month: 31 August + 6 months is 29 February in a leap year."""
+    return start + relativedelta(months=months)
 
 
 def by_id(rows: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
@@ -741,7 +740,11 @@ _LANGUAGE_NAMES = {normalise_key(spelling): names[0] for names in LANGUAGES for 
 
 
 def age_on(birth: date, on: date) -> int:
-    """Full years of age on a given day."""
+    """Full years of age on a given day: one more on each birthday.
+
+    Someone born on 29 February turns a year older on 1 March in other years. (Not
+    `relativedelta(on, birth).years`, which already counts the year on 28 February.)
+    """
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 

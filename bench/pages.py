@@ -15,9 +15,9 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+import demo
 from bench.store import TODAY, national_grids
-from sheets import demo
-from sheets.demo_workbook import grids_from_records
+from demo.workbook import grids_from_records
 from sheets.local import LocalStore, create_workbook
 from tests.apptest import ADMIN, ROOT, staff_row
 from ui.navigation import COORDINATOR_PAGES, PRIVACY

@@ -52,7 +52,7 @@ def init(config: StoreConfig) -> int:
 
 def load_demo(config: StoreConfig, scale: float, seed: int, force: bool) -> int:
     if config.backend == "local":
-        from sheets.demo_workbook import write_demo_workbook
+        from demo.workbook import write_demo_workbook
 
         assert config.workbook is not None
         if config.workbook.exists() and not force:
@@ -66,7 +66,7 @@ def load_demo(config: StoreConfig, scale: float, seed: int, force: bool) -> int:
 
 def _load_demo_into(store: Store, scale: float, seed: int) -> int:
     """Demo data into a Google spreadsheet: only into empty tabs, one bulk append per tab."""
-    from sheets import demo
+    import demo
     from sheets.schema import TABS
 
     store.set_up()

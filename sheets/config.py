@@ -106,7 +106,7 @@ def open_store(config: StoreConfig) -> Store:
 
     assert config.workbook is not None
     if config.is_demo and not config.workbook.exists():
-        from sheets.demo_workbook import write_demo_workbook
+        from demo.workbook import write_demo_workbook
 
         write_demo_workbook(config.workbook)
     return LocalStore(config.workbook, is_demo=config.is_demo)

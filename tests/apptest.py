@@ -15,10 +15,10 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 import clock
+import demo as demo_data
+from demo.workbook import grids_from_records, write_demo_workbook
 from services import User
-from sheets import demo as demo_data
 from sheets import memory
-from sheets.demo_workbook import grids_from_records, write_demo_workbook
 from sheets.local import LocalStore
 from sheets.memory import MemoryStore
 from sheets.store import Store

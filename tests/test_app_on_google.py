@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sheets import demo
-from sheets.demo_workbook import grids_from_records
+import demo
+from demo.workbook import grids_from_records
 from tests.apptest import ADMIN, ROOT, assert_no_exception, staff_row
 from tests.sheets_emulator import SheetsEmulator
 

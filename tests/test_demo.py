@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 import clock
-from sheets import demo
+import demo
+from demo.data import LANGUAGES as DEMO_LANGUAGES
 from sheets.schema import LANGUAGES, SLOTS, TABS, Kind, tab
+from workflow import add_months, age_on
 
 TODAY = dt.date(2026, 3, 4)
 LIVE = ("Proposed", "Intro planned", "Active")
@@ -43,10 +45,6 @@ def words(row: dict[str, object], column: str) -> list[str]:
     value = row.get(column, [])
     assert isinstance(value, list), (column, value)
     return [str(item) for item in value]
-
-
-def age_on(birth: dt.date, day: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def test_the_same_seed_scale_and_day_give_the_same_records(records: Tables) -> None:
@@ -143,7 +141,7 @@ def test_dropdown_values_come_from_the_lists_tab(records: Tables) -> None:
 
 def test_demo_languages_are_canonical_names_not_aliases_of_another_language() -> None:
     aliases = {spelling: names[0] for names in LANGUAGES for spelling in names[1:]}
-    assert [name for name in demo.LANGUAGES if name in aliases] == []
+    assert [name for name in DEMO_LANGUAGES if name in aliases] == []
 
 
 def test_every_duo_links_a_mentor_and_a_mentee_of_its_office(records: Tables) -> None:
@@ -214,7 +212,7 @@ def test_duo_dates_follow_the_steps_of_the_programme(records: Tables) -> None:
         if duo["Status"] in ("Active", "Completed", "Ended early"):
             agreement = date(duo, "Agreement on")
             assert date(duo, "Intro on") <= agreement <= TODAY
-            assert date(duo, "Planned end") == demo._add_months(agreement, 6)
+            assert date(duo, "Planned end") == add_months(agreement, 6)
         if duo["Status"] in ("Completed", "Ended early", "Declined"):
             assert date(duo, "Ended on") <= TODAY
         if duo["Status"] in ("Ended early", "Declined"):

@@ -1,4 +1,4 @@
-"""Putting the synthetic demo data (`sheets.demo`) into a workbook."""
+"""Putting the synthetic demo data (`demo.generate`) into a workbook."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import clock
+from demo.quirks import apply_quirks
+from demo.simulator import generate
 from sheets import core
-from sheets import demo as demo_data
 from sheets.local import create_workbook
 from sheets.reader import Headers
 from sheets.schema import TABS, Tab
@@ -36,8 +37,8 @@ def write_demo_workbook(
     path: Path, *, seed: int = 2013, scale: float = 1.0, today: dt.date | None = None
 ) -> dict[str, int]:
     """Generate the demo data, add the hand-edit quirks, write `path`; return rows per tab."""
-    records = demo_data.generate(seed=seed, scale=scale, today=today or clock.today())
+    records = generate(seed=seed, scale=scale, today=today or clock.today())
     grids = grids_from_records(records)
-    demo_data.apply_quirks(grids)
+    apply_quirks(grids)
     create_workbook(path, grids)
     return {name: len(grid) - 1 for name, grid in grids.items()}

@@ -1,4 +1,4 @@
-"""Synthetic demo records for the workbook: realistic, deterministic, never a real person.
+"""The programme simulator: synthetic demo records, realistic, deterministic, never a real person.
 
 `generate` simulates the last 18 months of the programme, office by office: people
 apply, attend an information session, have an intake, mentors train, mentees wait, the
@@ -9,12 +9,9 @@ sheet, while the coordinator's to-do list still has something to show: mentees w
 too long, a proposal with no intro date, duos gone quiet, check-ins overdue, an applicant
 with no consent date.
 
-Everything personal is invented: first and last names are drawn independently from
-lists of common names, e-mails use the reserved example.org / .com / .net domains and
-phone numbers have the form +32 470 00 xx xx.
-
-`apply_quirks` then roughens a grid version of the records the way staff's hand edits
-roughen a real sheet, so that the demo also exercises the tolerant reader.
+Everything personal is invented: first and last names are drawn independently from the
+lists of common names in `names.toml` (see `demo/data.py`), e-mails use the reserved
+example.org / .com / .net domains and phone numbers have the form +32 470 00 xx xx.
 """
 
 from __future__ import annotations
@@ -30,7 +27,42 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import clock
+from demo.data import (
+    CHECK_IN_NOTES,
+    COMMENTS,
+    DECLINES,
+    DEGREES,
+    EARLY_END_REASONS,
+    END_REASONS,
+    FOLLOW_UPS,
+    HOLDS,
+    LANGUAGES,
+    MEETING_SUMMARIES,
+    MENTEE_GOALS,
+    MENTEE_ORIGINS,
+    MENTEE_SOURCES,
+    MENTOR_MOTIVATIONS,
+    MENTOR_ORIGINS,
+    MENTOR_ROLES,
+    MENTOR_SOURCES,
+    OFFICES,
+    PERSON_DOMAINS,
+    PERSONALITY,
+    SECTOR_JOBS,
+    SECTOR_WEIGHTS,
+    SECTORS,
+    SESSION_NOTES,
+    SHORT_CALLS,
+    STAFF_ORIGINS,
+    TOPIC_WEIGHTS,
+    TOPICS,
+    WITHDRAWALS,
+    EndReason,
+    Office,
+    Origin,
+)
 from sheets import ids, schema
+from workflow import add_months, age_on
 
 Record = dict[str, object]
 Tables = dict[str, list[Record]]
@@ -45,606 +77,12 @@ MIN_MENTEE_AGE, MAX_MENTEE_AGE = 18, 33
 MIN_MENTOR_AGE, MAX_MENTOR_AGE = 50, 75
 QUIET_DAYS = 21
 """The to-do list warns when an active duo logged no meeting for this many days."""
-
-
-def _split(names: str) -> tuple[str, ...]:
-    return tuple(name.strip() for name in names.split(","))
-
-
-# --- Offices --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Office:
-    """An office of the programme and the region it recruits in."""
-
-    name: str
-    region: str
-    """"bxl" (bilingual Brussels), "nl" (Flanders) or "fr" (Wallonia)."""
-    weight: float
-    postcodes: tuple[str, ...]
-    session_languages: tuple[str, ...]
-    """Languages of its information sessions, the main one first."""
-
-
-OFFICES: tuple[Office, ...] = (
-    Office(
-        "Brussels",
-        "bxl",
-        1.0,
-        _split(
-            "1000, 1020, 1030, 1040, 1050, 1060, 1070, 1080, 1081, 1082, 1083, 1090, "
-            "1120, 1130, 1140, 1150, 1160, 1170, 1180, 1190, 1200, 1210"
-        ),
-        ("French", "Dutch", "English"),
-    ),
-    Office(
-        "Antwerp",
-        "nl",
-        0.8,
-        _split(
-            "2000, 2018, 2020, 2030, 2040, 2050, 2060, 2100, 2140, 2170, 2180, 2600, 2610, 2660"
-        ),
-        ("Dutch", "English"),
-    ),
-    Office(
-        "Liège",
-        "fr",
-        0.6,
-        _split(
-            "4000, 4020, 4030, 4031, 4032, 4040, 4100, 4101, 4102, 4400, 4420, 4430, 4600, 4680"
-        ),
-        ("French",),
-    ),
-    Office(
-        "Ghent",
-        "nl",
-        0.7,
-        _split("9000, 9030, 9031, 9032, 9040, 9041, 9042, 9050, 9051, 9052"),
-        ("Dutch", "English"),
-    ),
-    Office("Mechelen", "nl", 0.35, _split("2800, 2801, 2811, 2812"), ("Dutch",)),
-    Office(
-        "Charleroi",
-        "fr",
-        0.45,
-        _split("6000, 6001, 6010, 6020, 6030, 6031, 6032, 6040, 6041, 6042, 6060, 6061"),
-        ("French",),
-    ),
-    Office("Leuven", "nl", 0.4, _split("3000, 3001, 3010, 3012, 3018"), ("Dutch", "English")),
-    Office("Aalst", "nl", 0.3, _split("9300, 9308, 9310, 9320"), ("Dutch",)),
-    Office("Sint-Niklaas", "nl", 0.3, _split("9100, 9111, 9112"), ("Dutch",)),
-    Office(
-        "Namur", "fr", 0.3, _split("5000, 5001, 5002, 5003, 5004, 5020, 5100, 5101"), ("French",)
-    ),
-    Office("Hasselt", "nl", 0.3, _split("3500, 3501, 3510, 3511, 3512"), ("Dutch",)),
-    Office(
-        "Mons", "fr", 0.3, _split("7000, 7010, 7011, 7012, 7020, 7021, 7030, 7033"), ("French",)
-    ),
-    Office("Genk", "nl", 0.25, _split("3600"), ("Dutch",)),
-)
 BASE_OFFICES = 3
+"""The demo (scale 1) has the first three offices of `OFFICES`; larger scales add more."""
 SESSION_SHARES = {1: (1.0,), 2: (0.8, 0.2), 3: (0.7, 0.2, 0.1)}
 """The share of an office's applicants per info-session language, main language first."""
-
-# --- Lists -----------------------------------------------------------------------------
-
-SECTOR_JOBS: dict[str, tuple[str, ...]] = {
-    "ICT": ("IT support technician", "web developer", "data analyst", "network administrator"),
-    "Healthcare": ("nursing assistant", "care worker", "pharmacy assistant", "lab technician"),
-    "Construction": ("electrician", "site supervisor", "plumber", "draughtsman"),
-    "Logistics": ("warehouse team leader", "forklift driver", "supply chain planner", "dispatcher"),
-    "Retail": ("sales assistant", "store manager trainee", "cashier", "visual merchandiser"),
-    "Hospitality": ("cook", "hotel receptionist", "waiter", "event assistant"),
-    "Finance": ("accountant", "bank advisor", "financial analyst", "bookkeeper"),
-    "Education": ("teacher", "teaching assistant", "childcare worker", "trainer"),
-    "Administration": ("administrative assistant", "office manager", "payroll officer"),
-    "Engineering": ("mechanical engineer", "civil engineer", "project engineer"),
-    "Industry": ("production operator", "quality controller", "machine operator"),
-    "Transport": ("bus driver", "truck driver", "train attendant", "transport planner"),
-    "Energy": ("solar panel installer", "energy advisor", "HVAC technician"),
-    "Law": ("paralegal", "legal assistant", "lawyer"),
-    "Marketing & communication": ("communication officer", "social media manager", "designer"),
-    "Human resources": ("HR assistant", "recruiter", "payroll administrator"),
-    "Social work": ("social worker", "youth worker", "community mediator"),
-    "Culture & media": ("video editor", "event coordinator", "journalist"),
-    "Public sector": ("administrative officer", "policy assistant", "municipal clerk"),
-    "Cleaning & facility": ("facility coordinator", "cleaning team leader", "caretaker"),
-    "Agriculture & food": ("food technologist", "baker", "gardener"),
-    "Research": ("research assistant", "laboratory analyst"),
-}
-SECTORS: tuple[str, ...] = tuple(SECTOR_JOBS)
-SECTOR_WEIGHTS: tuple[float, ...] = (
-    10,
-    9,
-    6,
-    8,
-    6,
-    5,
-    5,
-    4,
-    8,
-    5,
-    4,
-    3,
-    2,
-    2,
-    3,
-    3,
-    4,
-    2,
-    3,
-    3,
-    2,
-    1,
-)
-WORKING_LANGUAGES: tuple[str, ...] = ("French", "Dutch", "English")
-LANGUAGES: tuple[str, ...] = WORKING_LANGUAGES + _split(
-    "Arabic, Berber, Turkish, Kurdish, Dari, Pashto, Tigrinya, Amharic, Somali, Fula, "
-    "Wolof, Lingala, Swahili, Spanish, Portuguese, Italian, Russian, Ukrainian, Albanian, "
-    "German, Polish, Romanian"
-)
-TOPICS: tuple[str, ...] = _split(
-    "CV, Cover letter, Interview practice, Network, Job search strategy, Belgian labour market, "
-    "Diploma recognition, Training choice, Entrepreneurship, Language practice, Self-confidence, "
-    "Professional codes, Digital skills, LinkedIn profile, Salary and contracts"
-)
-TOPIC_WEIGHTS: tuple[float, ...] = (10, 7, 9, 9, 8, 6, 4, 5, 2, 5, 5, 4, 3, 4, 3)
-
-
-@dataclass(frozen=True)
-class EndReason:
-    """An End reasons value and what it means for the two people of the duo."""
-
-    text: str
-    effect: str
-    """"mentee_done" (mentee leaves as alumnus), "mentee_gone" (mentee withdraws),
-    "mentor_gone" (mentor leaves, mentee is matched again), "rematch" (both stay)."""
-    weight: float
-
-
-EARLY_END_REASONS: tuple[EndReason, ...] = (
-    EndReason("Mentee found a job", "mentee_done", 30),
-    EndReason("Mentee started a training", "mentee_done", 10),
-    EndReason("Mentee moved away", "mentee_gone", 8),
-    EndReason("Mentee no longer available", "mentee_gone", 12),
-    EndReason("Mentee no longer reachable", "mentee_gone", 10),
-    EndReason("Mentor no longer available", "mentor_gone", 12),
-    EndReason("Mentor health reasons", "mentor_gone", 6),
-    EndReason("Mismatch of expectations", "rematch", 12),
-)
-DECLINES: tuple[tuple[str, str], ...] = (
-    ("Declined by mentee", "Mentee: the meeting times do not fit with a language course."),
-    ("Declined by mentee", "Mentee hoped for a mentor closer to their own sector."),
-    ("Declined by mentor", "Mentor: the mentee's field is too far from own experience."),
-    ("Declined by mentor", "Mentor cannot commit to weekly meetings after all."),
-    ("No click at first meeting", "Both felt the match did not click; try other pairs."),
-)
-END_REASONS: tuple[str, ...] = (
-    *(reason.text for reason in EARLY_END_REASONS),
-    "Declined by mentee",
-    "Declined by mentor",
-    "No click at first meeting",
-    "Other",
-)
-
-# --- Names and origins -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Origin:
-    """A pool of common first and last names, and the languages that come with it."""
-
-    country: str
-    women: tuple[str, ...]
-    men: tuple[str, ...]
-    surnames: tuple[str, ...]
-    languages: tuple[str, ...] = ()
-    """Family languages other than French / Dutch / English, most common first."""
-    working: tuple[str, ...] = ()
-    """French / Dutch / English spoken from home (francophone countries, ...)."""
-    born_here: float = 0.0
-    """The share of people of this origin who grew up in Belgium (second generation)."""
-
-
-MOROCCO = Origin(
-    "Morocco",
-    _split("Fatima, Khadija, Salma, Imane, Nour, Yasmina, Sara, Hajar, Meryem, Soukaina, Ikram"),
-    _split("Mohamed, Youssef, Anas, Bilal, Hamza, Ayoub, Karim, Mehdi, Ilias, Othmane, Soufiane"),
-    _split(
-        "El Amrani, Benali, El Idrissi, Bouzid, Tahiri, El Ouardi, Bakkali, Chakir, Ouali, "
-        "Azzouzi, El Khattabi, Haddouchi, Boukhari, Ait Taleb, Ben Moussa, El Hamdaoui, Zaoui"
-    ),
-    ("Arabic", "Berber"),
-    born_here=0.55,
-)
-TURKEY = Origin(
-    "Turkey",
-    _split("Elif, Zeynep, Büşra, Merve, Esra, Ayşe, Derya, Selin, Kübra, Hatice, Melike"),
-    _split("Emre, Burak, Mehmet, Yusuf, Furkan, Kerem, Mert, Onur, Hakan, Serkan, Ömer"),
-    _split("Yılmaz, Kaya, Demir, Şahin, Çelik, Yıldız, Aydın, Öztürk, Arslan, Doğan, Koç, Polat"),
-    ("Turkish", "Kurdish"),
-    born_here=0.6,
-)
-CONGO = Origin(
-    "DR Congo",
-    _split(
-        "Grâce, Merveille, Divine, Esther, Ruth, Nadège, Bénédicte, Chancelle, Plamedie, Gloria"
-    ),
-    _split(
-        "Patrick, Junior, Christian, Jonathan, Glody, Exaucé, Dieudonné, Héritier, Trésor, Josué"
-    ),
-    _split(
-        "Mukendi, Kabongo, Tshibanda, Ilunga, Kalonji, Mbuyi, Lukusa, Nkulu, Mputu, Kasongo, "
-        "Lumbala, Kabeya, Tshimanga, Mulumba, Nzuzi"
-    ),
-    ("Lingala", "Swahili"),
-    ("French",),
-    born_here=0.35,
-)
-SYRIA = Origin(
-    "Syria",
-    _split("Rania, Lina, Hiba, Dima, Ghalia, Reem, Aya, Nour, Yara, Rasha, Sidra"),
-    _split("Ahmad, Omar, Khaled, Mahmoud, Ammar, Rami, Firas, Tarek, Bashar, Wael, Majd"),
-    _split(
-        "Al Hassan, Haddad, Khalil, Al Ahmad, Darwish, Mansour, Sabbagh, Hamdan, Al Khatib, "
-        "Al Masri, Kassab, Barakat"
-    ),
-    ("Arabic", "Kurdish"),
-)
-AFGHANISTAN = Origin(
-    "Afghanistan",
-    _split("Zahra, Mariam, Parwana, Shabnam, Nilofar, Fereshta, Mursal, Sahar, Mahbooba"),
-    _split("Mohammad, Mustafa, Ali, Farid, Jawad, Rahim, Sayed, Hamid, Naveed, Shafiq, Ahmad"),
-    _split("Ahmadi, Rahimi, Hashimi, Karimi, Noori, Sultani, Hakimi, Amiri, Safi, Popal, Wardak"),
-    ("Dari", "Pashto"),
-)
-ERITREA = Origin(
-    "Eritrea",
-    _split("Helen, Selam, Saba, Winta, Luwam, Senait, Ruta, Hiwet, Yohana, Feven"),
-    _split("Yonas, Dawit, Filmon, Samuel, Merhawi, Tesfay, Biniam, Semere, Robel, Henok"),
-    _split(
-        "Tesfamariam, Ghebremedhin, Haile, Tekle, Berhane, Kidane, Habte, Woldu, Mehari, Asmerom"
-    ),
-    ("Tigrinya", "Amharic", "Arabic"),
-)
-SOMALIA = Origin(
-    "Somalia",
-    _split("Hodan, Amina, Ifrah, Sahra, Fadumo, Hamdi, Nasra, Ubah, Sagal, Idil"),
-    _split("Abdirahman, Abdullahi, Mohamed, Hassan, Abdi, Ismail, Omar, Liban, Mahad, Guled"),
-    _split("Warsame, Abdi, Farah, Jama, Ahmed, Hussein, Osman, Aden, Ali, Yusuf, Nur, Hersi"),
-    ("Somali", "Arabic"),
-    born_here=0.05,
-)
-GUINEA = Origin(
-    "Guinea",
-    _split("Mariama, Fatoumata, Aissatou, Kadiatou, Hawa, Aminata, Oumou, Djenabou, Hadja"),
-    _split("Mamadou, Alpha, Ibrahima, Ousmane, Abdoulaye, Thierno, Amadou, Sékou, Boubacar"),
-    _split("Diallo, Barry, Bah, Camara, Sow, Condé, Sylla, Touré, Keita, Baldé, Soumah, Kouyaté"),
-    ("Fula",),
-    ("French",),
-    born_here=0.05,
-)
-UKRAINE = Origin(
-    "Ukraine",
-    _split("Anastasiia, Olena, Kateryna, Yuliia, Daria, Iryna, Sofiia, Viktoriia, Alina, Oksana"),
-    _split("Oleksandr, Dmytro, Andrii, Maksym, Artem, Bohdan, Ivan, Vladyslav, Serhii, Yurii"),
-    _split(
-        "Shevchenko, Kovalenko, Bondarenko, Tkachenko, Kravchenko, Melnyk, Boiko, Oliinyk, "
-        "Koval, Lysenko, Marchenko, Savchenko"
-    ),
-    ("Ukrainian", "Russian"),
-)
-CAMEROON = Origin(
-    "Cameroon",
-    _split("Carine, Laure, Murielle, Stéphanie, Vanessa, Nadine, Sandrine, Larissa"),
-    _split("Franck, Boris, Arnaud, Cyrille, Landry, Hervé, Steve, Yannick"),
-    _split("Mbarga, Tchoumi, Fotso, Ngono, Kamga, Tagne, Nana, Essomba, Ndongo, Tchakounte"),
-    (),
-    ("French", "English"),
-    born_here=0.1,
-)
-ALGERIA = Origin(
-    "Algeria",
-    _split("Lydia, Amel, Sabrina, Yasmine, Kenza, Lina, Meriem, Sonia"),
-    _split("Amine, Walid, Sofiane, Nassim, Rayan, Yacine, Karim, Mourad"),
-    _split("Boudiaf, Benkhelifa, Meziane, Saidi, Cherif, Bouzidi, Hamidi, Belkacem, Mebarki"),
-    ("Arabic", "Berber"),
-    ("French",),
-    born_here=0.4,
-)
-IRAQ = Origin(
-    "Iraq",
-    _split("Zainab, Noor, Maryam, Shahad, Ruqaya, Hawraa, Dunya"),
-    _split("Mustafa, Hussein, Ali, Haider, Ammar, Karrar, Muntadhar"),
-    _split("Al Jaburi, Al Obaidi, Kadhim, Al Saadi, Jassim, Al Rubaie, Hamza, Salih"),
-    ("Arabic", "Kurdish"),
-)
-KOSOVO = Origin(
-    "Kosovo",
-    _split("Arta, Blerta, Elira, Mirjeta, Drita, Valbona, Fjolla"),
-    _split("Arben, Besnik, Driton, Florian, Valon, Ilir, Agon"),
-    _split("Krasniqi, Gashi, Berisha, Hoxha, Shala, Morina, Kelmendi, Bytyqi"),
-    ("Albanian",),
-    born_here=0.4,
-)
-BRAZIL = Origin(
-    "Brazil",
-    _split("Ana, Beatriz, Juliana, Camila, Larissa, Fernanda"),
-    _split("Lucas, Gabriel, Rafael, Thiago, Felipe, Matheus"),
-    _split("Silva, Santos, Oliveira, Souza, Pereira, Costa, Almeida, Ferreira"),
-    ("Portuguese",),
-)
-COLOMBIA = Origin(
-    "Colombia",
-    _split("Valentina, Daniela, María José, Laura, Natalia, Paula"),
-    _split("Andrés, Carlos, Juan David, Santiago, Sebastián, Camilo"),
-    _split("García, Rodríguez, Martínez, López, Gómez, Hernández, Ramírez, Torres"),
-    ("Spanish",),
-)
-SENEGAL = Origin(
-    "Senegal",
-    _split("Awa, Fatou, Ndeye, Coumba, Aminata, Mame Diarra"),
-    _split("Cheikh, Moussa, Modou, Abdou, Pape, Ousmane"),
-    _split("Ndiaye, Diop, Fall, Sarr, Gueye, Ba, Faye, Sy"),
-    ("Wolof",),
-    ("French",),
-    born_here=0.15,
-)
-FLANDERS = Origin(
-    "Belgium",
-    _split(
-        "Hilde, Annemie, Kristien, Greet, Els, An, Katrien, Marleen, Rita, Linda, Ingrid, Mieke, "
-        "Lieve, Veerle, Leen, Godelieve, Ria, Martine, Nicole"
-    ),
-    _split(
-        "Jan, Luc, Marc, Dirk, Geert, Johan, Koen, Peter, Wim, Erik, Patrick, Bart, Filip, Guido, "
-        "Rudi, Paul, Hugo, Frank, Jos, Walter"
-    ),
-    _split(
-        "Peeters, Janssens, Maes, Jacobs, Mertens, Willems, Claes, Goossens, Wouters, De Smet, "
-        "Vermeulen, Van den Bossche, De Clercq, Verstraete, Van Damme, Hermans, Aerts, De Backer, "
-        "Van Acker, Pauwels, Lambrechts, Vandenberghe, De Wilde, Cools, Verhoeven, Smets, "
-        "Michiels, Coppens, Van Hoof, Vervoort"
-    ),
-    working=("Dutch",),
-    born_here=1.0,
-)
-WALLONIA = Origin(
-    "Belgium",
-    _split(
-        "Françoise, Martine, Chantal, Isabelle, Nathalie, Anne, Brigitte, Monique, Christine, "
-        "Véronique, Dominique, Catherine, Sylvie, Marie-Claire, Michèle, Pascale, Bernadette"
-    ),
-    _split(
-        "Jean-Pierre, Philippe, Michel, Alain, Didier, Christian, Bernard, Daniel, Thierry, "
-        "Pascal, Serge, Jacques, André, Claude, Luc, Yves, Guy, Jean-Marc"
-    ),
-    _split(
-        "Dubois, Lambert, Dupont, Martin, Simon, Laurent, Leroy, Lemaire, Renard, Hubert, "
-        "François, Collard, Lejeune, Gérard, Denis, Dumont, Mathieu, Lecomte, Henrotte, Massart, "
-        "Delvaux, Piron, Noël, Georges, Fontaine, Jacquet, Charlier, Bertrand, Petit, Remacle"
-    ),
-    working=("French",),
-    born_here=1.0,
-)
-ITALY = Origin(
-    "Italy",
-    _split("Maria, Rosa, Anna, Giuseppina, Carmela, Lucia, Franca, Antonella"),
-    _split("Giuseppe, Antonio, Salvatore, Franco, Vincenzo, Mario, Angelo, Rocco"),
-    _split("Rossi, Lombardo, Russo, Esposito, Di Marco, Romano, Greco, Bruno, Vitale, Caruso"),
-    ("Italian",),
-    born_here=0.7,
-)
-NETHERLANDS = Origin(
-    "Netherlands",
-    _split("Anneke, Marieke, Wilma, Petra, Joke"),
-    _split("Henk, Kees, Gerrit, Pieter, Jeroen, Ruud"),
-    _split("de Vries, van Dijk, Bakker, Visser, Smit, de Boer, Mulder, de Groot"),
-    working=("Dutch",),
-)
-FRANCE = Origin(
-    "France",
-    _split("Sophie, Valérie, Hélène, Florence, Agnès"),
-    _split("Laurent, Olivier, Éric, Gilles, François"),
-    _split("Moreau, Girard, Roux, Fournier, Morel, Garnier, Chevalier"),
-    working=("French",),
-)
-SPAIN = Origin(
-    "Spain",
-    _split("Carmen, Pilar, Mercedes, Dolores"),
-    _split("José, Manuel, Francisco, Javier"),
-    _split("Fernández, González, Sánchez, Pérez, Jiménez, Navarro"),
-    ("Spanish",),
-    born_here=0.6,
-)
-
-# fmt: off
-MENTEE_ORIGINS: dict[str, tuple[tuple[Origin, float], ...]] = {
-    "bxl": (
-        (MOROCCO, 24), (CONGO, 11), (TURKEY, 6), (SYRIA, 7), (AFGHANISTAN, 6), (GUINEA, 8),
-        (CAMEROON, 6), (ALGERIA, 5), (ERITREA, 3), (SOMALIA, 3), (UKRAINE, 5), (COLOMBIA, 3),
-        (BRAZIL, 3), (KOSOVO, 2), (IRAQ, 3), (SENEGAL, 5),
-    ),
-    "nl": (
-        (MOROCCO, 24), (TURKEY, 12), (AFGHANISTAN, 10), (ERITREA, 8), (SOMALIA, 7), (SYRIA, 10),
-        (UKRAINE, 8), (CONGO, 3), (IRAQ, 6), (GUINEA, 3), (KOSOVO, 4), (BRAZIL, 2),
-        (COLOMBIA, 2), (CAMEROON, 1), (ALGERIA, 1), (SENEGAL, 1),
-    ),
-    "fr": (
-        (MOROCCO, 16), (CONGO, 14), (GUINEA, 11), (CAMEROON, 9), (SYRIA, 7), (ALGERIA, 8),
-        (TURKEY, 8), (AFGHANISTAN, 6), (UKRAINE, 6), (ERITREA, 2), (SOMALIA, 2), (IRAQ, 3),
-        (KOSOVO, 3), (SENEGAL, 4), (BRAZIL, 1), (COLOMBIA, 1),
-    ),
-}
-MENTOR_ORIGINS: dict[str, tuple[tuple[Origin, float], ...]] = {
-    "bxl": (
-        (WALLONIA, 35), (FLANDERS, 20), (ITALY, 10), (MOROCCO, 10), (CONGO, 7), (FRANCE, 8),
-        (SPAIN, 5), (NETHERLANDS, 3), (TURKEY, 2),
-    ),
-    "nl": ((FLANDERS, 78), (NETHERLANDS, 6), (MOROCCO, 6), (ITALY, 3), (TURKEY, 4), (WALLONIA, 3)),
-    "fr": ((WALLONIA, 75), (ITALY, 10), (FRANCE, 6), (MOROCCO, 5), (CONGO, 4)),
-}
-STAFF_ORIGINS: tuple[tuple[Origin, float], ...] = (
-    (FLANDERS, 30), (WALLONIA, 30), (MOROCCO, 12), (TURKEY, 5), (CONGO, 6), (ITALY, 5),
-    (SYRIA, 3), (GUINEA, 3), (SPAIN, 3), (KOSOVO, 3),
-)
-# fmt: on
 REGION_MAIN_LANGUAGE = {"nl": "Dutch", "fr": "French"}
 
-PERSONALITY = _split(
-    "calm, structured, sporty, curious, talkative, patient, creative, pragmatic, direct, warm, "
-    "ambitious, reserved, organised, humorous, reflective, energetic, open-minded, punctual, "
-    "music lover, avid reader, likes cooking, cyclist, football fan, chess player, hiker, "
-    "traveller, good listener, perfectionist, spontaneous"
-)
-MENTEE_SOURCES = {
-    "bxl": ("Website", "Actiris", "CPAS/OCMW", "Word of mouth", "Social media", "Mission locale"),
-    "nl": ("Website", "VDAB", "OCMW", "Word of mouth", "Social media", "Integration agency"),
-    "fr": ("Website", "Forem", "CPAS", "Word of mouth", "Social media", "Integration centre"),
-}
-MENTOR_SOURCES = (
-    "Website",
-    "Word of mouth",
-    "Newspaper article",
-    "LinkedIn",
-    "Volunteer platform",
-    "Employer volunteering programme",
-)
-DEGREES = (
-    "Bachelor in economics",
-    "Bachelor in computer science",
-    "Master in civil engineering",
-    "Degree in nursing",
-    "Bachelor in law",
-    "Technical secondary school",
-    "Vocational training in electricity",
-    "Bachelor in business administration",
-    "Master in biology",
-    "Secondary school",
-    "Bachelor in accounting",
-    "Degree in marketing",
-)
-MENTOR_ROLES = (
-    "team leader",
-    "department head",
-    "project manager",
-    "HR manager",
-    "director",
-    "self-employed",
-    "senior consultant",
-    "teacher",
-    "engineer",
-    "head nurse",
-)
-MENTOR_MOTIVATIONS = (
-    "Share what I learned in {sector} with a young person starting out.",
-    "Give back after a long career in {sector}.",
-    "Help a young jobseeker find their way on the Belgian labour market.",
-    "Open my network in {sector} to someone who has none yet.",
-    "Stay useful and meet people from another generation and culture.",
-)
-WITHDRAWALS = {
-    "Mentee": (
-        "Found a job on their own before matching",
-        "Moved to another city",
-        "No longer reachable after three reminders",
-        "Started a full-time training",
-        "Not eligible: no long-term residence permit",
-        "Chose another support programme",
-    ),
-    "Mentor": (
-        "No longer available: new job",
-        "Health reasons",
-        "Moved abroad",
-        "Chose another volunteering role",
-        "Did not complete the training",
-        "No longer reachable",
-    ),
-}
-HOLDS = {
-    "Mentee": (
-        "Language course until the end of the term",
-        "Parental leave, back in a few months",
-        "Short-term contract, will come back after it",
-        "Family situation, asked to pause",
-    ),
-    "Mentor": (
-        "Travelling for two months",
-        "Caring for a family member",
-        "Busy period at work, back after the summer",
-        "Recovering from surgery",
-    ),
-}
-MEETING_SUMMARIES: dict[str, tuple[str, ...]] = {
-    "CV": ("Reworked the CV for {job} vacancies.", "Shortened the CV to one page."),
-    "Cover letter": ("Wrote a cover letter for a {job} vacancy.", "Feedback on two letters."),
-    "Interview practice": ("Mock interview for a {job} position.", "Practised common questions."),
-    "Network": ("Listed contacts in {sector}.", "Mentor introduced two contacts in {sector}."),
-    "Job search strategy": ("Planned this week's applications.", "Reviewed vacancies found."),
-    "Belgian labour market": ("Talked about interim work and contract types.",),
-    "Diploma recognition": ("Prepared the diploma equivalence file.",),
-    "Training choice": ("Compared training options in {sector}.",),
-    "Entrepreneurship": ("Discussed the business idea and the steps to start.",),
-    "Language practice": ("Conversation practice over coffee.", "Read job ads together."),
-    "Self-confidence": ("Talked about strengths and past achievements.",),
-    "Professional codes": ("Talked about punctuality and e-mail etiquette at work.",),
-    "Digital skills": ("Set up a job alert and a cloud folder for applications.",),
-    "LinkedIn profile": ("Updated the LinkedIn profile and headline.",),
-    "Salary and contracts": ("Went through a job offer and its contract.",),
-}
-SHORT_CALLS = (
-    "Quick call before the interview.",
-    "Checked an application for a {job} vacancy before sending it.",
-    "Short call to agree on the next steps.",
-)
-MEETING_HOURS = (2.0, 2.0, 2.0, 2.0, 1.5, 2.5, 1.0, 3.0)
-MEETING_MODES: tuple[tuple[str, float], ...] = (("In person", 65), ("Video", 25), ("Phone", 10))
-CALL_MODES: tuple[tuple[str, float], ...] = (("Phone", 70), ("Video", 30))
-CHECK_IN_NOTES = {
-    "Good": (
-        "Good contact, they meet every week.",
-        "CV finished, applications started.",
-        "Both positive about the match.",
-        "Mentee had a first job interview.",
-    ),
-    "Some concerns": (
-        "Meetings less regular lately.",
-        "Mentee busy with a language course.",
-        "Mentor unsure about the mentee's motivation.",
-        "Hard to find common time slots.",
-    ),
-    "At risk": (
-        "No meeting for several weeks.",
-        "Mentee not answering the mentor's messages.",
-        "Mentor considering stopping.",
-    ),
-}
-FOLLOW_UPS = (
-    "Call again in two weeks.",
-    "Plan a three-way meeting.",
-    "Send the training offers.",
-    "Check in after the interview.",
-)
-COMMENTS = {
-    "Mentor": (
-        "A rewarding experience; I would do it again.",
-        "We worked well together.",
-        "Hard at first, then we found our rhythm.",
-    ),
-    "Mentee": (
-        "My mentor helped me a lot with my CV and interviews.",
-        "I feel more confident now.",
-        "I learned how things work in Belgium.",
-    ),
-    "Coordinator": (
-        "Objectives reached.",
-        "Good duo, regular meetings.",
-        "Mentee more autonomous in the job search.",
-    ),
-}
-
-PERSON_DOMAINS = ("example.org", "example.com", "example.net")
 MENTEE_STOPS: tuple[tuple[str | None, float], ...] = (
     ("Applied", 9),
     ("Info session", 7),
@@ -672,6 +110,9 @@ COMPLETED_OUTCOMES: tuple[tuple[str, float], ...] = (
 """A completed duo's outcome; with early ends this gives ~70% job, internship or training."""
 OBJECTIVES_IF_POSITIVE: tuple[tuple[str, float], ...] = (("Yes", 6), ("Partly", 3), ("No", 1))
 OBJECTIVES_OTHERWISE: tuple[tuple[str, float], ...] = (("Yes", 1), ("Partly", 5), ("No", 4))
+MEETING_HOURS = (2.0, 2.0, 2.0, 2.0, 1.5, 2.5, 1.0, 3.0)
+MEETING_MODES: tuple[tuple[str, float], ...] = (("In person", 65), ("Video", 25), ("Phone", 10))
+CALL_MODES: tuple[tuple[str, float], ...] = (("Phone", 70), ("Video", 30))
 
 # --- Small helpers ----------------------------------------------------------------------
 
@@ -692,13 +133,6 @@ def _pick_several(
     return chosen
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
-    return dt.date(year, month, min(day.day, (next_month - dt.timedelta(days=1)).day))
-
-
 def _days(count: int) -> dt.timedelta:
     return dt.timedelta(days=count)
 
@@ -711,14 +145,13 @@ def _next_weekday(day: dt.date, weekday: int) -> dt.date:
     return day + _days((weekday - day.weekday()) % 7)
 
 
-def _age_on(birth: dt.date, day: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 def _years_before(day: dt.date, years: int) -> dt.date:
+    """The same day `years` years earlier, but 29 February always gives 28 February, even in
+    a leap year: the demo data were drawn that way (`add_months(day, -12 * years)` alone would
+    give the 29th and, for a few seeds, scales and days, other people)."""
     if (day.month, day.day) == (2, 29):
-        return dt.date(day.year - years, 2, 28)
-    return dt.date(day.year - years, day.month, day.day)
+        day -= _days(1)
+    return add_months(day, -12 * years)
 
 
 def _birth_date(rng: random.Random, on: dt.date, youngest: int, oldest: int) -> dt.date:
@@ -818,7 +251,7 @@ class Duo:
 
     @property
     def planned_end(self) -> dt.date | None:
-        return _add_months(self.agreement, PROGRAMME_MONTHS) if self.agreement else None
+        return add_months(self.agreement, PROGRAMME_MONTHS) if self.agreement else None
 
 
 LIVE = ("Proposed", "Intro planned", "Active")
@@ -954,11 +387,7 @@ class _Builder:
         self, office: Office, kind: str, language: str, day: dt.date, capacity: int
     ) -> str:
         session_id = self.new_id("S")
-        notes = {
-            "Info session": ("At the office", "At the office", "Online (video)"),
-            "Training": ("8 half-day modules, first module on this date", "Modules 1-8"),
-            "Peer exchange": ("Theme: the first weeks of a duo", "Theme: networking", ""),
-        }[kind]
+        notes = SESSION_NOTES[kind]
         record: Record = {
             "ID": session_id,
             "Kind": kind,
@@ -1008,7 +437,7 @@ class _Builder:
             languages = self.mentor_languages(origin, office)
             sectors = _pick_several(rng, SECTORS, SECTOR_WEIGHTS, rng.choice((1, 2, 2, 3)))
             topics = _pick_several(rng, TOPICS, TOPIC_WEIGHTS, rng.randint(3, 5))
-        retired = not mentee and _age_on(birth, applied) >= 63
+        retired = not mentee and age_on(birth, applied) >= 63
         person = Person(
             id=self.new_id("P"),
             role=role,
@@ -1140,15 +569,7 @@ class _Builder:
         return profile
 
     def mentee_goal(self, job: str, sector: str) -> str:
-        template = self.rng.choice(
-            (
-                "Work as {job} ({sector}).",
-                "Find an internship as {job}, then a contract.",
-                "Get my diploma recognised and work as {job}.",
-                "Start a training to become {job}.",
-                "A stable job in {sector}, for example as {job}.",
-            )
-        )
+        template = self.rng.choice(MENTEE_GOALS)
         return template.format(job=job, sector=sector)
 
     def mentee_background(self, origin: Origin, person: Person, born_here: bool) -> str:
@@ -1392,7 +813,7 @@ class _Builder:
         """Signed on `agreement`; ends early, or a few days after the planned end once the
         evaluation is done."""
         duo.agreement = agreement
-        planned_end = _add_months(agreement, PROGRAMME_MONTHS)
+        planned_end = add_months(agreement, PROGRAMME_MONTHS)
         if early:
             duo.outcome = "Ended early"
             duo.reason = _weighted(
@@ -1847,103 +1268,3 @@ def generate(seed: int = 2013, scale: float = 1.0, today: dt.date | None = None)
         raise ValueError("scale must be positive")
     builder = _Builder(random.Random(seed), today or clock.today(), scale)
     return builder.build()
-
-
-# --- Hand-edit quirks -------------------------------------------------------------------
-
-QUIRK_NOTES = ("Préfère être appelé le matin", "Dossier transmis par le CPAS")
-
-
-def apply_quirks(grids: dict[str, list[list[object]]]) -> None:
-    """Roughen the grids (row 0 = headers) the way staff's hand edits do, in place.
-
-    Each quirk is one the tolerant reader must absorb:
-
-    1. Participants: the headers "First name" and "Birth date" are typed in French,
-       "Prénom" and "Date de naissance".
-    2. Participants: one Languages cell uses ";" separators ("French; Arabic") instead
-       of ", " (the first row whose Languages cell lists more than one language).
-    3. Participants: an extra staff column "Remarque interne" at the end, with a value
-       in two rows (the first and the last data rows) and blank elsewhere.
-    4. Participants: one blank row (all cells "") in the middle of the data rows.
-    5. Meetings: one Date written the Belgian way, dd/mm/yyyy (the middle data row).
-    6. Duos: one Status typed in French, "Actif" (the first Active duo).
-    7. Staff: one Active cell typed "oui" (the first staff row).
-
-    Grids stay rectangular. A quirk whose tab, column or row is missing is skipped.
-    """
-    participants = grids.get("Participants")
-    if participants:
-        _rename_headers(participants, {"First name": "Prénom", "Birth date": "Date de naissance"})
-        _semicolon_list(participants, "Languages")
-        _staff_column(participants, "Remarque interne", QUIRK_NOTES)
-        _blank_row(participants)
-    meetings = grids.get("Meetings")
-    if meetings:
-        _belgian_date(meetings, "Date")
-    duos = grids.get("Duos")
-    if duos:
-        _replace_first(duos, "Status", "Active", "Actif")
-    staff = grids.get("Staff")
-    if staff and len(staff) > 1 and "Active" in staff[0]:
-        staff[1][staff[0].index("Active")] = "oui"
-
-
-def _rename_headers(grid: list[list[object]], renames: dict[str, str]) -> None:
-    grid[0] = [renames.get(str(header), header) for header in grid[0]]
-
-
-def _semicolon_list(grid: list[list[object]], column: str) -> None:
-    if column not in grid[0]:
-        return
-    index = grid[0].index(column)
-    for row in grid[1:]:
-        value = row[index]
-        raw_items = value if isinstance(value, list) else str(value).split(",")
-        items = [str(item).strip() for item in raw_items if str(item).strip()]
-        if len(items) > 1:
-            row[index] = "; ".join(items)
-            return
-
-
-def _staff_column(grid: list[list[object]], header: str, values: tuple[str, ...]) -> None:
-    grid[0].append(header)
-    for row in grid[1:]:
-        row.append("")
-    rows = [1, len(grid) - 1] if len(grid) > 2 else [1] if len(grid) > 1 else []
-    for row_index, value in zip(rows, values, strict=False):
-        grid[row_index][-1] = value
-
-
-def _blank_row(grid: list[list[object]]) -> None:
-    if len(grid) < 3:
-        return
-    blank: list[object] = [""] * len(grid[0])
-    grid.insert(1 + (len(grid) - 1) // 2, blank)
-
-
-def _belgian_date(grid: list[list[object]], column: str) -> None:
-    if column not in grid[0] or len(grid) < 2:
-        return
-    index = grid[0].index(column)
-    row = grid[1 + (len(grid) - 2) // 2]
-    value = row[index]
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return
-    if isinstance(value, dt.date):
-        row[index] = value.strftime("%d/%m/%Y")
-
-
-def _replace_first(grid: list[list[object]], column: str, old: str, new: str) -> None:
-    if column not in grid[0]:
-        return
-    index = grid[0].index(column)
-    for row in grid[1:]:
-        if row[index] == old:
-            row[index] = new
-            return
