@@ -1,0 +1,45 @@
+"""Every page runs inside the shell: `require_shell()` comes before anything it shows."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.apptest import ROOT
+
+PAGES = sorted(path for path in (ROOT / "pages").glob("*.py") if path.name != "__init__.py")
+
+
+def statements_before_the_guard(path: Path) -> list[ast.stmt]:
+    body = ast.parse(path.read_text()).body
+    for index, statement in enumerate(body):
+        if (
+            isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Call)
+            and isinstance(statement.value.func, ast.Name)
+            and statement.value.func.id == "require_shell"
+        ):
+            return body[:index]
+    raise AssertionError(f"{path.name} never calls require_shell() at module level")
+
+
+def uses_streamlit(statement: ast.stmt) -> bool:
+    return any(
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "st"
+        for node in ast.walk(statement)
+    )
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[path.name for path in PAGES])
+def test_every_page_calls_the_shell_guard_before_it_shows_anything(path: Path) -> None:
+    before = statements_before_the_guard(path)
+    allowed = (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.Expr)
+    assert all(isinstance(statement, allowed) for statement in before), path.name
+    assert not [
+        s for s in before if isinstance(s, ast.Expr) and not isinstance(s.value, ast.Constant)
+    ]
+    assert not [s for s in before if uses_streamlit(s)], f"{path.name} shows something first"
