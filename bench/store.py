@@ -204,6 +204,7 @@ def bench_google_use_cases(grids: dict[str, list[list[Any]]], label: str) -> Non
         )
         session_id, group = _enrolled_group(store, GOOGLE_GROUP)
         seen = dict.fromkeys(group, "Registered")
+        duo = _active_duos(store, 1)[0]
         figures = []
         for name, action in (
             (
@@ -217,7 +218,6 @@ def bench_google_use_cases(grids: dict[str, list[list[Any]]], label: str) -> Non
                 lambda: change_duo(store, BENCH_ADMIN, duo["ID"], Complete(TODAY), TODAY, duo),
             ),
         ):
-            duo = _active_duos(store, 1)[0]
             store.read(PAGE_TABS)
             emulator.reset_log()
             took = timed_call(action)

@@ -7,8 +7,8 @@ Call budget (what keeps a page fast and the API quota safe):
   case's own fresh read, `read(..., fresh=True)` just before in the same thread, stands in
   for it), ONE `spreadsheets:batchUpdate` holding every changed cell (`updateCells`, by
   sheetId, row and column), every new row (`appendCells`, data and audit rows alike) and any
-  header cell to add, and one verifying `values:batchGet`. Google applies a batchUpdate whole or not at all,
-  so a record and its audit rows never land apart;
+  header cell to add, and one verifying `values:batchGet`. Google applies a batchUpdate
+  whole or not at all, so a record and its audit rows never land apart;
 - a race with staff (rows sorted, inserted or deleted, columns moved, between the read and the
   write) is found by the verifying read and repaired with one more batchUpdate and read;
   a lost answer (time-out, reset, 5xx) costs one more read, and one more batchUpdate only if
