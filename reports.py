@@ -118,6 +118,30 @@ def _in_offices(office: str, offices: Collection[str] | None) -> bool:
     return offices is None or office in offices
 
 
+# -- periods ------------------------------------------------------------------------------
+
+PERIODS = ("this_month", "last_3_months", "this_year", "last_12_months")
+"""The named report periods: calendar periods ending today."""
+
+
+def first_of_month_before(day: date, months: int) -> date:
+    """The first day of the month `months` months before `day`'s month."""
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def period_bounds(period: str, today: date) -> tuple[date, date]:
+    """The first and last day of a named period: "last 3 months" is this month and the two
+    before, up to today. A name not in `PERIODS` raises `KeyError`."""
+    starts = {
+        "this_month": first_of_month_before(today, 0),
+        "last_3_months": first_of_month_before(today, 2),
+        "this_year": date(today.year, 1, 1),
+        "last_12_months": first_of_month_before(today, 11),
+    }
+    return starts[period], today
+
+
 # -- key figures and pipeline -------------------------------------------------------------
 
 
@@ -147,7 +171,7 @@ def key_figures(
     people = [row for row in everyone if _in_offices(cell_text(row, "Office"), offices)]
     all_duos = _duos_with_office(everyone, records(duos))
     office_duos = [duo for duo in all_duos if _in_offices(duo["Office"], offices)]
-    month_start = today.replace(day=1)
+    month_start, _ = period_bounds("this_month", today)
     since = today - timedelta(days=MATCH_WINDOW_DAYS)
     recent_matches = _intake_to_match(people, all_duos, since, today)
     waiting = pd.DataFrame(

@@ -1,13 +1,13 @@
 """Reports: the programme's figures per office and period, as charts and downloadable tables.
 
-The figures come from `reports.office_report` and `reports.key_figures`; this page only picks
-the period, formats numbers the Belgian way and draws them.
+The figures come from `services.reports.report_view`; this page only picks the period (the
+named ones are `reports.period_bounds`), formats numbers the Belgian way and draws them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
@@ -15,20 +15,22 @@ import streamlit as st
 
 from reports import (
     COLUMN_LABELS,
+    PERIODS,
     RESPONDENTS,
+    KeyFigures,
     Report,
     ReportSummary,
-    key_figures,
-    office_report,
+    period_bounds,
 )
-from services import Snapshot
+from services.reports import ReportView, report_view
 from ui import context as ui
 from ui.shell import require_shell
 from ui.tables import downloads, table
 
 require_shell()
 
-PERIODS = ("this_month", "last_3_months", "this_year", "last_12_months", "custom")
+CUSTOM = "custom"
+CHOICES = (*PERIODS, CUSTOM)
 DEFAULT_PERIOD = "this_year"
 RATE_COLUMNS = frozenset(
     {"conversion", "early_ending_rate", "positive_exit_rate", "stable_job_rate", "share"}
@@ -43,39 +45,23 @@ COMMA_DECIMALS = ("fr", "nl")
 # -- the period -----------------------------------------------------------------------------
 
 
-def first_of_month_before(day: dt.date, months: int) -> dt.date:
-    """The first day of the month `months` months before `day`'s month."""
-    index = day.year * 12 + day.month - 1 - months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def period_bounds(choice: str, today: dt.date) -> tuple[dt.date, dt.date]:
-    """Calendar periods ending today: "last 3 months" is this month and the two before."""
-    starts = {
-        "this_month": first_of_month_before(today, 0),
-        "last_3_months": first_of_month_before(today, 2),
-        "this_year": dt.date(today.year, 1, 1),
-        "last_12_months": first_of_month_before(today, 11),
-    }
-    return starts[choice], today
-
-
 def chosen_period(today: dt.date) -> tuple[dt.date, dt.date] | None:
     """The period picked by the user; None (with a message) when the custom dates are crossed."""
     choice = st.segmented_control(
         ui.tr("reports_page.period"),
-        PERIODS,
+        CHOICES,
         default=DEFAULT_PERIOD,
         required=True,
         format_func=lambda period: ui.tr(f"reports_page.period_{period}"),
         key="report-period",
     )
-    if choice != "custom":
+    if choice != CUSTOM:
         return period_bounds(choice or DEFAULT_PERIOD, today)
+    default_start, _ = period_bounds(DEFAULT_PERIOD, today)
     left, right = st.columns(2)
     start = left.date_input(
         ui.tr("reports_page.from"),
-        value=dt.date(today.year, 1, 1),
+        value=default_start,
         format="DD/MM/YYYY",
         key="report-from",
     )
@@ -121,13 +107,7 @@ def month_label(month: str) -> str:
 # -- the summary ----------------------------------------------------------------------------
 
 
-def show_now(snapshot: Snapshot, today: dt.date, offices: Sequence[str] | None) -> None:
-    figures = snapshot.memo(
-        "key_figures_report",
-        lambda: key_figures(snapshot.participants, snapshot.duos, today=today, offices=offices),
-        today,
-        tuple(offices or ()),
-    )
+def show_now(figures: KeyFigures) -> None:
     st.subheader(ui.tr("reports_page.now"))
     columns = st.columns(4)
     columns[0].metric(ui.tr("reports_page.active_duos_now"), figures.active_duos)
@@ -419,39 +399,31 @@ def show_tables(report: Report) -> None:
 
 # -- the page -------------------------------------------------------------------------------
 
-st.title(ui.tr("reports_page.title"))
-data = ui.snapshot()
-user = ui.user()
-today = ui.today()
-offices = None if user is not None and user.is_admin and not ui.chosen_offices() else data.offices
-period = chosen_period(today)
-if period is None:
-    st.stop()
-start, end = period
-report = data.memo(
-    "office_report",
-    lambda: office_report(
-        participants=data.participants,
-        duos=data.duos,
-        meetings=data["Meetings"],
-        evaluations=data["Evaluations"],
-        start=start,
-        end=end,
-        offices=offices,
-    ),
-    start,
-    end,
-    tuple(offices or ()),
-)
-covered = ", ".join(ui.label(office) for office in offices) if offices else ""
-st.caption(
-    ui.tr(
-        "reports_page.scope",
-        start=ui.fmt_date(start),
-        end=ui.fmt_date(end),
-        offices=covered or ui.tr("reports_page.all_offices"),
+
+def show_scope(view: ReportView) -> None:
+    covered = ", ".join(ui.label(office) for office in view.offices or ())
+    st.caption(
+        ui.tr(
+            "reports_page.scope",
+            start=ui.fmt_date(view.report.start),
+            end=ui.fmt_date(view.report.end),
+            offices=covered or ui.tr("reports_page.all_offices"),
+        )
     )
-)
-show_now(data, today, offices)
-show_summary(report.summary)
-show_tables(report)
+
+
+def main() -> None:
+    st.title(ui.tr("reports_page.title"))
+    data = ui.snapshot()
+    today = ui.today()
+    period = chosen_period(today)
+    if period is None:
+        st.stop()
+    view = report_view(data, *period, today)
+    show_scope(view)
+    show_now(view.now)
+    show_summary(view.report.summary)
+    show_tables(view.report)
+
+
+main()

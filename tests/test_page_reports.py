@@ -1,5 +1,5 @@
-"""The Reports page: the figures of `reports.office_report`, per period and office, and safe
-downloads."""
+"""The Reports page: the figures of `services.reports.report_view`, per period and office, and
+safe downloads."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from streamlit.testing.v1 import AppTest
 
 import clock
 from i18n import LANGUAGES, t
-from reports import Report, office_report
+from reports import Report, period_bounds
 from services import User, load
+from services.reports import report_view
 from tests.apptest import ADMIN, BRUSSELS, assert_no_exception, open_page, store_of
 
 FORMULA = '=HYPERLINK("http://attacker.example","Click me")'
@@ -25,18 +26,8 @@ FORMULA = '=HYPERLINK("http://attacker.example","Click me")'
 def expected_report(
     workbook: Path, start: dt.date, end: dt.date, user: User = ADMIN, chosen: tuple[str, ...] = ()
 ) -> Report:
-    """The report computed directly from the workbook, as the page should show it."""
-    data = load(store_of(workbook), user, chosen)
-    offices = None if user.is_admin and not chosen else data.offices
-    return office_report(
-        participants=data.participants,
-        duos=data.duos,
-        meetings=data["Meetings"],
-        evaluations=data["Evaluations"],
-        start=start,
-        end=end,
-        offices=offices,
-    )
+    """The service's report of the workbook, as the page should show it."""
+    return report_view(load(store_of(workbook), user, chosen), start, end, clock.today()).report
 
 
 def metrics(app: AppTest) -> dict[str, str]:
@@ -44,8 +35,7 @@ def metrics(app: AppTest) -> dict[str, str]:
 
 
 def this_year() -> tuple[dt.date, dt.date]:
-    today = clock.today()
-    return dt.date(today.year, 1, 1), today
+    return period_bounds("this_year", clock.today())
 
 
 @pytest.fixture
@@ -109,9 +99,7 @@ def test_the_figures_shown_are_those_of_the_office_report(workbook: Path) -> Non
 def test_another_period_gives_that_periods_figures(workbook: Path) -> None:
     app = open_page("reports.py")
     app.segmented_control(key="report-period").set_value("last_3_months").run()
-    today = clock.today()
-    first = today.year * 12 + today.month - 1 - 2
-    start = dt.date(first // 12, first % 12 + 1, 1)
+    start, today = period_bounds("last_3_months", clock.today())
     summary = expected_report(workbook, start, today).summary
     assert metrics(app)[t("workflow.column_applicants", "en")] == str(summary.applicants)
     assert t(

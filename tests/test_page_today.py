@@ -5,17 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import clock
-from attention import attention_items
-from reports import key_figures
-from services import load
+from services import User, load
+from services.reports import TodayView, today_view
 from tests.apptest import ADMIN, ANTWERP, assert_no_exception, open_page, store_of
 
 
-def test_key_figures_are_those_of_the_reports_module(workbook: Path) -> None:
+def expected_view(workbook: Path, user: User = ADMIN) -> TodayView:
+    """What the page should show: the service's view of the workbook."""
+    return today_view(load(store_of(workbook), user), clock.today())
+
+
+def test_key_figures_are_those_of_the_today_view(workbook: Path) -> None:
     app = open_page("today.py", user=ADMIN)
     assert_no_exception(app)
-    data = load(store_of(workbook), ADMIN)
-    figures = key_figures(data.participants, data.duos, today=clock.today())
+    figures = expected_view(workbook).figures
     shown = {metric.label: metric.value for metric in app.metric}
     assert shown["Active duos"] == str(figures.active_duos)
     assert shown["Mentees waiting for a match"] == str(figures.mentees_waiting)
@@ -23,17 +26,7 @@ def test_key_figures_are_those_of_the_reports_module(workbook: Path) -> None:
 
 def test_the_to_do_list_counts_every_item_in_view(workbook: Path) -> None:
     app = open_page("today.py", user=ADMIN)
-    data = load(store_of(workbook), ADMIN)
-    items = attention_items(
-        participants=data.participants,
-        duos=data.duos,
-        meetings=data["Meetings"],
-        check_ins=data["Check-ins"],
-        evaluations=data["Evaluations"],
-        sessions=data["Sessions"],
-        attendance=data["Attendance"],
-        today=clock.today(),
-    )
+    items = expected_view(workbook).items
     assert items, "the demo workbook always has something to do"
     assert any(f"({len(items)})" in header.value for header in app.subheader)
 

@@ -21,11 +21,13 @@ import pytest
 
 from reports import (
     COLUMN_LABELS,
+    PERIODS,
     Report,
     duo_outcomes,
     is_stable_job,
     key_figures,
     office_report,
+    period_bounds,
     status_counts,
 )
 from tests.test_workflow import assert_renders, duo, duos, frame, people, person
@@ -362,3 +364,40 @@ def test_every_column_of_every_table_has_a_translated_header() -> None:
     assert columns <= set(COLUMN_LABELS)
     for label in COLUMN_LABELS.values():
         assert_renders(label)
+
+
+@pytest.mark.parametrize(
+    ("period", "today", "start"),
+    [
+        ("this_month", date(2028, 2, 29), date(2028, 2, 1)),
+        ("last_3_months", date(2026, 3, 16), date(2026, 1, 1)),
+        ("last_3_months", date(2027, 1, 31), date(2026, 11, 1)),
+        ("this_year", date(2026, 12, 31), date(2026, 1, 1)),
+        ("last_12_months", date(2026, 3, 16), date(2025, 4, 1)),
+        ("last_12_months", date(2026, 12, 31), date(2026, 1, 1)),
+    ],
+)
+def test_a_named_period_runs_from_the_first_of_a_month_to_today(
+    period: str, today: date, start: date
+) -> None:
+    assert period_bounds(period, today) == (start, today)
+
+
+def test_every_named_period_has_bounds_and_an_unknown_one_has_none() -> None:
+    assert all(period_bounds(period, TODAY)[1] == TODAY for period in PERIODS)
+    with pytest.raises(KeyError):
+        period_bounds("custom", TODAY)
+
+
+def test_duos_started_this_month_are_those_of_the_this_month_period() -> None:
+    start, _ = period_bounds("this_month", TODAY)
+    report = office_report(
+        participants=participants(),
+        duos=all_duos(),
+        meetings=None,
+        evaluations=None,
+        start=start,
+        end=TODAY,
+    )
+    started = int(report.monthly["duos_started"].sum())
+    assert key_figures(participants(), all_duos(), today=TODAY).duos_started_this_month == started
