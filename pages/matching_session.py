@@ -20,7 +20,6 @@ from matching import (
     MatchPool,
     MatchSettings,
     OfficeHealth,
-    Pair,
     Proposal,
     Ranking,
     Suggestion,
@@ -31,9 +30,12 @@ from services import Outcome, Snapshot, User
 from services.matching_session import (
     BatchOutcome,
     OfficeSession,
-    PairRequest,
+    PairChoices,
+    RowTicks,
     create_accepted,
     office_session,
+    pair_of,
+    pair_request,
     propose_pair,
     reason_messages,
     session_settings,
@@ -51,11 +53,7 @@ require_shell()
 OFFICE = "matching-office"
 MENTEE = "matching-mentee"
 QUERY_DONE = "matching-query-done"
-LOCKED = "matching-locked"
-EXCLUDED = "matching-excluded"
-ACCEPTED = "matching-accepted"
-PENDING = "matching-pending"
-BATCH_PENDING = "matching-batch-pending"
+CHOICES = "matching-choices"
 COMPUTED = "matching-computed"
 SETTING_PREFIX = "matching-setting-"
 # The settings a coordinator may change for this session (the Settings page saves them).
@@ -80,8 +78,14 @@ def tr(key: str, /, **params: object) -> str:
     return ui.tr(f"matching_page.{key}", **params)
 
 
-def pairs_in(state_key: str) -> set[Pair]:
-    return set(st.session_state.get(state_key, set()))
+def choices() -> PairChoices:
+    """The coordinator's choices about pairs in this browser session (see `PairChoices`)."""
+    kept = st.session_state.get(CHOICES)
+    return kept if isinstance(kept, PairChoices) else PairChoices()
+
+
+def keep(new: PairChoices) -> None:
+    st.session_state[CHOICES] = new
 
 
 def person_page_exists(user: User) -> bool:
@@ -227,8 +231,7 @@ def show_suggestion(rank: int, suggestion: Suggestion, user: User, links: bool) 
                 query_params={"id": suggestion.mentor_id},
             )
         bar.progress(min(max(suggestion.score / 100, 0.0), 1.0), text=score_text(suggestion))
-        pending = st.session_state.get(PENDING) == (suggestion.mentee_id, suggestion.mentor_id)
-        if pending:
+        if choices().is_pending(pair_of(suggestion)):
             confirm_proposal(suggestion, user)
         else:
             with action:
@@ -252,15 +255,6 @@ def parts_frame(suggestion: Suggestion) -> pd.DataFrame:
     )
 
 
-def request_for(suggestion: Suggestion) -> PairRequest:
-    return PairRequest(
-        suggestion.mentee_id,
-        suggestion.mentor_id,
-        suggestion.score,
-        tuple(ui.text(reason) for reason in reason_messages(suggestion)),
-    )
-
-
 def propose_button(suggestion: Suggestion) -> None:
     """The "Propose this duo" button: it asks for a confirmation, nothing is written yet."""
     if st.button(
@@ -269,7 +263,7 @@ def propose_button(suggestion: Suggestion) -> None:
         key=f"matching-propose-{suggestion.mentor_id}",
         type="primary",
     ):
-        st.session_state[PENDING] = (suggestion.mentee_id, suggestion.mentor_id)
+        keep(choices().propose(pair_of(suggestion)))
         st.rerun()
 
 
@@ -280,10 +274,10 @@ def confirm_proposal(suggestion: Suggestion, user: User) -> None:
     if confirm.button(
         tr("confirm"), key=f"matching-confirm-{suggestion.mentor_id}", type="primary"
     ):
-        request = request_for(suggestion)
+        request = pair_request(suggestion, ui.text)
 
         def proposed() -> Outcome | None:
-            st.session_state.pop(PENDING, None)
+            keep(choices().forget_proposal())
             made = PROPOSE_ONCE.record_id(token, "D")
             return attempt(
                 lambda: propose_pair(ui.store(), user, request, on=ui.today(), duo_id=made)
@@ -291,7 +285,7 @@ def confirm_proposal(suggestion: Suggestion, user: User) -> None:
 
         PROPOSE_ONCE.submit(token, proposed)
     if cancel.button(tr("cancel"), key=f"matching-cancel-{suggestion.mentor_id}"):
-        st.session_state.pop(PENDING, None)
+        keep(choices().forget_proposal())
         st.rerun()
 
 
@@ -340,7 +334,7 @@ def one_mentee(
             icon=":material/person:",
             query_params={"id": mentee_id},
         )
-    ranking = rank_mentors(mentee_id, pool, settings=settings, excluded=pairs_in(EXCLUDED))
+    ranking = rank_mentors(mentee_id, pool, settings=settings, excluded=choices().excluded)
     name = waiting.loc[waiting["ID"] == mentee_id, "Name"].iloc[0]
     st.subheader(tr("ranking_title", name=name))
     st.caption(tr("ranking_counts", eligible=ranking.eligible_count, blocked=ranking.blocked_count))
@@ -355,13 +349,10 @@ def one_mentee(
 def explain_vanished_pending(ranking: Ranking, mentee_id: str) -> None:
     """A pair waiting for confirmation that the fresh data no longer suggests (someone changed
     the sheet meanwhile, or the weights moved it out of the list): say why, forget it."""
-    pending = st.session_state.get(PENDING)
+    pending = choices().vanished_proposal({pair_of(s) for s in ranking.suggestions})
     if pending is None:
         return
-    suggested = {(s.mentee_id, s.mentor_id) for s in ranking.suggestions}
-    if pending in suggested:
-        return
-    st.session_state.pop(PENDING, None)
+    keep(choices().forget_proposal())
     if pending[0] != mentee_id:
         return
     blocked = ranking.why_not(pending[1])
@@ -373,16 +364,21 @@ def explain_vanished_pending(ranking: Ranking, mentee_id: str) -> None:
 # -- the whole pool ---------------------------------------------------------------------------
 
 
+def proposal_rows(proposal: Proposal) -> list[Suggestion]:
+    """The proposed pairs, locked ones first: the rows of the whole-pool table."""
+    return [*proposal.locked, *proposal.pairs]
+
+
 def proposal_frame(proposal: Proposal) -> pd.DataFrame:
     """One row per proposed pair (locked ones first), with the choices kept in this session."""
-    rows = [*proposal.locked, *proposal.pairs]
-    locked, accepted = pairs_in(LOCKED), pairs_in(ACCEPTED)
-    pairs = [(s.mentee_id, s.mentor_id) for s in rows]
+    rows = proposal_rows(proposal)
+    ticks = [choices().ticks_for(pair_of(s)) for s in rows]
+    pairs = [row.pair for row in ticks]
     return pd.DataFrame(
         {
-            "accept": [pair in accepted for pair in pairs],
-            "lock": [pair in locked for pair in pairs],
-            "exclude": [False] * len(rows),
+            "accept": [row.accept for row in ticks],
+            "lock": [row.lock for row in ticks],
+            "exclude": [row.exclude for row in ticks],
             "mentee": [s.mentee_name or s.mentee_id for s in rows],
             "waiting": [s.waiting_days for s in rows],
             "mentor": [s.mentor_name or s.mentor_id for s in rows],
@@ -401,20 +397,13 @@ def editor_key(office: str, frame: pd.DataFrame) -> str:
     return f"matching-proposal-{digest}"
 
 
-def remember_choices(edited: pd.DataFrame) -> set[Pair]:
-    """Keep the ticks in session state (an exclusion wins); return the accepted pairs."""
-    shown = set(zip(edited["mentee_id"], edited["mentor_id"], strict=True))
-
-    def ticked(column: str) -> set[Pair]:
-        rows = edited.loc[edited[column].astype(bool)]
-        return set(zip(rows["mentee_id"], rows["mentor_id"], strict=True))
-
-    excluded = pairs_in(EXCLUDED) | ticked("exclude")
-    accepted = ticked("accept") - excluded
-    st.session_state[EXCLUDED] = excluded
-    st.session_state[LOCKED] = (pairs_in(LOCKED) - shown) | (ticked("lock") - excluded)
-    st.session_state[ACCEPTED] = (pairs_in(ACCEPTED) - shown) | accepted
-    return accepted
+def row_ticks(edited: pd.DataFrame) -> list[RowTicks]:
+    """The boxes of each row of the submitted table."""
+    columns = [edited[c] for c in ("mentee_id", "mentor_id", "accept", "lock", "exclude")]
+    return [
+        RowTicks((mentee, mentor), bool(accept), bool(lock), bool(exclude))
+        for mentee, mentor, accept, lock, exclude in zip(*columns, strict=True)
+    ]
 
 
 def proposal_editor(office: str, proposal: Proposal) -> None:
@@ -454,24 +443,24 @@ def proposal_editor(office: str, proposal: Proposal) -> None:
         make = create.form_submit_button(
             tr("create_accepted"), icon=":material/done_all:", type="primary", key="matching-create"
         )
-    if again or make:
-        accepted = remember_choices(edited)
-        if make and not accepted:
+    if not (again or make):
+        return
+    ticked = choices().apply_ticks(row_ticks(edited))
+    keep(ticked)
+    if make:
+        requests = ticked.requests_to_create(proposal_rows(proposal), ui.text)
+        if not requests:
             st.warning(tr("nothing_accepted"))
             return
-        if make:
-            rows = [*proposal.locked, *proposal.pairs]
-            st.session_state[BATCH_PENDING] = [
-                request_for(s) for s in rows if (s.mentee_id, s.mentor_id) in accepted
-            ]
-        st.rerun()
+        keep(ticked.ask_to_create(requests))
+    st.rerun()
 
 
 def confirm_batch(user: User, names: Names) -> None:
     """The accepted pairs, once confirmed, are created once however often it is clicked."""
     once = Once("matching-batch", render=lambda outcome: show_batch(outcome, names))
     once.show()
-    requests: list[PairRequest] = st.session_state.get(BATCH_PENDING, [])
+    requests = choices().to_create
     if not requests:
         return
     st.warning(tr("confirm_batch", count=len(requests)))
@@ -480,17 +469,15 @@ def confirm_batch(user: User, names: Names) -> None:
     if confirm.button(tr("confirm"), key="matching-confirm-batch", type="primary"):
 
         def created() -> Outcome | None:
-            st.session_state.pop(BATCH_PENDING, None)
+            keep(choices().forget_batch())
             outcome = attempt(lambda: create_accepted(ui.store(), user, requests, on=ui.today()))
             if isinstance(outcome, BatchOutcome):
-                done = {(r.mentee_id, r.mentor_id) for r in outcome.created}
-                st.session_state[LOCKED] = pairs_in(LOCKED) - done
-                st.session_state[ACCEPTED] = pairs_in(ACCEPTED) - done
+                keep(choices().created(r.pair for r in outcome.created))
             return outcome
 
         once.submit(token, created)
     if cancel.button(tr("cancel"), key="matching-cancel-batch"):
-        st.session_state.pop(BATCH_PENDING, None)
+        keep(choices().forget_batch())
         st.rerun()
 
 
@@ -535,12 +522,11 @@ def show_unmatched(proposal: Proposal) -> None:
 
 
 def forget_choices() -> None:
-    for key in (LOCKED, EXCLUDED, ACCEPTED):
-        st.session_state.pop(key, None)
+    keep(choices().forget_choices())
 
 
 def show_choices(names: Names) -> None:
-    locked, excluded = pairs_in(LOCKED), pairs_in(EXCLUDED)
+    locked, excluded = choices().locked, choices().excluded
     if not locked and not excluded:
         return
     with st.expander(tr("choices_title", locked=len(locked), excluded=len(excluded))):
@@ -611,7 +597,7 @@ def computed(data: Snapshot, office: str, settings: MatchSettings) -> OfficeSess
     load counter), the office, the settings, the locks or the exclusions change.
     """
     status = ui.store().status()
-    locked, excluded = frozenset(pairs_in(LOCKED)), frozenset(pairs_in(EXCLUDED))
+    locked, excluded = choices().locked, choices().excluded
     inputs = (data.offices, office, settings, locked, excluded, ui.today())
     key = (status.calls, status.last_read, *inputs)
     kept = st.session_state.get(COMPUTED)

@@ -5,13 +5,14 @@ decides what a proposal writes; this module prepares the office's pool once per 
 writes the duos the coordinator accepted against the workbook as it is now (read afresh): a
 pair that became impossible since the page was loaded (mentor now full, mentee no longer
 Ready, pair declined meanwhile) is refused with the workflow's reason and the others are still
-created, all of them (duos, people's moves, audit rows) in ONE unit of work. No Streamlit here.
+created, all of them (duos, people's moves, audit rows) in ONE unit of work. It also holds the
+coordinator's choices about pairs during a session (`PairChoices`). No Streamlit here.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -168,7 +169,7 @@ def reason_messages(suggestion: Suggestion) -> tuple[Msg, ...]:
     )
 
 
-# -- creating duos ----------------------------------------------------------------------------
+# -- the coordinator's choices about pairs ----------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,153 @@ class PairRequest:
     score: float | None = None
     reasons: tuple[str, ...] = ()
     """Already in the coordinator's language: they are kept in the duo's Match reasons."""
+
+    @property
+    def pair(self) -> Pair:
+        return (self.mentee_id, self.mentor_id)
+
+
+def pair_of(suggestion: Suggestion) -> Pair:
+    return (suggestion.mentee_id, suggestion.mentor_id)
+
+
+def pair_request(suggestion: Suggestion, text: Callable[[Msg], str]) -> PairRequest:
+    """The request to create a suggested pair, its reasons put in words by `text`."""
+    reasons = tuple(text(reason) for reason in reason_messages(suggestion))
+    return PairRequest(suggestion.mentee_id, suggestion.mentor_id, suggestion.score, reasons)
+
+
+@dataclass(frozen=True)
+class RowTicks:
+    """The boxes of one row (one pair) of the whole-pool table."""
+
+    pair: Pair
+    accept: bool = False
+    lock: bool = False
+    exclude: bool = False
+
+
+@dataclass(frozen=True)
+class PairChoices:
+    """What the coordinator decided about pairs during a matching session.
+
+    Locked pairs stay in every new proposal, excluded ones never come back (an exclusion wins
+    over a lock or an acceptance), accepted ones wait to be created. `pending` is the one pair
+    whose proposal waits for a confirmation, `to_create` the accepted pairs whose creation does.
+    Immutable: each method returns the choices after the coordinator's act, to be kept (as
+    they are: plain values) in the page's session state.
+    """
+
+    locked: frozenset[Pair] = frozenset()
+    excluded: frozenset[Pair] = frozenset()
+    accepted: frozenset[Pair] = frozenset()
+    pending: Pair | None = None
+    to_create: tuple[PairRequest, ...] = ()
+
+    # -- one pair at a time
+
+    def lock(self, pair: Pair) -> PairChoices:
+        """Keep the pair in every proposal (unless it is excluded)."""
+        if pair in self.excluded:
+            return self
+        return dataclasses.replace(self, locked=self.locked | {pair})
+
+    def accept(self, pair: Pair) -> PairChoices:
+        """Mark the pair to be created (unless it is excluded)."""
+        if pair in self.excluded:
+            return self
+        return dataclasses.replace(self, accepted=self.accepted | {pair})
+
+    def exclude(self, pair: Pair) -> PairChoices:
+        """Never propose the pair again: it is no longer locked, accepted or waiting."""
+        return PairChoices(
+            locked=self.locked - {pair},
+            excluded=self.excluded | {pair},
+            accepted=self.accepted - {pair},
+            pending=None if self.pending == pair else self.pending,
+            to_create=tuple(r for r in self.to_create if r.pair != pair),
+        )
+
+    def release(self, pair: Pair) -> PairChoices:
+        """Forget every choice about the pair: neither locked, excluded nor accepted."""
+        return dataclasses.replace(
+            self,
+            locked=self.locked - {pair},
+            excluded=self.excluded - {pair},
+            accepted=self.accepted - {pair},
+        )
+
+    def forget_choices(self) -> PairChoices:
+        """Start over: no lock, no exclusion, no acceptance (what waits for a confirmation
+        stays)."""
+        return PairChoices(pending=self.pending, to_create=self.to_create)
+
+    def ticks_for(self, pair: Pair) -> RowTicks:
+        """The boxes a row of the whole-pool table starts with (an exclusion is never shown:
+        an excluded pair is not proposed)."""
+        return RowTicks(pair, accept=pair in self.accepted, lock=pair in self.locked)
+
+    def apply_ticks(self, rows: Iterable[RowTicks]) -> PairChoices:
+        """The choices once the whole-pool table is submitted: its rows replace what was chosen
+        for their pairs, the pairs not shown keep their locks and acceptances, and exclusions
+        add up (an exclusion wins over a lock or an acceptance of the same row)."""
+        rows = list(rows)
+        shown = {row.pair for row in rows}
+        choices = dataclasses.replace(
+            self, locked=self.locked - shown, accepted=self.accepted - shown
+        )
+        for row in rows:
+            choices = choices.exclude(row.pair) if row.exclude else choices
+        for row in rows:
+            choices = choices.lock(row.pair) if row.lock else choices
+            choices = choices.accept(row.pair) if row.accept else choices
+        return choices
+
+    # -- one proposal waiting for a confirmation
+
+    def propose(self, pair: Pair) -> PairChoices:
+        """Ask for a confirmation before the pair is proposed (not if it is excluded)."""
+        if pair in self.excluded:
+            return self
+        return dataclasses.replace(self, pending=pair)
+
+    def is_pending(self, pair: Pair) -> bool:
+        return self.pending == pair
+
+    def vanished_proposal(self, suggested: Collection[Pair]) -> Pair | None:
+        """The pair waiting for a confirmation when it is no longer among `suggested`."""
+        if self.pending is None or self.pending in suggested:
+            return None
+        return self.pending
+
+    def forget_proposal(self) -> PairChoices:
+        """The waiting proposal was confirmed, cancelled or vanished."""
+        return dataclasses.replace(self, pending=None)
+
+    # -- the accepted pairs, created together
+
+    def requests_to_create(
+        self, rows: Iterable[Suggestion], text: Callable[[Msg], str]
+    ) -> tuple[PairRequest, ...]:
+        """The accepted pairs among `rows`, in their order, as requests to create them."""
+        return tuple(pair_request(row, text) for row in rows if pair_of(row) in self.accepted)
+
+    def ask_to_create(self, requests: Sequence[PairRequest]) -> PairChoices:
+        """Ask for a confirmation before the accepted pairs are created."""
+        kept = tuple(request for request in requests if request.pair not in self.excluded)
+        return dataclasses.replace(self, to_create=kept)
+
+    def forget_batch(self) -> PairChoices:
+        """The creation of the accepted pairs was confirmed or cancelled."""
+        return dataclasses.replace(self, to_create=())
+
+    def created(self, pairs: Iterable[Pair]) -> PairChoices:
+        """Duos now exist for `pairs`: they are no longer locked nor accepted."""
+        done = frozenset(pairs)
+        return dataclasses.replace(self, locked=self.locked - done, accepted=self.accepted - done)
+
+
+# -- creating duos ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -268,3 +268,18 @@ def test_a_link_to_a_mentee_already_in_a_duo_says_so_and_offers_the_waiting_ones
     mentee = app.selectbox(key="matching-mentee")
     assert mentee.value != in_duo["ID"] and mentee.index == 0
     assert not [label for label in mentee.options if str(in_duo["First name"]) in label]
+
+
+def test_forgetting_the_choices_brings_back_an_excluded_pair_and_drops_the_locks(
+    workbook: Path,
+) -> None:
+    app = antwerp()
+    pairs = proposed_pairs(app)
+    tick(app, {0: {"exclude": True}, 1: {"lock": True}})
+    app.button(key="matching-rerun").click().run()
+    assert pairs[0] not in proposed_pairs(app)
+    assert any("locked pairs 1, excluded pairs 1" in e.label for e in app.expander)
+    app.button(key="matching-forget").click().run()
+    assert_no_exception(app)
+    assert proposed_pairs(app) == pairs
+    assert not app.data_editor[0].value["lock"].any()
