@@ -16,12 +16,11 @@ import pandas as pd
 import pytest
 
 import clock
-from attention import attention_items
 from privacy import due_for_erasure
-from reports import key_figures
 from services import load
 from services.applications import form_choices
 from services.duos import MeetingEntry, change_duo, duo_overview, log_meeting
+from services.reports import today_view
 from sheets import memory
 from sheets.store import Store
 from tests.apptest import (
@@ -84,21 +83,10 @@ def test_the_to_do_list_and_key_figures_are_computed_around_the_day(
     store: Store, day: dt.date
 ) -> None:
     data = load(store, ADMIN)
-    items = attention_items(
-        participants=data.participants,
-        duos=data.duos,
-        meetings=data["Meetings"],
-        check_ins=data["Check-ins"],
-        evaluations=data["Evaluations"],
-        sessions=data["Sessions"],
-        attendance=data["Attendance"],
-        today=day,
-    )
-    assert items
-    figures = key_figures(data.participants, data.duos, today=day)
-    assert figures.active_duos > 0
-    overview = duo_overview(data, day)
-    assert len(overview) == len(data.duos)
+    view = today_view(data, day)
+    assert view.items
+    assert view.figures.active_duos > 0
+    assert len(duo_overview(data, day)) == len(data.duos)
 
 
 def test_an_agreement_signed_on_the_day_ends_six_months_later_on_a_real_date(
