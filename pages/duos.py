@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from i18n import Msg, catalogue, t
+from meetings import MAX_HOURS, MEETING_MODES, MIN_HOURS, MeetingEntry
 from services import Outcome, Snapshot, User
 from services.duos import (
     CHECK_IN_WITH,
     CONTRACTS,
     HEALTHS,
-    MAX_HOURS,
-    MEETING_MODES,
-    MIN_HOURS,
     OBJECTIVES_MET_VALUES,
     OUTCOMES,
     OVERVIEW_COLUMNS,
@@ -33,21 +31,24 @@ from services.duos import (
     CheckInEntry,
     EvaluationEntry,
     Event,
-    MeetingEntry,
     can_log_meetings,
     change_duo,
     check_in_problems,
     combined_reason,
+    date_or_today,
     duo_overview,
     earlier_evaluations,
     evaluation_notice_days,
     evaluation_open,
+    evaluation_opens_later,
     evaluation_problems,
     filter_overview,
     log_check_in,
     log_evaluation,
     log_meeting,
-    meeting_problems,
+    meeting_entry_problems,
+    outcome_is_due,
+    shown_kind,
     status_counts,
     step_problems,
     timeline,
@@ -452,9 +453,7 @@ HEALTH_COLORS = {"Good": "green", "Some concerns": "orange", "At risk": "red"}
 
 
 def event_label(event: Event) -> str:
-    if event.kind == "intro" and event.on > ui.today():
-        return ui.tr("duos.event_intro_planned")
-    return ui.tr(f"duos.event_{event.kind}")
+    return ui.tr(f"duos.event_{shown_kind(event, ui.today())}")
 
 
 def health_badge(health: str) -> str:
@@ -475,17 +474,13 @@ def show_actions(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         st.info(ui.tr("duos.no_actions", status=ui.label(cell_text(duo, "Status"))))
     else:
         titles = [title for title, _ in forms]
-        tabs = st.tabs(titles, default=titles[1] if outcome_is_due(duo) else None)
+        due = outcome_is_due(duo, ui.today())
+        tabs = st.tabs(titles, default=titles[1] if due else None)
         for tab, (_, form) in zip(tabs, forms, strict=True):
             with tab:
                 form(data, duo, user)
-    planned_end = cell_date(duo, "Planned end")
-    if (
-        cell_text(duo, "Status") == ACTIVE
-        and planned_end
-        and not evaluation_open(duo, ui.today(), notice_days)
-    ):
-        opens = planned_end - timedelta(days=notice_days)
+    opens = evaluation_opens_later(duo, ui.today(), notice_days)
+    if opens is not None:
         st.caption(ui.tr("duos.evaluation_opens", date=ui.fmt_date(opens), days=notice_days))
 
 
@@ -508,13 +503,6 @@ def action_forms(duo: Mapping[str, Any], notice_days: int) -> list[tuple[str, Fo
         if action in allowed and action in ENDINGS
     ]
     return forms
-
-
-def outcome_is_due(duo: Mapping[str, Any]) -> bool:
-    """The first meeting took place: open on its outcome (agreement) rather than planning."""
-    intro = cell_date(duo, "Intro on")
-    status = cell_text(duo, "Status")
-    return status == INTRO_PLANNED and intro is not None and intro <= ui.today()
 
 
 def move(duo: Mapping[str, Any], user: User, step: DuoStep, once: Once, token: str) -> None:
@@ -548,14 +536,13 @@ def plan_intro_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
 
 def agreement_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
     duo_id = cell_text(duo, "ID")
-    intro = cell_date(duo, "Intro on")
     once = guard(duo_id, "agreement")
     with st.form(form_key(duo_id, "agreement"), clear_on_submit=False):
         token = once.field()
         st.caption(ui.tr("duos.agreement_help"))
         on = date_input(
             ui.tr("duos.agreement_date"),
-            intro if intro is not None and intro <= ui.today() else ui.today(),
+            date_or_today(duo, "Intro on", ui.today()),
             form_key(duo_id, "agreement", "date"),
         )
         objectives = st.text_area(
@@ -603,8 +590,7 @@ def decline_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
 
 def complete_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
     duo_id = cell_text(duo, "ID")
-    planned_end = cell_date(duo, "Planned end")
-    default = planned_end if planned_end is not None and planned_end <= ui.today() else ui.today()
+    default = date_or_today(duo, "Planned end", ui.today())
     once = guard(duo_id, "complete")
     with st.form(form_key(duo_id, "complete"), clear_on_submit=False):
         token = once.field()
@@ -683,7 +669,7 @@ def meeting_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
     if not sent or on is None:
         return
     entry = MeetingEntry(on, float(hours), str(mode), tuple(topics), summary)
-    if not refused(meeting_problems(entry, duo, ui.today())):
+    if not refused(meeting_entry_problems(duo, data["Lists"], entry, ui.today())):
         made = once.record_id(token, "M")
         save(
             lambda: log_meeting(ui.store(), user, duo_id, entry, ui.today(), record_id=made),

@@ -3,7 +3,7 @@
 `?t=<token>` opens it. A valid link shows only the first names of the pair and the duo's last
 five meetings (date, hours, mode, topics), and a form to log one more; any other link gets a
 polite refusal and nothing else. Never uses the signed-in user. The checks are in
-`links.py` and `services/meeting_links.py`.
+`links.py` and `services/meeting_links.py`; what makes a meeting valid is in `meetings.py`.
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ import pandas as pd
 import streamlit as st
 
 from links import InvalidLink
-from services import Outcome, meeting_links
-from services.meeting_links import (
+from meetings import (
     MAX_HOURS,
+    MEETING_MODES,
     MIN_HOURS,
-    MODES,
-    TOKEN_PARAMETER,
-    LinkedDuo,
+    InputRefused,
     MeetingEntry,
-    MeetingRefused,
+    meeting_problems,
 )
+from services import Outcome, meeting_links
+from services.meeting_links import TOKEN_PARAMETER, LinkedDuo
 from sheets.store import StoreError
 from ui import context as ui
 from ui.once import Once
@@ -87,7 +87,7 @@ def meeting_form(duo: LinkedDuo, once: Once) -> tuple[str, MeetingEntry] | None:
         day = left.date_input(
             ui.tr("meeting_log.field_date"),
             value=today,
-            min_value=duo.agreement_on if duo.agreement_on and duo.agreement_on <= today else None,
+            min_value=duo.earliest_day(today),
             max_value=today,
             format="DD/MM/YYYY",
             key="log-date",
@@ -103,9 +103,9 @@ def meeting_form(duo: LinkedDuo, once: Once) -> tuple[str, MeetingEntry] | None:
         )
         mode = right.selectbox(
             ui.tr("meeting_log.field_mode"),
-            MODES,
+            MEETING_MODES,
             index=None,
-            format_func=fixed_labels(MODES),
+            format_func=fixed_labels(MEETING_MODES),
             placeholder="—",
             key="log-mode",
         )
@@ -125,7 +125,7 @@ def meeting_form(duo: LinkedDuo, once: Once) -> tuple[str, MeetingEntry] | None:
     if not sent:
         return None
     return token, MeetingEntry(
-        date=day,
+        on=day,
         hours=None if hours is None else float(hours),
         mode=mode or "",
         topics=tuple(topics),
@@ -135,7 +135,7 @@ def meeting_form(duo: LinkedDuo, once: Once) -> tuple[str, MeetingEntry] | None:
 
 def same_meeting(link: str, entry: MeetingEntry) -> tuple[str, object, object]:
     """What makes two meetings logged through one link look like the same one."""
-    return link, entry.date, entry.hours
+    return link, entry.on, entry.hours
 
 
 def save(
@@ -158,7 +158,7 @@ def save(
 
 def valid(duo: LinkedDuo, entry: MeetingEntry) -> bool:
     """Whether the meeting can be logged as it is (else say why)."""
-    problems = meeting_links.meeting_problems(entry, duo, ui.today())
+    problems = meeting_problems(entry, duo, ui.today())
     for problem in problems:
         st.error(ui.text(problem))
     return not problems
@@ -171,7 +171,7 @@ def write(once: Once, token: str, link: str, secret: str, entry: MeetingEntry) -
         )
     except InvalidLink:
         refuse()
-    except MeetingRefused as refused:
+    except InputRefused as refused:
         for problem in refused.problems:
             st.error(ui.text(problem))
         return None
@@ -188,7 +188,7 @@ def ask_about_same_meeting(once: Once, duo: LinkedDuo, link: str, secret: str) -
         return
     token, entry = pending
     hours = f"{entry.hours:g}" if entry.hours is not None else ""
-    date = ui.fmt_date(entry.date)
+    date = ui.fmt_date(entry.on)
     with st.container(border=True):
         st.warning(ui.tr("meeting_log.already_logged", date=date, hours=hours))
         again, leave = st.columns(2)

@@ -15,20 +15,23 @@ the write (or take the one the page gives), so that the same unit written twice 
 whose first answer was lost) leaves one row.
 
 Also here, as pure functions over a `Snapshot` or a duo record: the overview of the duo list,
-a duo's timeline, when an evaluation may be recorded, and the checks of each form's input.
+a duo's timeline, when the outcome of the first meeting is due, when an evaluation may be
+recorded, and the checks of each form's input. What makes a meeting valid is `meetings.py`'s,
+the same for the coordinator's form and the mentor's personal link.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
 import pandas as pd
 
 from i18n import Msg
+from meetings import DuoTerms, InputRefused, MeetingEntry, listed_topics, meeting_problems
 from services import (
     Outcome,
     Snapshot,
@@ -43,7 +46,6 @@ from settings import attention_settings, current_values
 from sheets.schema import (
     CONTRACT,
     HEALTH,
-    MEETING_MODE,
     OBJECTIVES_MET,
     OUTCOME,
     RESPONDENT,
@@ -56,6 +58,7 @@ from workflow import (
     DUO_STATUSES,
     DUOS_TAB,
     ENDED_DUO_STATUSES,
+    INTRO_PLANNED,
     PROGRAMME_MONTHS,
     Decline,
     DuoStep,
@@ -74,7 +77,6 @@ from workflow import (
     records,
 )
 
-MEETING_MODES: tuple[str, ...] = tuple(choice.value for choice in MEETING_MODE)
 CHECK_IN_WITH: tuple[str, ...] = tuple(choice.value for choice in WITH)
 HEALTHS: tuple[str, ...] = tuple(choice.value for choice in HEALTH)
 RESPONDENTS: tuple[str, ...] = tuple(choice.value for choice in RESPONDENT)
@@ -83,7 +85,6 @@ OUTCOMES: tuple[str, ...] = tuple(choice.value for choice in OUTCOME)
 CONTRACTS: tuple[str, ...] = tuple(choice.value for choice in CONTRACT)
 CONTRACT_NEEDED_FOR = frozenset({"Job"})
 """Outcomes whose contract matters for the reports (a stable job is 3 months or more)."""
-MIN_HOURS, MAX_HOURS = 0.5, 8.0
 SATISFACTION_SCALE = range(1, 6)
 STATUS_ORDER: dict[str, int] = {status: rank for rank, status in enumerate(DUO_STATUSES)}
 DATED_STEPS_THAT_MAY_BE_PLANNED = (PlanIntro,)
@@ -100,24 +101,7 @@ def shown_date(day: date | None) -> str:
     return "" if day is None else day.strftime("%d/%m/%Y")
 
 
-class DuoInputError(TransitionError):
-    """Input a form may not save; `problems` lists every reason, `msg` is the first."""
-
-    def __init__(self, problems: Sequence[Msg]) -> None:
-        super().__init__(problems[0])
-        self.problems = tuple(problems)
-
-
 # -- what the forms hold -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MeetingEntry:
-    on: date
-    hours: float
-    mode: str
-    topics: tuple[str, ...] = ()
-    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -166,25 +150,16 @@ def combined_reason(listed: str | None, own: str) -> str:
     return ": ".join(part.strip() for part in (listed or "", own) if part.strip())
 
 
-def meeting_problems(entry: MeetingEntry, duo: Mapping[str, Any], today: date) -> list[Msg]:
-    problems = _not_in_future(entry.on, today)
-    agreement = cell_date(duo, "Agreement on")
-    if agreement is not None and entry.on < agreement:
-        problems.append(
-            dmsg(
-                "meeting_before_agreement", date=shown_date(entry.on), earlier=shown_date(agreement)
-            )
-        )
-    if not MIN_HOURS <= entry.hours <= MAX_HOURS:
-        problems.append(
-            dmsg(
-                "hours_out_of_range",
-                hours=f"{entry.hours:g}",
-                low=f"{MIN_HOURS:g}",
-                high=f"{MAX_HOURS:g}",
-            )
-        )
-    return problems + _one_of(entry.mode, MEETING_MODES, "mode_required")
+def duo_terms(duo: Mapping[str, Any], lists: pd.DataFrame) -> DuoTerms:
+    """What the meeting rules need of a Duos row: its agreement, and the listed topics."""
+    return DuoTerms(cell_date(duo, "Agreement on"), listed_topics(lists))
+
+
+def meeting_entry_problems(
+    duo: Mapping[str, Any], lists: pd.DataFrame, entry: MeetingEntry, today: date
+) -> list[Msg]:
+    """Why the coordinator's meeting cannot be logged for this duo (`meetings.py`'s rules)."""
+    return meeting_problems(entry, duo_terms(duo, lists), today)
 
 
 def check_in_problems(entry: CheckInEntry, today: date) -> list[Msg]:
@@ -212,15 +187,39 @@ def can_log_meetings(duo: Mapping[str, Any]) -> bool:
     return cell_text(duo, "Status") == ACTIVE
 
 
+def outcome_is_due(duo: Mapping[str, Any], today: date) -> bool:
+    """The first meeting took place: its outcome (agreement or decline) is what comes next."""
+    intro = cell_date(duo, "Intro on")
+    return cell_text(duo, "Status") == INTRO_PLANNED and intro is not None and intro <= today
+
+
+def evaluation_opens_on(duo: Mapping[str, Any], notice_days: int) -> date | None:
+    """The day evaluations open for an active duo: `notice_days` before its planned end
+    (None for another status or without a planned end)."""
+    planned_end = cell_date(duo, "Planned end")
+    if cell_text(duo, "Status") != ACTIVE or planned_end is None:
+        return None
+    return planned_end - timedelta(days=notice_days)
+
+
 def evaluation_open(duo: Mapping[str, Any], today: date, notice_days: int) -> bool:
     """From `notice_days` before the planned end of an active duo, and after any end."""
-    status = cell_text(duo, "Status")
-    if status in ENDED_DUO_STATUSES:
+    if cell_text(duo, "Status") in ENDED_DUO_STATUSES:
         return True
-    planned_end = cell_date(duo, "Planned end")
-    return (
-        status == ACTIVE and planned_end is not None and (planned_end - today).days <= notice_days
-    )
+    opens = evaluation_opens_on(duo, notice_days)
+    return opens is not None and opens <= today
+
+
+def evaluation_opens_later(duo: Mapping[str, Any], today: date, notice_days: int) -> date | None:
+    """The day evaluations will open, while that day is still ahead (else None)."""
+    opens = evaluation_opens_on(duo, notice_days)
+    return opens if opens is not None and opens > today else None
+
+
+def date_or_today(duo: Mapping[str, Any], column: str, today: date) -> date:
+    """A form's default date: the duo's date in `column` once it has passed, else today."""
+    day = cell_date(duo, column)
+    return day if day is not None and day <= today else today
 
 
 def earlier_evaluations(
@@ -388,6 +387,11 @@ def timeline(data: Snapshot, duo: Mapping[str, Any]) -> list[Event]:
     return sorted(events, key=lambda event: (event.on, EVENT_ORDER.index(event.kind)))
 
 
+def shown_kind(event: Event, today: date) -> str:
+    """How the timeline names an event: an intro still ahead is only planned."""
+    return "intro_planned" if event.kind == "intro" and event.on > today else event.kind
+
+
 # -- writing -------------------------------------------------------------------------------
 
 
@@ -395,7 +399,9 @@ def _duo_in_reach(
     store: Store, user: User, duo_id: str, tabs: Sequence[str] = (), *, fresh: bool = False
 ) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
     """The duo as the workbook holds it, with the other tabs asked for (one read); `fresh`
-    goes past a read cache (`read_now`), for a write whose parts depend on each other.
+    goes past a read cache (`read_now`), for a write whose parts depend on each other or
+    that follows at once (on Google that read then stands in for the write's own: pass the
+    tab the write touches).
 
     A duo of an office the user does not work for is refused as if it did not exist.
     """
@@ -411,7 +417,7 @@ def _duo_in_reach(
 
 def _refuse(problems: Sequence[Msg]) -> None:
     if problems:
-        raise DuoInputError(problems)
+        raise InputRefused(problems)
 
 
 def who(user: User) -> str:
@@ -498,10 +504,11 @@ def log_meeting(
     `record_id`: the new row's ID when the page made it (once per form, so that sending the
     form again after an error whose write landed writes nothing twice); else made here.
     """
-    duo, _ = _duo_in_reach(store, user, duo_id)
+    duo, frames = _duo_in_reach(store, user, duo_id, ("Lists", "Meetings"), fresh=True)
     if not can_log_meetings(duo):
         raise TransitionError(dmsg("not_active", duo=duo_id))
-    _refuse(meeting_problems(entry, duo, today))
+    _refuse(meeting_entry_problems(duo, frames["Lists"], entry, today))
+    assert entry.on is not None and entry.hours is not None, "refused above"
     record = {
         "Duo ID": duo_id,
         "Date": entry.on,
@@ -526,7 +533,7 @@ def log_check_in(
 ) -> Outcome:
     """A Check-ins row for an active duo, with the coordinator who made the contact
     (`record_id` as for `log_meeting`)."""
-    duo, _ = _duo_in_reach(store, user, duo_id)
+    duo, _ = _duo_in_reach(store, user, duo_id, ("Check-ins",), fresh=True)
     if not can_log_meetings(duo):
         raise TransitionError(dmsg("not_active", duo=duo_id))
     _refuse(check_in_problems(entry, today))
@@ -564,7 +571,7 @@ def log_evaluation(
     `record_id` as for `log_meeting`; the row with that ID, if it landed already, is not an
     earlier evaluation (sending the same form again is not a second one).
     """
-    duo, frames = _duo_in_reach(store, user, duo_id, ("Evaluations", "Settings"))
+    duo, frames = _duo_in_reach(store, user, duo_id, ("Evaluations", "Settings"), fresh=True)
     notice_days = evaluation_notice_days(frames["Settings"])
     if not evaluation_open(duo, today, notice_days):
         raise TransitionError(dmsg("evaluation_not_open", duo=duo_id, days=notice_days))

@@ -5,7 +5,8 @@ it was given to and until when; this module checks the rest against the Duos row
 moment of use: the duo exists, the person the link was given to is still in the row, the
 row's "Link version" is the token's (staff or the duo page raise it to revoke every older
 link), and the duo is Active. A visitor with a link sees only the first names of the pair and
-their last meetings' date, hours, mode and topics, never a summary or anything else.
+their last meetings' date, hours, mode and topics, never a summary or anything else. What
+makes a meeting valid is `meetings.py`'s, the same as for the coordinator's form.
 
 The secret key comes from secrets (`[links] secret_key`). On the demo workbook only, when
 none is configured, one is generated and kept beside the demo workbook (`data/.link-secret`,
@@ -19,7 +20,7 @@ import datetime as dt
 import math
 import os
 import secrets as random_secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,10 +30,10 @@ import pandas as pd
 import clock
 from i18n import Msg
 from links import MENTEE, MENTOR, InvalidLink, LinkClaims, Reason, default_expiry, sign, verify
+from meetings import InputRefused, MeetingEntry, listed_topics, meeting_problems
 from ratelimit import SlidingWindowLimiter
 from services import Outcome, Unit, User, apply_changes, check_office, new_record_id
 from services.applications import clean_text
-from sheets.schema import MEETING_MODE
 from sheets.store import RecordNotFound, Store
 from workflow import ACTIVE, RecordChange, TransitionError, cell_date, cell_text, records
 
@@ -44,9 +45,6 @@ MIN_SECRET_CHARS = 16
 LOGGED_BY = {MENTOR: "Mentor (link)", MENTEE: "Mentee (link)"}
 PERSON_COLUMN = {MENTOR: "Mentor ID", MENTEE: "Mentee ID"}
 RECENT_MEETINGS = 5
-MIN_HOURS, MAX_HOURS = 0.5, 8.0
-MAX_SUMMARY_CHARS = 1000
-MODES: tuple[str, ...] = tuple(choice.value for choice in MEETING_MODE)
 
 LOG_LIMIT = SlidingWindowLimiter(12, 3600)
 """Meetings one link may log per hour: far above a real duo's needs, far below a flood."""
@@ -59,14 +57,6 @@ def msg(key: str, /, **params: Any) -> Msg:
 
 class LinksDisabled(TransitionError):
     """No secret key is configured for a real workbook: links can be neither made nor used."""
-
-
-class MeetingRefused(TransitionError):
-    """The meeting was not logged; `problems` lists every reason."""
-
-    def __init__(self, problems: Sequence[Msg]) -> None:
-        super().__init__(problems[0])
-        self.problems = list(problems)
 
 
 # -- the secret key -------------------------------------------------------------------------
@@ -143,6 +133,11 @@ class LinkedDuo:
     def logged_by(self) -> str:
         return LOGGED_BY[self.role]
 
+    def earliest_day(self, today: dt.date) -> dt.date | None:
+        """The first day the log form offers: the agreement's (none while it lies ahead)."""
+        agreement = self.agreement_on
+        return agreement if agreement is not None and agreement <= today else None
+
 
 def resolve(store: Store, token: str, secret: str, today: dt.date) -> LinkedDuo:
     """The duo a link opens today; raises `InvalidLink` for any link that must not work."""
@@ -150,8 +145,6 @@ def resolve(store: Store, token: str, secret: str, today: dt.date) -> LinkedDuo:
     tables = store.read(["Duos", "Participants", "Meetings", "Lists"])
     duo = _duo_of(tables["Duos"].frame, claims)
     first_names = _first_names(tables["Participants"].frame, duo)
-    lists = tables["Lists"].frame
-    topics = [] if "Topics" not in lists.columns else [str(t).strip() for t in lists["Topics"]]
     return LinkedDuo(
         duo_id=claims.duo_id,
         role=claims.role,
@@ -159,7 +152,7 @@ def resolve(store: Store, token: str, secret: str, today: dt.date) -> LinkedDuo:
         mentee_first_name=first_names.get(cell_text(duo, "Mentee ID"), ""),
         agreement_on=cell_date(duo, "Agreement on"),
         recent=tuple(recent_meetings(tables["Meetings"].frame, claims.duo_id)),
-        topics=tuple(dict.fromkeys(topic for topic in topics if topic)),
+        topics=listed_topics(tables["Lists"].frame),
     )
 
 
@@ -222,35 +215,6 @@ def _hours(value: Any) -> float | None:
 # -- logging a meeting ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MeetingEntry:
-    date: dt.date | None
-    hours: float | None
-    mode: str
-    topics: tuple[str, ...]
-    summary: str
-
-
-def meeting_problems(entry: MeetingEntry, duo: LinkedDuo, today: dt.date) -> list[Msg]:
-    """Why this meeting cannot be logged for this duo (an empty list: it can)."""
-    found: list[Msg] = []
-    if entry.date is None:
-        found.append(msg("date_required"))
-    elif entry.date > today:
-        found.append(msg("date_in_future"))
-    elif duo.agreement_on is not None and entry.date < duo.agreement_on:
-        found.append(msg("date_before_agreement", date=duo.agreement_on.strftime("%d/%m/%Y")))
-    if entry.hours is None or not MIN_HOURS <= entry.hours <= MAX_HOURS:
-        found.append(msg("hours_range", low=MIN_HOURS, high=MAX_HOURS))
-    if entry.mode not in MODES:
-        found.append(msg("mode_required"))
-    if not set(entry.topics) <= set(duo.topics):
-        found.append(msg("unknown_topic"))
-    if len(clean_text(entry.summary, multiline=True)) > MAX_SUMMARY_CHARS:
-        found.append(msg("summary_too_long", limit=MAX_SUMMARY_CHARS))
-    return found
-
-
 def log_meeting(
     store: Store,
     token: str,
@@ -263,20 +227,21 @@ def log_meeting(
     """Add a Meetings row for the link's duo, "Logged by" the link's role, in one unit.
 
     The link is checked again at the moment of writing (a link revoked while the form was
-    open logs nothing). Raises `InvalidLink`, or `MeetingRefused` with every problem. The
+    open logs nothing). Raises `InvalidLink`, or `InputRefused` with every problem (the rules
+    of `meetings.meeting_problems`, then the link's rate limit). The
     row's ID is `record_id` when the page made it (once per form, so that sending it again
     after an error whose write landed writes nothing twice), else made here before the write.
     """
     duo = resolve(store, token, secret, today)
     found = meeting_problems(entry, duo, today)
     if found:
-        raise MeetingRefused(found)
+        raise InputRefused(found)
     if not LOG_LIMIT.hit(f"{duo.duo_id}/{duo.role}"):
-        raise MeetingRefused([msg("too_many")])
-    assert entry.date is not None and entry.hours is not None
+        raise InputRefused([msg("too_many")])
+    assert entry.on is not None and entry.hours is not None, "refused above"
     record = {
         "Duo ID": duo.duo_id,
-        "Date": entry.date,
+        "Date": entry.on,
         "Hours": entry.hours,
         "Mode": entry.mode,
         "Topics": list(entry.topics),
@@ -287,7 +252,7 @@ def log_meeting(
     record["ID"] = record_id or new_record_id(store, "Meetings")
     index = unit.append("Meetings", [record], "log_meeting")
     ids = list(unit.write(store, duo.logged_by).ids[index])
-    return Outcome(msg("logged", date=entry.date.strftime("%d/%m/%Y")), ids=ids)
+    return Outcome(msg("logged", date=entry.on.strftime("%d/%m/%Y")), ids=ids)
 
 
 # -- for the duo page: copy the link, revoke it ---------------------------------------------

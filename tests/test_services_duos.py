@@ -11,19 +11,26 @@ from typing import Any
 import pytest
 
 import clock
+from meetings import InputRefused, meeting_problems
 from services import Outcome, OutOfOffice, load
 from services.duos import (
     CheckInEntry,
     EvaluationEntry,
+    Event,
     MeetingEntry,
     change_duo,
     combined_reason,
+    date_or_today,
     duo_overview,
+    duo_terms,
     evaluation_open,
+    evaluation_opens_later,
     log_check_in,
     log_evaluation,
     log_meeting,
-    meeting_problems,
+    meeting_entry_problems,
+    outcome_is_due,
+    shown_kind,
     timeline,
 )
 from sheets.memory import MemoryStore
@@ -224,13 +231,24 @@ def test_a_meeting_lands_logged_by_the_coordinator_with_text_kept_as_text(
     assert saved["Logged by"] == BRUSSELS.name
 
 
-def test_meeting_hours_out_of_range_and_future_dates_are_refused(store: Store) -> None:
+def test_a_meeting_against_the_rules_is_refused_with_every_problem_and_not_written(
+    store: Store,
+) -> None:
+    """The rules themselves are `tests/test_meetings.py`'s; here: the coordinator's form
+    applies them all, against the duo's agreement date and the Lists tab's topics."""
     duo = a_duo(store, "Active")
-    problems = meeting_problems(MeetingEntry(TODAY + timedelta(days=1), 9, "Phone"), duo, TODAY)
-    assert [p.key for p in problems] == ["duos.date_in_future", "duos.hours_out_of_range"]
+    lists = store.table("Lists").frame
+    assert duo_terms(duo, lists).agreement_on == cell_date(duo, "Agreement on")
     before = len(store.table("Meetings").frame)
-    with pytest.raises(TransitionError):
-        log_meeting(store, BRUSSELS, duo["ID"], MeetingEntry(TODAY, 0.25, "Phone"), TODAY)
+    for entry in (
+        MeetingEntry(TODAY + timedelta(days=1), 9, "Phone"),
+        MeetingEntry(TODAY, 0.25, "Phone", ("Astrology",), "x" * 1001),
+    ):
+        problems = meeting_entry_problems(duo, lists, entry, TODAY)
+        assert problems == meeting_problems(entry, duo_terms(duo, lists), TODAY) != []
+        with pytest.raises(InputRefused) as refused:
+            log_meeting(store, BRUSSELS, duo["ID"], entry, TODAY)
+        assert list(refused.value.problems) == problems
     assert len(store.table("Meetings").frame) == before
 
 
@@ -264,6 +282,37 @@ def test_evaluations_open_two_weeks_before_the_planned_end_and_after_an_end() ->
     assert not evaluation_open(active(15), TODAY, 14)
     assert evaluation_open({"Status": "Ended early"}, TODAY, 14)
     assert not evaluation_open({"Status": "Declined"}, TODAY, 14)
+
+
+def test_the_evaluation_opens_on_a_day_the_page_is_told_while_it_is_ahead() -> None:
+    active = {"Status": "Active", "Planned end": TODAY + timedelta(days=20)}
+    assert evaluation_opens_later(active, TODAY, 14) == TODAY + timedelta(days=6)
+    assert evaluation_opens_later(active, TODAY + timedelta(days=6), 14) is None, "open now"
+    assert evaluation_opens_later({"Status": "Active"}, TODAY, 14) is None, "no planned end"
+    assert evaluation_opens_later({**active, "Status": "Completed"}, TODAY, 14) is None
+
+
+def test_the_outcome_of_the_first_meeting_is_due_once_its_day_has_come() -> None:
+    def planned(days_ahead: int, status: str = "Intro planned") -> dict[str, Any]:
+        return {"Status": status, "Intro on": TODAY + timedelta(days=days_ahead)}
+
+    assert outcome_is_due(planned(0), TODAY) and outcome_is_due(planned(-3), TODAY)
+    assert not outcome_is_due(planned(1), TODAY)
+    assert not outcome_is_due(planned(-3, "Active"), TODAY)
+    assert not outcome_is_due({"Status": "Intro planned"}, TODAY)
+
+
+def test_a_forms_default_date_is_the_duos_own_once_passed_else_today() -> None:
+    duo = {"Intro on": TODAY - timedelta(days=2), "Planned end": TODAY + timedelta(days=9)}
+    assert date_or_today(duo, "Intro on", TODAY) == TODAY - timedelta(days=2)
+    assert date_or_today(duo, "Planned end", TODAY) == TODAY
+    assert date_or_today(duo, "Ended on", TODAY) == TODAY
+
+
+def test_an_intro_still_ahead_shows_as_planned_on_the_timeline() -> None:
+    assert shown_kind(Event(TODAY + timedelta(days=1), "intro", {}), TODAY) == "intro_planned"
+    assert shown_kind(Event(TODAY, "intro", {}), TODAY) == "intro"
+    assert shown_kind(Event(TODAY + timedelta(days=1), "meeting", {}), TODAY) == "meeting"
 
 
 def test_a_second_evaluation_by_the_same_respondent_needs_confirming(store: Store) -> None:

@@ -15,7 +15,7 @@ import pytest
 import clock
 import demo
 from demo.workbook import grids_from_records
-from services.duos import MeetingEntry, change_duo, log_meeting
+from services.duos import CheckInEntry, MeetingEntry, change_duo, log_check_in, log_meeting
 from services.sessions import SessionDraft, mark_attendance, plan_session
 from sheets.google import GoogleStore
 from sheets.store import Store
@@ -65,7 +65,7 @@ def test_logging_a_meeting_is_one_write_among_three_calls(
     calls = calls_of(
         emulator, lambda: log_meeting(store, ADMIN, str(duo["ID"]), entry, clock.today())
     )
-    assert sum(calls.values()) <= 3 and calls["spreadsheets.batchUpdate"] == 1
+    assert calls == {"values.batchGet": 2, "spreadsheets.batchUpdate": 1}
 
 
 def test_attendance_for_a_hundred_people_is_one_write_among_three_calls(
@@ -89,3 +89,14 @@ def test_attendance_for_a_hundred_people_is_one_write_among_three_calls(
     marked = store.read(["Attendance"], fresh=True)["Attendance"].frame
     assert len(group) == 100
     assert (marked[marked["Session ID"] == session_id]["Status"] == "Attended").sum() == 100
+
+
+def test_a_check_in_is_one_write_among_three_calls(
+    emulator: SheetsEmulator, store: GoogleStore
+) -> None:
+    duo = active_duo(store)
+    entry = CheckInEntry(clock.today(), "Mentor", "Good")
+    calls = calls_of(
+        emulator, lambda: log_check_in(store, ADMIN, str(duo["ID"]), entry, clock.today())
+    )
+    assert calls == {"values.batchGet": 2, "spreadsheets.batchUpdate": 1}
