@@ -302,10 +302,9 @@ class GoogleStore(Store):
         self._local = threading.local()
         """Per thread (a Streamlit session runs in its own): the cells of a use case's fresh
         read, for the write that follows it in the same thread."""
-        self._reads = self._writes = 0
+        super().__init__()
         self.repairs = 0
         """Cells put back where they belong after a race with staff (also in Audit)."""
-        self._last_read: dt.datetime | None = None
 
     @property
     def location(self) -> str:
@@ -378,7 +377,7 @@ class GoogleStore(Store):
                         moment,
                         table_of(tab(name), grids.get(name), today),
                     )
-                self._last_read = core.now()
+                self._loaded()
             self._reads += 1
             return {name: self._tables[name][1] for name in names}
 
@@ -1053,16 +1052,7 @@ class GoogleStore(Store):
         return False
 
     def status(self) -> StoreStatus:
-        return StoreStatus(
-            self.backend,
-            self.location,
-            self.is_demo,
-            self.http.calls,
-            self._reads,
-            self._writes,
-            self._last_read,
-            self.cache_seconds,
-        )
+        return self._status(self.http.calls, self.cache_seconds)
 
     def refresh(self) -> None:
         with self._mutex:

@@ -175,10 +175,15 @@ class _UnitSheet:
         line[column] = None if value == "" else value
 
     def used_rows(self) -> int:
-        for number in range(len(self._grid), 0, -1):
-            if any(not core.blank(cell) for cell in self._grid[number - 1]):
-                return number
-        return 0
+        return used_rows(self._grid)
+
+
+def used_rows(grid: Sequence[Sequence[Any]]) -> int:
+    """How many rows there are up to the last one that holds a value."""
+    for number in range(len(grid), 0, -1):
+        if any(not core.blank(cell) for cell in grid[number - 1]):
+            return number
+    return 0
 
 
 class _UnitBook:

@@ -11,7 +11,6 @@ which is what keeps a write at demo scale well under half a second.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import tempfile
 import threading
@@ -61,8 +60,8 @@ class LocalStore(GridStore):
         self._tables: dict[str, tuple[Stamp, Table]] = {}
         self._book: Workbook | None = None
         self._book_stamp: Stamp | None = None
-        self._calls = self._reads = self._writes = 0
-        self._last_read: dt.datetime | None = None
+        super().__init__()
+        self._calls = 0
 
     @property
     def location(self) -> str:
@@ -83,7 +82,7 @@ class LocalStore(GridStore):
                         stamp,
                         table_of(tab(name), grids.get(name), today),
                     )
-                self._last_read = core.now()
+                self._loaded()
             self._reads += 1
             return {name: self._tables[name][1] for name in names}
 
@@ -183,16 +182,7 @@ class LocalStore(GridStore):
         return done
 
     def status(self) -> StoreStatus:
-        return StoreStatus(
-            self.backend,
-            self.location,
-            self.is_demo,
-            self._calls,
-            self._reads,
-            self._writes,
-            self._last_read,
-            0.0,
-        )
+        return self._status(self._calls)
 
     def refresh(self) -> None:
         with self._mutex:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import datetime as dt
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import clock
 from sheets import core
-from sheets.grid_store import GridStore, write_headers
+from sheets.grid_store import GridStore, used_rows, write_headers
 from sheets.reader import Table, sheet_names_by_tab, table_of
 from sheets.schema import TABS, Tab, tab
 from sheets.store import StoreStatus
@@ -37,38 +36,32 @@ class MemoryStore(GridStore):
             title: [list(row) for row in rows] for title, rows in (grids or {}).items()
         }
         """Sheet title -> rows of cells: what staff would see; tests may edit it directly."""
+        super().__init__()
         self._mutex = threading.RLock()
         self._tables: dict[str, tuple[int, Table]] = {}
-        self._loads = self._reads = self._writes = self._version = 0
-        self._last_read: dt.datetime | None = None
+        self._edits = 0
 
     @property
     def location(self) -> str:
         return PREFIX + self.name
 
-    @property
-    def version(self) -> int:
-        """Changes with every write; a test that edits `grids` by hand calls `edited()`."""
-        return self._version
-
     def edited(self) -> None:
-        """Staff changed the grids by hand: the next read sees it."""
+        """Staff changed the grids by hand (a test's hands): the next read sees it."""
         with self._mutex:
-            self._version += 1
+            self._edits += 1
 
     def read(self, tabs: Iterable[str], *, fresh: bool = False) -> dict[str, Table]:
         names = list(dict.fromkeys(tabs))
         with self._mutex:
-            version = self.version
+            edits = self._edits
             present = sheet_names_by_tab(list(self.grids))
-            if any(self._tables.get(name, (None,))[0] != version for name in names):
-                self._loads += 1
-            for name in names:
-                if self._tables.get(name, (None,))[0] != version:
-                    grid = self.grids.get(present[name]) if name in present else None
-                    table = table_of(tab(name), copy.deepcopy(grid), clock.today())
-                    self._tables[name] = (version, table)
-                    self._last_read = core.now()
+            stale = [name for name in names if self._tables.get(name, (None,))[0] != edits]
+            for name in stale:
+                grid = self.grids.get(present[name]) if name in present else None
+                table = table_of(tab(name), copy.deepcopy(grid), clock.today())
+                self._tables[name] = (edits, table)
+            if stale:
+                self._loaded()
             self._reads += 1
             return {name: self._tables[name][1] for name in names}
 
@@ -83,7 +76,7 @@ class MemoryStore(GridStore):
                 self.grids.update(saved)
                 raise
             finally:
-                self._version += 1
+                self._edits += 1
             self._writes += 1
 
     def set_up(self, who: str = "set-up") -> list[str]:
@@ -102,16 +95,7 @@ class MemoryStore(GridStore):
         return done
 
     def status(self) -> StoreStatus:
-        return StoreStatus(
-            self.backend,
-            self.location,
-            self.is_demo,
-            self._loads,
-            self._reads,
-            self._writes,
-            self._last_read,
-            0.0,
-        )
+        return self._status(self._loads)
 
     def refresh(self) -> None:
         with self._mutex:
@@ -134,10 +118,7 @@ class _MemorySheet:
         line[column] = None if value == "" else value
 
     def used_rows(self) -> int:
-        for number in range(len(self._rows), 0, -1):
-            if any(not core.blank(cell) for cell in self._rows[number - 1]):
-                return number
-        return 0
+        return used_rows(self._rows)
 
 
 class _MemoryBook:

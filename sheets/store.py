@@ -9,14 +9,17 @@ in `sheets.core`, so that neither adapter decides them alone.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import clock
 from i18n import Msg
 from sheets.reader import Finding, Table
 
+_identities = itertools.count(1)
 Where = str | Mapping[str, str]
 """Which row an update is for: an ID, or column -> value for tabs without one (Attendance)."""
 
@@ -138,6 +141,35 @@ class Store(ABC):
 
     backend: str = ""
     is_demo: bool = False
+
+    def __init__(self) -> None:
+        self._identity = next(_identities)
+        self._loads = self._reads = self._writes = 0
+        self._last_read: dt.datetime | None = None
+
+    @property
+    def version(self) -> Hashable:
+        """The data version: the same while `read` gives the same tables, new after anything
+        reloaded a tab (a write, a hand edit seen, the end of a cache time). Figures derived
+        from the data are kept per version (`Snapshot.memo`)."""
+        return (self._identity, self._loads)
+
+    def _loaded(self) -> None:
+        """Tabs were (re)parsed: a new data version."""
+        self._loads += 1
+        self._last_read = clock.now()
+
+    def _status(self, calls: int, cache_seconds: float = 0.0) -> StoreStatus:
+        return StoreStatus(
+            self.backend,
+            self.location,
+            self.is_demo,
+            calls,
+            self._reads,
+            self._writes,
+            self._last_read,
+            cache_seconds,
+        )
 
     @property
     @abstractmethod
