@@ -25,13 +25,29 @@ from typing import Any
 
 import pandas as pd
 
-from services import User
 from sheets.values import normalise_key, split_list
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 SCRYPT_MAX_MEMORY = 64 * 2**20
 FIRST_DELAY_SECONDS = 0.5
 MAX_DELAY_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class User:
+    email: str
+    name: str
+    role: str
+    """"Admin" or "Coordinator"."""
+    offices: tuple[str, ...] = ()
+    """The offices a coordinator works for; admins see every office."""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "Admin"
+
+    def may_see(self, office: str) -> bool:
+        return self.is_admin or office in self.offices
 
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from access import User
 from i18n import LANGUAGE_NAMES, LANGUAGES
-from services import DATA_TABS, User, all_offices
+from services.offices import all_offices
+from services.snapshot import DATA_TABS
 from sheets.store import StoreError
 from ui import context as ui
 from ui.feedback import show_conflicts, show_flash

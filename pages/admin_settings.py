@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from services import Outcome, User
+from access import User
 from services.settings_admin import (
     LIST_COLUMNS,
     SettingsState,
@@ -22,6 +22,7 @@ from services.settings_admin import (
     settings_state,
     store_health,
 )
+from services.unit import Outcome
 from settings import GROUPS, Setting
 from sheets.values import normalise_key
 from ui import context as ui

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from access import User
 from i18n import Msg, catalogue
-from services import User
 from services.quality import (
     Issue,
     QualityReport,

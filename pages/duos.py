@@ -16,9 +16,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from access import User
 from i18n import Msg, catalogue, t
 from meetings import MAX_HOURS, MEETING_MODES, MIN_HOURS, MeetingEntry
-from services import Outcome, Snapshot, User
 from services.duos import (
     CHECK_IN_WITH,
     CONTRACTS,
@@ -53,6 +53,8 @@ from services.duos import (
     step_problems,
     timeline,
 )
+from services.snapshot import Snapshot
+from services.unit import Outcome
 from sheets.values import normalise_key
 from ui import context as ui
 from ui.feedback import attempt, flash

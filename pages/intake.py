@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from services import Outcome, Snapshot, User
+from access import User
 from services.people import (
     INFO_SESSION_ON,
     NAME,
@@ -22,6 +22,8 @@ from services.people import (
     intake_queue,
     record_intake,
 )
+from services.snapshot import Snapshot
+from services.unit import Outcome
 from ui import context as ui
 from ui.feedback import attempt, flash
 from ui.once import Once

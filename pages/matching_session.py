@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from access import User
 from matching import (
     PART_LABELS,
     MatchPool,
@@ -26,7 +27,6 @@ from matching import (
     rank_mentors,
     setting_fields,
 )
-from services import Outcome, Snapshot, User
 from services.matching_session import (
     BatchOutcome,
     OfficeSession,
@@ -40,6 +40,8 @@ from services.matching_session import (
     reason_messages,
     session_settings,
 )
+from services.snapshot import Snapshot
+from services.unit import Outcome
 from settings import current_values, match_settings
 from ui import context as ui
 from ui.feedback import attempt
@@ -54,7 +56,6 @@ OFFICE = "matching-office"
 MENTEE = "matching-mentee"
 QUERY_DONE = "matching-query-done"
 CHOICES = "matching-choices"
-COMPUTED = "matching-computed"
 SETTING_PREFIX = "matching-setting-"
 # The settings a coordinator may change for this session (the Settings page saves them).
 ADJUSTABLE = (
@@ -589,31 +590,31 @@ def metrics(session: OfficeSession) -> None:
 
 
 def computed(data: Snapshot, office: str, settings: MatchSettings) -> OfficeSession:
-    """The office's session, recomputed only when its inputs change.
+    """The office's session, computed once per data version and choice of inputs.
 
     Most reruns of this page are a click that changes nothing the proposal depends on (another
     mentee, an expander, a tick); on a pool of thousands the proposal takes about a second, so
-    it is kept in this browser session until the data (the store loaded anything since: its
-    load counter), the office, the settings, the locks or the exclusions change.
+    it is kept (`Snapshot.memo`) until the data, the office, the settings, the locks or the
+    exclusions change.
     """
-    status = ui.store().status()
-    locked, excluded = choices().locked, choices().excluded
-    inputs = (data.offices, office, settings, locked, excluded, ui.today())
-    key = (status.calls, status.last_read, *inputs)
-    kept = st.session_state.get(COMPUTED)
-    if kept is not None and kept[0] == key:
-        return cast(OfficeSession, kept[1])
-    session = office_session(
-        data.participants,
-        data.duos,
+    locked, excluded, today = choices().locked, choices().excluded, ui.today()
+    return data.memo(
+        "office_session",
+        lambda: office_session(
+            data.participants,
+            data.duos,
+            office,
+            settings,
+            locked=locked,
+            excluded=excluded,
+            today=today,
+        ),
         office,
         settings,
-        locked=locked,
-        excluded=excluded,
-        today=ui.today(),
+        locked,
+        excluded,
+        today,
     )
-    st.session_state[COMPUTED] = (key, session)
-    return session
 
 
 def main() -> None:

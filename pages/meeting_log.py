@@ -23,8 +23,9 @@ from meetings import (
     MeetingEntry,
     meeting_problems,
 )
-from services import Outcome, meeting_links
+from services import meeting_links
 from services.meeting_links import TOKEN_PARAMETER, LinkedDuo
+from services.unit import Outcome
 from sheets.store import StoreError
 from ui import context as ui
 from ui.once import Once

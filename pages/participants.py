@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from access import User
 from i18n import catalogue
-from services import Outcome, Snapshot, User
 from services.people import (
     NAME,
     PROFILE_COLUMNS,
@@ -25,6 +25,8 @@ from services.people import (
     save_profile,
     sessions_of,
 )
+from services.snapshot import Snapshot
+from services.unit import Outcome
 from sheets.values import normalise_key
 from ui import context as ui
 from ui.feedback import attempt

@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from access import User
 from i18n import Msg
-from services import Outcome, Snapshot, User
 from services.sessions import (
     ABSENT,
     ATTENDED,
@@ -34,6 +34,8 @@ from services.sessions import (
     split_upcoming,
     trained_attendees,
 )
+from services.snapshot import Snapshot
+from services.unit import Outcome
 from ui import context as ui
 from ui.feedback import attempt, succeed
 from ui.once import Once

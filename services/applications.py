@@ -26,7 +26,7 @@ import pandas as pd
 
 from i18n import Msg
 from ratelimit import EVERYONE, SlidingWindowLimiter, admit
-from services import Outcome, Unit, new_record_id
+from services.unit import Outcome, Unit, new_record_id
 from settings import current_values
 from sheets.ids import new_id
 from sheets.schema import GENDER, PROGRAMME_LANGUAGES, SLOTS

@@ -30,18 +30,12 @@ from typing import Any
 
 import pandas as pd
 
+from access import User
 from i18n import Msg
 from meetings import DuoTerms, InputRefused, MeetingEntry, listed_topics, meeting_problems
-from services import (
-    Outcome,
-    Snapshot,
-    Unit,
-    User,
-    apply_changes,
-    check_office,
-    new_record_id,
-    read_now,
-)
+from services.offices import check_office
+from services.snapshot import Snapshot
+from services.unit import Outcome, Unit, apply_changes, new_record_id, read_now
 from settings import attention_settings, current_values
 from sheets.schema import (
     CONTRACT,

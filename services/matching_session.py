@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from access import User
 from i18n import Msg
 from matching import (
     MatchPool,
@@ -32,12 +33,11 @@ from matching import (
     prepare_pool,
     propose,
 )
-from services import (
+from services.offices import check_office
+from services.unit import (
     Outcome,
     Unit,
-    User,
     add_new_duo,
-    check_office,
     create_duo,
     new_id_for,
     new_record_id,

@@ -28,12 +28,14 @@ from typing import Any
 import pandas as pd
 
 import clock
+from access import User
 from i18n import Msg
 from links import MENTEE, MENTOR, InvalidLink, LinkClaims, Reason, default_expiry, sign, verify
 from meetings import InputRefused, MeetingEntry, listed_topics, meeting_problems
 from ratelimit import SlidingWindowLimiter
-from services import Outcome, Unit, User, apply_changes, check_office, new_record_id
 from services.applications import clean_text
+from services.offices import check_office
+from services.unit import Outcome, Unit, apply_changes, new_record_id
 from sheets.store import RecordNotFound, Store
 from workflow import ACTIVE, RecordChange, TransitionError, cell_date, cell_text, records
 

@@ -17,17 +17,11 @@ from typing import Any
 
 import pandas as pd
 
+from access import User
 from attention import ready_since
 from i18n import Msg
-from services import (
-    Outcome,
-    User,
-    apply_changes,
-    apply_transition,
-    check_office,
-    same,
-    save_record,
-)
+from services.offices import check_office
+from services.unit import Outcome, apply_changes, apply_transition, same, save_record
 from sheets.schema import PARTICIPANTS
 from sheets.store import Store
 from sheets.values import normalise_key

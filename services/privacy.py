@@ -6,10 +6,11 @@ import datetime as dt
 
 import pandas as pd
 
+from access import User
 from exports import to_excel_sheets
 from i18n import Msg
 from privacy import due_for_erasure, person_rows
-from services import Outcome, Unit, User
+from services.unit import Outcome, Unit
 from sheets.store import Store
 
 PRIVACY_TABS = (

@@ -18,9 +18,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from access import User
 from attention import consistency_findings
 from i18n import Msg
-from services import Outcome, OutOfOffice, Snapshot, User, load
+from services.offices import OutOfOffice
+from services.snapshot import Snapshot, load
+from services.unit import Outcome
 from settings import BY_NAME, Setting, SettingProblem, current_values
 from sheets.reader import Finding
 from sheets.schema import TABS

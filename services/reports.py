@@ -15,7 +15,7 @@ import pandas as pd
 
 from attention import AttentionItem, AttentionKind, AttentionSettings, attention_items
 from reports import KeyFigures, Report, key_figures, office_report
-from services import Snapshot
+from services.snapshot import Snapshot
 from settings import attention_settings, current_values
 
 PIPELINE_INDEX = ["group", "status"]

@@ -21,8 +21,10 @@ from typing import Any
 
 import pandas as pd
 
+from access import User
 from i18n import Msg
-from services import Outcome, Unit, User, check_office, new_record_id, read_now, write_planned
+from services.offices import check_office
+from services.unit import Outcome, Unit, new_record_id, read_now, write_planned
 from sheets.schema import PROGRAMME_LANGUAGES
 from sheets.store import RecordNotFound, Store, Written
 from workflow import (

@@ -20,8 +20,9 @@ from typing import Any
 
 import pandas as pd
 
+from access import User
 from i18n import Msg
-from services import Outcome, Unit, User, read_now, write_planned
+from services.unit import Outcome, Unit, read_now, write_planned
 from settings import BY_NAME, SETTINGS, Setting, SettingProblem, current_values, parse_value
 from sheets.schema import tab
 from sheets.store import Conflict, Store, StoreError, StoreStatus

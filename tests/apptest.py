@@ -16,8 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 import clock
 import demo as demo_data
+from access import User
 from demo.workbook import grids_from_records, write_demo_workbook
-from services import User
 from sheets import memory
 from sheets.local import LocalStore
 from sheets.memory import MemoryStore

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import clock
+from access import User
 from links import (
     InvalidLink,
     LinkClaims,
@@ -22,7 +23,6 @@ from links import (
     verify,
 )
 from meetings import InputRefused, MeetingEntry, meeting_problems
-from services import User
 from services.meeting_links import (
     LOG_LIMIT,
     LinksDisabled,

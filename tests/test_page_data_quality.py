@@ -9,7 +9,8 @@ import pytest
 from gspread.utils import rowcol_to_a1
 from streamlit.testing.v1 import AppTest
 
-from services import OutOfOffice, User
+from access import User
+from services.offices import OutOfOffice
 from services.quality import assign_ids, settings_issues
 from sheets import memory
 from sheets.__main__ import check_workbook

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import clock
-from services import User
+from access import User
 from tests.apptest import ANTWERP, BRUSSELS, assert_no_exception, open_page, store_of
 from ui.feedback import CONFLICTS
 from workflow import add_months, cell_date, cell_text, live_duos_of, records

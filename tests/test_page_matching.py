@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Progress
 
-from services import User
+from access import User
 from tests.apptest import ADMIN, ANTWERP, assert_no_exception, open_page, store_of
 
 PAGE = "matching_session.py"

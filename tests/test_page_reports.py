@@ -14,10 +14,11 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 import clock
+from access import User
 from i18n import LANGUAGES, t
 from reports import Report, period_bounds
-from services import User, load
 from services.reports import report_view
+from services.snapshot import load
 from tests.apptest import ADMIN, BRUSSELS, assert_no_exception, open_page, store_of
 
 FORMULA = '=HYPERLINK("http://attacker.example","Click me")'

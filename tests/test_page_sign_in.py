@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from access import hash_password
-from services import User
+from access import User, hash_password
 from tests.apptest import ADMIN, ANTWERP, BRUSSELS, ROOT, assert_no_exception
 
 PASSWORD = "a long enough secret"

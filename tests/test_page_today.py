@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import clock
-from services import User, load
+from access import User
 from services.reports import TodayView, today_view
+from services.snapshot import load
 from tests.apptest import ADMIN, ANTWERP, assert_no_exception, open_page, store_of
 
 

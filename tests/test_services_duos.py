@@ -12,7 +12,6 @@ import pytest
 
 import clock
 from meetings import InputRefused, meeting_problems
-from services import Outcome, OutOfOffice, load
 from services.duos import (
     CheckInEntry,
     EvaluationEntry,
@@ -33,6 +32,9 @@ from services.duos import (
     shown_kind,
     timeline,
 )
+from services.offices import OutOfOffice
+from services.snapshot import load
+from services.unit import Outcome
 from sheets.memory import MemoryStore
 from sheets.store import Change, Store, Written
 from tests.apptest import ADMIN, ANTWERP, BRUSSELS, store_of

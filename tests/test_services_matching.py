@@ -10,7 +10,6 @@ import pytest
 
 import clock
 from matching import MatchSettings, rank_mentors
-from services import OutOfOffice
 from services.matching_session import (
     PairRequest,
     create_accepted,
@@ -22,6 +21,7 @@ from services.matching_session import (
     session_settings,
     waiting_mentees,
 )
+from services.offices import OutOfOffice
 from sheets.store import RecordNotFound, Store
 from tests.apptest import ADMIN, ANTWERP, BRUSSELS, store_of
 from tests.test_services_duos import CountingStore

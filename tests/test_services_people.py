@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import clock
-from services import OutOfOffice
+from services.offices import OutOfOffice
 from services.people import (
     INFO_SESSION_ON,
     NAME,

@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 
 import clock
+from access import User
 from attention import AttentionKind
 from reports import period_bounds
-from services import User, load
 from services.reports import ReportView, TodayView, report_view, today_view
+from services.snapshot import load
 from sheets.store import Store
 from tests.apptest import ADMIN, ANTWERP, BRUSSELS, Workbook, store_of
 from workflow import cell_text

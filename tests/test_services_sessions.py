@@ -13,7 +13,7 @@ import pytest
 
 import clock
 from i18n import LANGUAGES
-from services import OutOfOffice
+from services.offices import OutOfOffice
 from services.sessions import (
     SessionDraft,
     draft_problems,

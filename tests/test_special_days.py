@@ -17,10 +17,10 @@ import pytest
 
 import clock
 from privacy import due_for_erasure
-from services import load
 from services.applications import form_choices
 from services.duos import MeetingEntry, change_duo, duo_overview, log_meeting
 from services.reports import today_view
+from services.snapshot import load
 from sheets import memory
 from sheets.store import Store
 from tests.apptest import (

@@ -13,8 +13,9 @@ from typing import Any
 import streamlit as st
 
 import clock
+from access import User
 from i18n import LANGUAGES, Msg, catalogue, normalise_language, t
-from services import Snapshot, User, load
+from services.snapshot import Snapshot, load
 from sheets.config import StoreConfig, config_from, open_store
 from sheets.store import Store
 from sheets.values import normalise_key

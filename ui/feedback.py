@@ -7,7 +7,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from i18n import Msg
-from services import Outcome, overwrite
+from services.unit import Outcome, overwrite
 from sheets.store import Conflict, StoreError
 from ui.context import label, store, text, tr, who
 from workflow import RecordChange, TransitionError

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from access import User
 from links import MENTEE, MENTOR
-from services import User
 from services.meeting_links import link_for, revoke, secret_key
 from sheets.store import StoreError
 from ui import context as ui

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from services import User
+from access import User
 from ui.context import tr
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"

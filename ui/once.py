@@ -33,7 +33,7 @@ from typing import Any, NoReturn
 
 import streamlit as st
 
-from services import Outcome
+from services.unit import Outcome
 from sheets.ids import id_for
 from ui.context import text
 
