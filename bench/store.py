@@ -28,8 +28,8 @@ from typing import Any
 from google.auth.credentials import AnonymousCredentials
 
 import demo
+from access import User
 from demo.workbook import grids_from_records
-from services import User
 from services.duos import change_duo
 from services.sessions import SessionDraft, mark_attendance, plan_session
 from sheets.google import GoogleStore
