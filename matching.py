@@ -4,15 +4,16 @@ Pure Python over the participant and duo records the store returns (no Streamlit
 I/O). Everything a page shows comes back as dataclasses holding `Msg` objects, never text, so
 every reason appears in the user's language.
 
-- `rank_mentors` / `rank_mentees`: the best candidates for one person, each with its score, the
-  score's parts and the reasons, plus every candidate that is not eligible and why.
+- `rank`: the best candidates of the other side for one mentee or mentor, each with its score,
+  the score's parts and the reasons, plus every candidate that is not eligible and why.
 - `propose`: one assignment for a whole pool: first as many mentees matched as possible, then
   the best total score, with long waiters first when it comes to who is left out.
 - `pool_health`: per office, who has zero or one eligible mentor and which rule blocks them, so
   coordinators know whom to recruit.
 
-The numbers come from `matching_score` (vectorised over the pool; a per-pair reference
-implementation there defines them and explains each shown pair).
+Every function takes one input: the `MatchPool` that `prepare_pool` parses once from the
+Participants and Duos frames. The numbers come from `matching_score` (vectorised over the pool;
+a per-pair reference implementation there defines them and explains each shown pair).
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ from matching_score import (
     Floats,
     Ints,
     Person,
-    Rows,
     Side,
     build_side,
     failed_pairs,
@@ -57,8 +57,7 @@ from matching_score import (
     slot_names,
 )
 
-Records = pd.DataFrame | Sequence[Mapping[str, Any] | pd.Series]
-Record = Mapping[str, Any] | pd.Series
+Role = Literal["Mentee", "Mentor"]
 Pair = tuple[str, str]
 """(mentee ID, mentor ID)."""
 
@@ -308,109 +307,56 @@ class OfficeHealth:
 # --- inputs ---------------------------------------------------------------------------------
 
 
-def _rows(records: Records, role: str) -> Rows:
-    """Only the rows of `role`: a whole Participants frame may be passed for either side."""
-    if isinstance(records, pd.DataFrame):
-        if "Role" not in records.columns or records.empty:
-            return records
-        roles = records["Role"].tolist()
-        keep = [isinstance(r, str) and r.strip().casefold() == role.casefold() for r in roles]
-        return records if all(keep) else records.loc[keep]
-    return [r for r in records if str(r.get("Role", role)).strip().casefold() == role.casefold()]
-
-
 @dataclass(frozen=True)
 class MatchPool:
-    """Participants and duos parsed once for matching.
+    """Participants and duos parsed once for matching: the one input of `rank`, `propose` and
+    `pool_health`.
 
     Parsing the records is most of the cost of a ranking; a page that ranks on every click
-    builds the pool when it (re)loads the data (`prepare_pool`) and passes it to `rank_mentors`
-    / `rank_mentees` instead of the DataFrames. Ready flags (with `include`), open-duo loads and
-    waiting times are those of the moment it was prepared.
+    builds the pool when it (re)loads the data and ranks from it. Ready flags (with `include`),
+    open-duo loads and waiting times are those of the moment it was prepared.
     """
 
     mentees: Side
     mentors: Side
     failed: dict[Pair, str]
-    mentee_load: dict[str, int]
-    mentor_load: dict[str, int]
-    include: frozenset[str]
-    today: date
+
+    def side(self, role: Role) -> Side:
+        return self.mentees if role == "Mentee" else self.mentors
 
 
 def prepare_pool(
-    participants: Records,
+    participants: pd.DataFrame,
     duos: pd.DataFrame | None = None,
     *,
-    mentors: Records | None = None,
     include: Collection[str] = (),
     today: date | None = None,
 ) -> MatchPool:
-    """Parse the Participants (both roles; or mentees from `participants` and mentors from
-    `mentors`) and the Duos once, for fast rankings."""
-    mentee_load = open_duo_counts(duos, "Mentee ID")
-    mentor_load = open_duo_counts(duos, "Mentor ID")
+    """Parse the Participants (both roles, told apart by their Role) and the Duos once.
+
+    `include`: IDs to treat as Ready although their status is not.
+    """
     day = today or clock.today()
-    return MatchPool(
-        mentees=build_side(
-            _rows(participants, "Mentee"), load=mentee_load, include=include, today=day
-        ),
-        mentors=build_side(
-            _rows(participants if mentors is None else mentors, "Mentor"),
-            load=mentor_load,
+    roles = _roles(participants)
+
+    def side(role: Role) -> Side:
+        return build_side(
+            participants.loc[roles == role.casefold()],
+            load=open_duo_counts(duos, f"{role} ID"),
             include=include,
             today=day,
-            in_duo_with_room=True,
-        ),
-        failed=failed_pairs(duos),
-        mentee_load=mentee_load,
-        mentor_load=mentor_load,
-        include=frozenset(include),
-        today=day,
-    )
+            in_duo_with_room=role == "Mentor",
+        )
+
+    return MatchPool(mentees=side("Mentee"), mentors=side("Mentor"), failed=failed_pairs(duos))
 
 
-def _one(person: Record | str, role: str, pool: MatchPool, records: Records | None) -> Side:
-    """The person to rank for, as a one-row side: a record, or an ID found in the pool or in
-    the records passed (a whole Participants frame)."""
-    side = pool.mentees if role == "Mentee" else pool.mentors
-    if isinstance(person, str):
-        row = side.index().get(person)
-        if row is not None:
-            return side.take([row])
-        person = _find(records, person)
-    load = pool.mentee_load if role == "Mentee" else pool.mentor_load
-    return build_side(
-        [person],
-        load=load,
-        include=pool.include,
-        today=pool.today,
-        in_duo_with_room=role == "Mentor",
-    )
-
-
-def _pool(
-    mentees: Records | MatchPool,
-    mentors: Records | None,
-    duos: pd.DataFrame | None,
-    include: Collection[str],
-    today: date | None,
-) -> MatchPool:
-    if isinstance(mentees, MatchPool):
-        return mentees
-    return prepare_pool(mentees, duos, mentors=mentors, include=include, today=today)
-
-
-def _find(records: Records | None, person_id: str) -> Record:
-    if isinstance(records, pd.DataFrame):
-        found = records.loc[records["ID"] == person_id] if "ID" in records.columns else records[:0]
-        if len(found):
-            return found.iloc[0]
-    else:
-        for record in records or ():
-            if record.get("ID") == person_id:
-                return record
-    raise KeyError(f"no participant with ID {person_id!r}")
+def _roles(participants: pd.DataFrame) -> npt.NDArray[np.object_]:
+    """Each row's Role, folded ("" when blank): vectorised, as it runs on every ranking."""
+    if "Role" not in participants.columns:
+        return np.full(len(participants), "", dtype=object)
+    roles = participants["Role"].astype("string").str.strip().str.casefold()
+    return roles.fillna("").to_numpy(dtype=object)
 
 
 def _pair_positions(pairs: Iterable[Pair], mentees: Side, mentors: Side) -> list[tuple[int, int]]:
@@ -440,12 +386,7 @@ class _Scored:
         return ~self.hard
 
     def failing(self, rule: str, rows: slice | int | Ints = slice(None)) -> Bools:
-        """Where `rule` is broken (for some rows only, to keep arrays small)."""
-        if rule == "excluded":
-            mask = np.zeros(self.score.shape, dtype=bool)
-            for i, j in self.excluded:
-                mask[i, j] = True
-            return np.asarray(mask[rows], dtype=bool)
+        """Where `rule` (of `RULES`) is broken, for some rows only, to keep arrays small."""
         return np.asarray((self.rule_bits[rows] & np.uint8(rule_bit(rule))) != 0, dtype=bool)
 
 
@@ -695,100 +636,58 @@ def _suggestion(
 # --- ranking --------------------------------------------------------------------------------
 
 
-def rank_mentors(
-    mentee: Record | str,
-    mentors: Records | MatchPool,
-    duos: pd.DataFrame | None = None,
-    settings: MatchSettings | None = None,
-    *,
-    include: Collection[str] = (),
-    excluded: Iterable[Pair] = (),
-    today: date | None = None,
-) -> Ranking:
-    """The best `settings.top_n` eligible mentors for one mentee, best first, and why every
-    other mentor is not suggested.
-
-    `mentee` is a record (dict or Series) or an ID. `mentors` is the Participants frame (mentees
-    in it are ignored) with `duos`, `include` (IDs to treat as Ready although their status is
-    not) and `today`; or a `MatchPool` that already holds all of them, for speed.
-    `excluded` pairs (mentee ID, mentor ID) are never suggested.
-    """
-    records = None if isinstance(mentors, MatchPool) else mentors
-    pool = (
-        mentors
-        if isinstance(mentors, MatchPool)
-        else prepare_pool([], duos, mentors=mentors, include=include, today=today)
-    )
-    subject = _one(mentee, "Mentee", pool, records)
-    return _rank(subject, pool.mentors, pool, settings or MatchSettings(), excluded, "Mentee")
-
-
-def rank_mentees(
-    mentor: Record | str,
-    mentees: Records | MatchPool,
-    duos: pd.DataFrame | None = None,
-    settings: MatchSettings | None = None,
-    *,
-    include: Collection[str] = (),
-    excluded: Iterable[Pair] = (),
-    today: date | None = None,
-) -> Ranking:
-    """The reverse of `rank_mentors`: the best eligible mentees for one mentor."""
-    records = None if isinstance(mentees, MatchPool) else mentees
-    pool = (
-        mentees
-        if isinstance(mentees, MatchPool)
-        else prepare_pool(mentees, duos, mentors=[], include=include, today=today)
-    )
-    subject = _one(mentor, "Mentor", pool, records)
-    return _rank(pool.mentees, subject, pool, settings or MatchSettings(), excluded, "Mentor")
-
-
-def _rank(
-    mentees: Side,
-    mentors: Side,
+def rank(
     pool: MatchPool,
-    settings: MatchSettings,
-    excluded: Iterable[Pair],
-    subject_role: Literal["Mentee", "Mentor"],
+    side: Role,
+    person_id: str,
+    settings: MatchSettings | None = None,
+    *,
+    excluded: Iterable[Pair] = (),
 ) -> Ranking:
+    """The best `settings.top_n` eligible candidates of the other side for one person of
+    `side`, best first (a mentor's mentees: the longer waiter first on a tie), and why every
+    other candidate is not suggested. `excluded` pairs (mentee ID, mentor ID) never are.
+
+    The person is one row against the other side (one column when ranking for a mentor), so
+    both directions share one scoring and one explanation.
+    """
+    settings = settings or MatchSettings()
+    row = pool.side(side).index().get(person_id)
+    if row is None:
+        raise KeyError(f"no {side.casefold()} with ID {person_id!r}")
+    by_mentee = side == "Mentee"
+    mentees = pool.mentees.take([row]) if by_mentee else pool.mentees
+    mentors = pool.mentors if by_mentee else pool.mentors.take([row])
+    candidates = mentors if by_mentee else mentees
     scored = _score(mentees, mentors, pool.failed, settings, excluded)
-    by_mentee = subject_role == "Mentee"
-    subject = mentees if by_mentee else mentors
 
     def pair(k: int) -> tuple[int, int]:
         return (0, k) if by_mentee else (k, 0)
 
     score = scored.score.reshape(-1)
-    eligible = scored.eligible.reshape(-1)
     waiting = np.zeros(len(score)) if by_mentee else mentees.waiting_days
     order = np.lexsort((np.arange(len(score)), -waiting, -score))
-    chosen = order[eligible[order]].tolist()
+    chosen = order[scored.eligible.reshape(-1)[order]].tolist()
     suggestions = []
     for k in chosen[: settings.top_n]:
         i, j = pair(k)
         suggestions.append(_suggestion(scored, mentees, i, mentors, j, settings))
-    candidates = mentors if by_mentee else mentees
 
     def explain_blocked() -> tuple[Blocked, ...]:
         soft, penalty = settings.soft_rules(), settings.soft_penalty
-        blocked = []
-        for k, rules in _hard_failures(scored, settings):
+        found = []
+        for k in np.flatnonzero(scored.hard.reshape(-1)).tolist():
             i, j = pair(k)
-            blocked.append(
-                Blocked(
-                    candidate_id=candidates.ids[k],
-                    candidate_name=candidates.names[k],
-                    office=candidates.offices[k],
-                    score=round(float(score[k]), 1),
-                    blockers=_blockers(scored, mentees, i, mentors, j, soft, penalty, rules),
-                )
-            )
-        return tuple(blocked)
+            rules = [rule for rule in _failing_rules(scored, i, j) if rule not in soft]
+            blockers = _blockers(scored, mentees, i, mentors, j, soft, penalty, rules)
+            name, office, points = candidates.names[k], candidates.offices[k], float(score[k])
+            blocked = Blocked(candidates.ids[k], name, office, round(points, 1), blockers)
+            found.append((len(rules), -points, k, blocked))
+        return tuple(blocked for *_, blocked in sorted(found))
 
     return Ranking(
-        subject_id=subject.ids[0],
-        subject_role=subject_role,
+        subject_id=person_id,
+        subject_role=side,
         suggestions=tuple(suggestions),
         eligible_count=len(chosen),
         blocked_count=len(score) - len(chosen),
@@ -796,19 +695,15 @@ def _rank(
     )
 
 
-def _hard_failures(scored: _Scored, settings: MatchSettings) -> list[tuple[int, list[str]]]:
-    """For a one-row (or one-column) ranking: each blocked candidate with its hard rules, the
-    nearest misses first (fewest blockers, then highest score)."""
-    hard_bits = _hard_bits(settings)
-    bits = scored.rule_bits.reshape(-1)
-    score = scored.score.reshape(-1)
-    positions = np.flatnonzero(scored.hard.reshape(-1))
-    excluded = {i * scored.score.shape[1] + j for i, j in scored.excluded}
-    found = []
-    for k, value in zip(positions.tolist(), bits[positions].tolist(), strict=True):
-        rules = [rule for rule in RULES if value & hard_bits & rule_bit(rule)]
-        found.append((k, [*rules, "excluded"] if k in excluded else rules))
-    return sorted(found, key=lambda item: (len(item[1]), -score[item[0]], item[0]))
+def rank_mentors(
+    mentee_id: str,
+    pool: MatchPool,
+    settings: MatchSettings | None = None,
+    *,
+    excluded: Iterable[Pair] = (),
+) -> Ranking:
+    """`rank` for a mentee (the matching page's call)."""
+    return rank(pool, "Mentee", mentee_id, settings, excluded=excluded)
 
 
 # --- the whole pool -------------------------------------------------------------------------
@@ -933,15 +828,11 @@ def _pool_rows(mentees: Side, busy: Collection[int] = ()) -> list[int]:
 
 
 def propose(
-    mentees: Records | MatchPool,
-    mentors: Records | None = None,
-    duos: pd.DataFrame | None = None,
+    pool: MatchPool,
     settings: MatchSettings | None = None,
     *,
     locked: Iterable[Pair] = (),
     excluded: Iterable[Pair] = (),
-    include: Collection[str] = (),
-    today: date | None = None,
 ) -> Proposal:
     """One assignment of the waiting mentees to mentors, for the coordinators to review.
 
@@ -951,74 +842,87 @@ def propose(
     the bonus only decides who gets a mentor when not everyone can, so long waiters are not
     always the ones left out. Offices never mix, so each office is solved on its own.
 
-    Mentees in the pool: Ready (or in `include`), in no Proposed / Intro planned / Active duo.
+    Mentees in the pool: Ready (or included), in no Proposed / Intro planned / Active duo.
     `locked` pairs stay as they are and use their mentor's capacity; `excluded` pairs never
     appear. Capacities always hold here, even when the capacity rule is soft for rankings.
-    `mentees` is the Participants frame (with `mentors` None) or the mentees alone (with the
-    mentors in `mentors`), or a `MatchPool` (then `duos`, `include` and `today` are the pool's).
     """
     started = time.perf_counter()
     settings = settings or MatchSettings()
-    inputs = _pool(mentees, mentors, duos, include, today)
-    excluded = list(excluded)
-    locked_at = _pair_positions(locked, inputs.mentees, inputs.mentors)
-    locked_pairs = tuple(
-        _suggestion(
-            _score(inputs.mentees.take([i]), inputs.mentors.take([j]), inputs.failed, settings),
-            inputs.mentees.take([i]),
-            0,
-            inputs.mentors.take([j]),
-            0,
-            settings,
-        )
-        for i, j in locked_at
-    )
-    taken = np.bincount([j for _, j in locked_at], minlength=len(inputs.mentors))
-    all_mentors = inputs.mentors.with_load(inputs.mentors.load + taken)
+    locked_at = _pair_positions(locked, pool.mentees, pool.mentors)
+    taken = np.bincount([j for _, j in locked_at], minlength=len(pool.mentors))
     winners: dict[int, list[str]] = {}
     for i, j in locked_at:
-        winners.setdefault(j, []).append(inputs.mentees.names[i])
-    mentor_groups = _by_office(all_mentors, range(len(all_mentors)))
-    pool = _pool_rows(inputs.mentees, {i for i, _ in locked_at})
-    pairs: list[Suggestion] = []
-    unmatched: list[Unmatched] = []
-    solver_seconds = 0.0
-    for office, rows in sorted(_by_office(inputs.mentees, pool).items()):
-        block_mentees = inputs.mentees.take(rows)
+        winners.setdefault(j, []).append(pool.mentees.names[i])
+    solved = _Solved(pairs=[], unmatched=[], taken=taken, winners=winners)
+    mentors = pool.mentors.with_load(pool.mentors.load + taken)
+    mentor_groups = _by_office(mentors, range(len(mentors)))
+    waiting = _pool_rows(pool.mentees, {i for i, _ in locked_at})
+    excluded = list(excluded)
+    for office, rows in sorted(_by_office(pool.mentees, waiting).items()):
         columns = mentor_groups.get(office, []) if office else []
-        block_mentors = all_mentors.take(columns)
-        scored = _score(block_mentees, block_mentors, inputs.failed, settings, excluded)
-        acceptable = scored.eligible & (scored.score >= settings.min_score)
-        places = np.maximum(block_mentors.capacity - block_mentors.load, 0)
-        bonus = _waiting_bonus(block_mentees, settings)
-        assigned, seconds = _assign(acceptable, scored.score, bonus, places)
-        solver_seconds += seconds
-        block_winners = {j: winners.get(columns[j], []).copy() for j in range(len(columns))}
-        for i, j in assigned:
-            pairs.append(_suggestion(scored, block_mentees, i, block_mentors, j, settings))
-            block_winners[j].append(block_mentees.names[i] or block_mentees.ids[i])
-            taken[columns[j]] += 1
-        matched = {i for i, _ in assigned}
-        unmatched.extend(
-            _unmatched(scored, block_mentees, i, block_mentors, settings, block_winners)
-            for i in range(len(rows))
-            if i not in matched
-        )
-    places_left = inputs.mentors.capacity - inputs.mentors.load - taken
-    free_places = {
-        inputs.mentors.ids[j]: int(places_left[j])
-        for j in np.flatnonzero(inputs.mentors.ready & (places_left > 0))
-    }
-    pairs.sort(key=lambda p: (p.office, -p.score))
-    unmatched.sort(key=lambda u: (u.office, -u.waiting_days))
+        _solve_office(pool, rows, mentors, columns, settings, excluded, solved)
+    places_left = pool.mentors.capacity - pool.mentors.load - solved.taken
     return Proposal(
-        pairs=tuple(pairs),
-        locked=locked_pairs,
-        unmatched=tuple(unmatched),
-        free_places=free_places,
-        total_score=round(sum(p.score for p in pairs), 1),
-        solver_seconds=solver_seconds,
+        pairs=tuple(sorted(solved.pairs, key=lambda p: (p.office, -p.score))),
+        locked=tuple(_locked(pool, i, j, settings) for i, j in locked_at),
+        unmatched=tuple(sorted(solved.unmatched, key=lambda u: (u.office, -u.waiting_days))),
+        free_places={
+            pool.mentors.ids[j]: int(places_left[j])
+            for j in np.flatnonzero(pool.mentors.ready & (places_left > 0))
+        },
+        total_score=round(sum(p.score for p in solved.pairs), 1),
+        solver_seconds=solved.solver_seconds,
         seconds=time.perf_counter() - started,
+    )
+
+
+@dataclass
+class _Solved:
+    """What `propose` has found so far: pairs, unmatched mentees, places taken per mentor (pool
+    positions) and who took them (names, to tell an unmatched mentee who got their mentor)."""
+
+    pairs: list[Suggestion]
+    unmatched: list[Unmatched]
+    taken: Ints
+    winners: dict[int, list[str]]
+    solver_seconds: float = 0.0
+
+
+def _solve_office(
+    pool: MatchPool,
+    rows: list[int],
+    mentors: Side,
+    columns: list[int],
+    settings: MatchSettings,
+    excluded: list[Pair],
+    solved: _Solved,
+) -> None:
+    """Assign the waiting mentee `rows` of one office to its mentor `columns`."""
+    block_mentees, block_mentors = pool.mentees.take(rows), mentors.take(columns)
+    scored = _score(block_mentees, block_mentors, pool.failed, settings, excluded)
+    acceptable = scored.eligible & (scored.score >= settings.min_score)
+    places = np.maximum(block_mentors.capacity - block_mentors.load, 0)
+    bonus = _waiting_bonus(block_mentees, settings)
+    assigned, seconds = _assign(acceptable, scored.score, bonus, places)
+    solved.solver_seconds += seconds
+    winners = {j: solved.winners.get(columns[j], []).copy() for j in range(len(columns))}
+    for i, j in assigned:
+        solved.pairs.append(_suggestion(scored, block_mentees, i, block_mentors, j, settings))
+        winners[j].append(block_mentees.names[i] or block_mentees.ids[i])
+        solved.taken[columns[j]] += 1
+    matched = {i for i, _ in assigned}
+    solved.unmatched.extend(
+        _unmatched(scored, block_mentees, i, block_mentors, settings, winners)
+        for i in range(len(rows))
+        if i not in matched
+    )
+
+
+def _locked(pool: MatchPool, i: int, j: int, settings: MatchSettings) -> Suggestion:
+    """A pair the coordinator locked, explained like any other."""
+    mentee, mentor = pool.mentees.take([i]), pool.mentors.take([j])
+    return _suggestion(
+        _score(mentee, mentor, pool.failed, settings), mentee, 0, mentor, 0, settings
     )
 
 
@@ -1026,15 +930,9 @@ def propose(
 
 
 _SHORTAGE_ORDER = (
-    "language",
-    "preference",
-    "availability",
-    "capacity",
-    "ready",
-    "history",
-    "mentee_free",
+    "language", "preference", "availability", "capacity", "ready", "history", "mentee_free",
     "office",
-)
+)  # fmt: skip
 
 
 def _main_blockers(scored: _Scored, rows: Sequence[int], settings: MatchSettings) -> list[str]:
@@ -1055,9 +953,8 @@ def _main_blockers(scored: _Scored, rows: Sequence[int], settings: MatchSettings
 
 def _shortage_need(rule: str, mentees: Side, i: int, mentors: Side) -> str:
     if rule == "language":
-        names = dict(zip(mentees.language_keys[i], mentees.language_names[i], strict=True))
-        key = mentees.main_language[i] or next(iter(names), "")
-        return names.get(key, "")
+        names = mentees.languages[i]
+        return names.get(mentees.main_language[i] or next(iter(names), ""), "")
     if rule == "preference" and mentees.accepts[i] != ANY_GENDER:
         return _preference_kind(int(mentees.accepts[i]))
     return ""
@@ -1066,8 +963,8 @@ def _shortage_need(rule: str, mentees: Side, i: int, mentors: Side) -> str:
 def _supply(rule: str, need_of: int, mentees: Side, mentors: Side, free: Bools) -> int:
     """Free mentors who would lift this rule for mentee row `need_of`."""
     if rule == "language":
-        key = mentees.main_language[need_of] or next(iter(mentees.language_keys[need_of]), "")
-        return sum(1 for j in np.flatnonzero(free) if key in mentors.language_keys[j])
+        key = mentees.main_language[need_of] or next(iter(mentees.languages[need_of]), "")
+        return sum(1 for j in np.flatnonzero(free) if key in mentors.languages[j])
     if rule == "preference":
         return int(np.count_nonzero(free & (mentors.gender & mentees.accepts[need_of] > 0)))
     return int(np.count_nonzero(free))
@@ -1114,28 +1011,19 @@ def _shortages(
     return tuple(result)
 
 
-def pool_health(
-    mentees: Records | MatchPool,
-    mentors: Records | None = None,
-    duos: pd.DataFrame | None = None,
-    settings: MatchSettings | None = None,
-    *,
-    include: Collection[str] = (),
-    today: date | None = None,
-) -> tuple[OfficeHealth, ...]:
+def pool_health(pool: MatchPool, settings: MatchSettings | None = None) -> tuple[OfficeHealth, ...]:
     """Per office: the ready mentees with zero or one eligible mentor, grouped by the rule that
     blocks them most with what would help ("12 mentees need Dutch; free mentors who speak it: 3"),
     so coordinators know whom to recruit. Offices are sorted by name; a blank office is skipped
     (the data-quality view reports it)."""
     settings = settings or MatchSettings()
-    inputs = _pool(mentees, mentors, duos, include, today)
-    mentee_groups = _by_office(inputs.mentees, _pool_rows(inputs.mentees))
-    mentor_groups = _by_office(inputs.mentors, range(len(inputs.mentors)))
+    mentee_groups = _by_office(pool.mentees, _pool_rows(pool.mentees))
+    mentor_groups = _by_office(pool.mentors, range(len(pool.mentors)))
     result = []
     for office in sorted((set(mentee_groups) | set(mentor_groups)) - {""}):
-        block_mentees = inputs.mentees.take(mentee_groups.get(office, []))
-        block_mentors = inputs.mentors.take(mentor_groups.get(office, []))
-        scored = _score(block_mentees, block_mentors, inputs.failed, settings)
+        block_mentees = pool.mentees.take(mentee_groups.get(office, []))
+        block_mentors = pool.mentors.take(mentor_groups.get(office, []))
+        scored = _score(block_mentees, block_mentors, pool.failed, settings)
         counts = (~scored.hard).sum(axis=1)
         free = block_mentors.ready & (block_mentors.capacity > block_mentors.load)
         places = int(np.maximum(block_mentors.capacity - block_mentors.load, 0)[free].sum())

@@ -6,17 +6,20 @@ Two paths compute the same numbers, on purpose:
   readable definition of the score; `matching.py` explains the pairs a coordinator looks at with
   it, the tests hold the fast path to it, and the benchmark measures the speed-up against it.
 - `Side` + `PairGrid` / `score_pairs`: every pair of two groups at once, with numpy. Ranking and
-  the whole-pool proposal use it, so a click re-runs in milliseconds. List fields become 64-bit
-  words per person (shared items = popcount of an AND), postcodes a lookup table, and a large
-  pool is scored a block of mentees at a time so that no temporary array grows past a few MB.
+  the whole-pool proposal use it, so a click re-runs in milliseconds. List fields become sparse
+  0/1 matrices (shared items of every pair = one sparse product), postcodes a lookup table, and
+  a large pool is scored a block of mentees at a time so that no temporary array grows past a
+  few MB.
 
 Participant rows are parsed once per side (`build_side`), with the text parsing cached per cell
-value, because the same mentors are re-read on every click."""
+value, because the same mentors are re-read on every click. The multilingual word lists (gender
+words, personality keywords, sector families) are data, in `matching_words.toml`."""
 
 from __future__ import annotations
 
 import re
 import threading
+import tomllib
 import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -24,6 +27,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from functools import cached_property, lru_cache
 from itertools import chain
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,6 +41,8 @@ from sheets.values import normalise_key
 Bools = npt.NDArray[np.bool_]
 Floats = npt.NDArray[np.float32]
 Ints = npt.NDArray[np.integer[Any]]
+Items = Mapping[str, str]
+"""A list cell: matching key -> display name, in the order typed, without duplicates."""
 
 PARTS: tuple[str, ...] = (
     "sector",
@@ -49,15 +55,9 @@ PARTS: tuple[str, ...] = (
 """The score parts, each a value between 0 and 1 before weighting."""
 
 RULES: tuple[str, ...] = (
-    "office",
-    "history",
-    "ready",
-    "mentee_free",
-    "capacity",
-    "language",
-    "availability",
+    "office", "history", "ready", "mentee_free", "capacity", "language", "availability",
     "preference",
-)
+)  # fmt: skip
 """The eligibility rules, in the order a coordinator reads their blockers."""
 
 ALWAYS_HARD: frozenset[str] = frozenset({"office", "history"})
@@ -75,43 +75,33 @@ KEYWORDS_FOR_FULL_CREDIT = 2
 LANGUAGE_SHARED_CREDIT = 0.5
 """Half of the language part for any shared language, the other half for the mentee's strongest."""
 
-_PROGRAMME_KEYS = frozenset(normalise_key(name) for name in PROGRAMME_LANGUAGES)
-_LANGUAGE_NAMES = {normalise_key(alias): names[0] for names in LANGUAGES for alias in names}
-_SLOT_INDEX = {normalise_key(slot): index for index, slot in enumerate(SLOTS)}
-_GENDERS = {
-    **dict.fromkeys(("woman", "femme", "vrouw", "female", "f", "v", "w"), WOMAN),
-    **dict.fromkeys(("man", "homme", "male", "h", "m"), MAN),
-    **dict.fromkeys(("other", "autre", "ander", "x"), OTHER),
-}
 
+def _load_words() -> dict[str, Any]:
+    """The word lists, read once: they change with a release, not while the app runs."""
+    with Path(__file__).with_name("matching_words.toml").open("rb") as file:
+        return tomllib.load(file)
+
+
+_WORDS = _load_words()
 SECTOR_FAMILIES: dict[str, tuple[str, ...]] = {
-    "digital": ("ICT", "IT", "Informatique", "Informatica", "Software", "Telecom", "Data",
-                "Digital", "Numérique", "Digitaal"),
-    "finance": ("Finance", "Financiën", "Banking", "Banque", "Bank", "Insurance", "Assurance",
-                "Verzekeringen", "Accounting", "Comptabilité", "Boekhouding"),
-    "business": ("Consulting", "Conseil", "Consultancy", "HR", "Human resources",
-                 "Ressources humaines", "Personeelszaken", "Administration", "Administratie",
-                 "Management", "Legal", "Law", "Juridique", "Droit", "Recht", "Sales", "Vente",
-                 "Verkoop"),
-    "health": ("Healthcare", "Health", "Santé", "Soins", "Zorg", "Gezondheidszorg", "Care",
-               "Nursing", "Verpleging", "Pharma", "Pharmacie", "Farmacie"),
-    "social": ("Education", "Enseignement", "Onderwijs", "Training", "Formation", "Childcare",
-               "Petite enfance", "Kinderopvang", "Social work", "Travail social", "Sociaal werk",
-               "Welzijn", "Non-profit", "Public sector", "Secteur public", "Overheid",
-               "Government"),
-    "hospitality": ("Hospitality", "Horeca", "Hôtellerie", "Tourism", "Tourisme", "Toerisme",
-                    "Catering", "Restauration", "Food", "Alimentation", "Voeding"),
-    "retail": ("Retail", "Commerce", "Handel", "Detailhandel", "Sales", "Vente", "Verkoop"),
-    "logistics": ("Logistics", "Logistique", "Logistiek", "Transport", "Supply chain"),
-    "industry": ("Manufacturing", "Industry", "Industrie", "Engineering", "Ingénierie",
-                 "Energy", "Énergie", "Energie", "Chemicals", "Chimie", "Chemie", "Automotive"),
-    "construction": ("Construction", "Bouw", "Architecture", "Architectuur", "Real estate",
-                     "Immobilier", "Vastgoed"),
-    "media": ("Media", "Médias", "Communication", "Communicatie", "Marketing", "Design", "Arts",
-              "Culture", "Cultuur", "Journalism", "Journalisme"),
-}  # fmt: skip
+    family: tuple(sectors) for family, sectors in _WORDS["sector_families"].items()
+}
 """Sectors that count as related (part of the sector credit), in en / fr / nl spellings."""
 
+KEYWORD_SYNONYMS: dict[str, tuple[str, ...]] = {
+    concept: tuple(words) for concept, words in _WORDS["keyword_synonyms"].items()
+}
+"""Personality and interest words across fr / nl / en, folded onto one English keyword."""
+
+_BITS = {"woman": WOMAN, "man": MAN, "other": OTHER}
+_GENDERS = {word: _BITS[name] for name, words in _WORDS["gender"].items() for word in words}
+_ASKED = {word: _BITS[name] for name in ("woman", "man") for word in _WORDS["preference"][name]}
+_NEGATIONS = frozenset(_WORDS["preference"]["negations"])
+_NOT_NEGATED = frozenset(_WORDS["preference"]["not_negated"])
+_STOPWORDS = frozenset(_WORDS["personality"]["stopwords"])
+_KEYWORDS = {word: concept for concept, words in KEYWORD_SYNONYMS.items() for word in words} | {
+    concept: concept for concept in KEYWORD_SYNONYMS
+}
 _SECTOR_FAMILY_INDEX: dict[str, frozenset[str]] = {
     key: frozenset(
         family
@@ -120,71 +110,13 @@ _SECTOR_FAMILY_INDEX: dict[str, frozenset[str]] = {
     )
     for key in {normalise_key(sector) for sectors in SECTOR_FAMILIES.values() for sector in sectors}
 }
-
-KEYWORD_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "calm": ("calme", "rustig", "kalm", "pose", "posee"),
-    "patient": ("patiente", "geduldig"),
-    "outgoing": ("extravert", "extraverti", "extravertie", "sociable", "sociabel", "open"),
-    "reserved": ("shy", "timide", "verlegen", "introvert", "introverti", "reserve", "gereserveerd"),
-    "structured": ("structure", "structuree", "gestructureerd", "organised", "organized",
-                   "organise", "organisee", "georganiseerd"),
-    "creative": ("creatif", "creative", "creatief"),
-    "humour": ("humor", "funny", "drole", "grappig"),
-    "curious": ("curieux", "curieuse", "nieuwsgierig"),
-    "motivated": ("motive", "motivee", "gemotiveerd"),
-    "empathetic": ("empathique", "empathisch", "caring", "bienveillant", "bienveillante",
-                   "zorgzaam"),
-    "football": ("soccer", "foot", "voetbal"),
-    "sport": ("sports", "sportif", "sportive", "sportief", "fitness"),
-    "music": ("musique", "muziek"),
-    "cooking": ("cuisine", "cuisiner", "koken"),
-    "reading": ("lecture", "lire", "lezen", "books", "livres", "boeken"),
-    "travel": ("travelling", "traveling", "voyage", "voyages", "voyager", "reizen"),
-    "art": ("arts", "kunst"),
-    "cinema": ("film", "films", "movies"),
-    "nature": ("natuur", "hiking", "randonnee", "wandelen", "walking"),
-    "technology": ("technologie", "tech"),
-    "volunteering": ("benevolat", "vrijwilligerswerk"),
-    "chess": ("echecs", "schaken"),
-    "photography": ("photographie", "fotografie", "photo"),
-    "gardening": ("jardinage", "tuinieren"),
-    "dance": ("danse", "dansen"),
-}  # fmt: skip
-"""Personality and interest words across fr / nl / en, folded onto one English keyword."""
-
-_KEYWORDS = {word: concept for concept, words in KEYWORD_SYNONYMS.items() for word in words} | {
-    concept: concept for concept in KEYWORD_SYNONYMS
-}
-# fmt: off
-_STOPWORDS = frozenset({
-    "with", "that", "this", "have", "likes", "like", "loves", "love", "enjoys", "enjoy", "very",
-    "also", "from", "they", "them", "their", "about", "would", "some", "good", "well", "person",
-    "people", "mentor", "mentee", "mentees", "mentors", "work", "working", "wants", "want", "and",
-    "the", "being", "much", "more", "most", "really", "quite", "other", "others",
-    "avec", "pour", "dans", "aime", "aimer", "adore", "tres", "aussi", "sont", "cette", "elle",
-    "elles", "nous", "vous", "personne", "plutot", "bien", "mais", "comme", "faire", "beaucoup",
-    "mentore", "mentoree", "etre", "avoir", "leur", "leurs", "tout", "tous", "toute", "toutes",
-    "quelque", "chose",
-    "houdt", "heel", "zeer", "graag", "maar", "niet", "zijn", "haar", "hebben", "heeft", "wordt",
-    "door", "over", "naar", "omdat", "persoon", "mensen", "veel", "goed", "werk", "werken", "wilt",
-})
-_WOMAN_WORDS = frozenset({
-    "woman", "women", "female", "femme", "femmes", "feminin", "feminine", "vrouw", "vrouwen",
-    "vrouwelijk", "vrouwelijke", "dame", "dames", "lady", "madame", "mevrouw",
-})
-_MAN_WORDS = frozenset({
-    "man", "men", "male", "homme", "hommes", "masculin", "masculine", "mannelijk", "mannelijke",
-    "heer", "monsieur",
-})
-_NEGATIONS = frozenset({
-    "not", "no", "non", "pas", "geen", "niet", "never", "jamais", "sans", "without", "dont", "don",
-    "nor", "ni",
-})
-_NOT_NEGATED = frozenset({
-    "preference", "preferences", "voorkeur", "matter", "importe", "problem", "probleem",
-})
-# fmt: on
+_PROGRAMME_KEYS = frozenset(normalise_key(name) for name in PROGRAMME_LANGUAGES)
+_LANGUAGE_NAMES = {normalise_key(alias): names[0] for names in LANGUAGES for alias in names}
+_SLOT_INDEX = {normalise_key(slot): index for index, slot in enumerate(SLOTS)}
 _WORD = re.compile(r"[a-z]+")
+
+
+# --- parsing one cell -----------------------------------------------------------------------
 
 
 def fold(text: str) -> str:
@@ -218,7 +150,7 @@ def accepted_genders(text: str) -> int:
     asked: set[int] = set()
     refused: set[int] = set()
     for index, word in enumerate(words):
-        gender = WOMAN if word in _WOMAN_WORDS else MAN if word in _MAN_WORDS else 0
+        gender = _ASKED.get(word, 0)
         if gender:
             (refused if _negated(words[max(0, index - 4) : index]) else asked).add(gender)
     if len(asked) == 1 and not asked & refused:
@@ -265,11 +197,8 @@ def _in_brussels(code: int) -> bool:
     return 1000 <= code < 1300
 
 
-Items = tuple[tuple[str, ...], tuple[str, ...]]
-"""(matching keys, display names) of a list cell, in the order typed, without duplicates."""
-
-
 def _as_tuple(cell: object) -> tuple[str, ...]:
+    """A list cell as typed: a list, or a text separated by commas, semicolons or slashes."""
     if isinstance(cell, str):
         return tuple(re.split(r"[,;/\n]+", cell))
     if isinstance(cell, Iterable):
@@ -279,17 +208,16 @@ def _as_tuple(cell: object) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65536)
 def _items(cell: tuple[str, ...], languages: bool) -> Items:
-    keys: list[str] = []
-    names: list[str] = []
+    """Shared between rows with the same cell: never mutate the result."""
+    items: dict[str, str] = {}
     for raw in cell:
         name = str(raw).strip()
         if languages:
             name = _LANGUAGE_NAMES.get(normalise_key(name), name)
         key = normalise_key(name)
-        if key and key not in keys:
-            keys.append(key)
-            names.append(name)
-    return tuple(keys), tuple(names)
+        if key:
+            items.setdefault(key, name)
+    return items
 
 
 @lru_cache(maxsize=65536)
@@ -308,6 +236,12 @@ def sector_families(sector_keys: tuple[str, ...]) -> frozenset[str]:
     return frozenset().union(*(_SECTOR_FAMILY_INDEX.get(key, frozenset()) for key in sector_keys))
 
 
+@lru_cache(maxsize=4096)
+def _main_language(keys: tuple[str, ...]) -> str:
+    """The first-listed programme language (French, Dutch, English): the mentee's strongest."""
+    return next((key for key in keys if key in _PROGRAMME_KEYS), "")
+
+
 def slot_names(mask: int) -> list[str]:
     return [slot for index, slot in enumerate(SLOTS) if mask >> index & 1]
 
@@ -324,51 +258,22 @@ def _codes(items: tuple[str, ...] | frozenset[str]) -> tuple[int, ...]:
         return tuple(_CODES.setdefault(item, len(_CODES)) for item in items)
 
 
-@dataclass(frozen=True)
-class ItemSets:
-    """Which items (sectors, languages, keywords ...) each row has: a sparse 0/1 matrix, built
-    once per side so that comparing two sides is one matrix product.
+def item_matrix(rows: Sequence[tuple[str, ...] | frozenset[str]]) -> Any:
+    """Which items (sectors, languages, keywords ...) each row has: a sparse 0/1 matrix over the
+    process-wide item codes, built once per side so that comparing two sides is one product."""
+    codes = [_codes(row) for row in rows]
+    indptr = np.cumsum([0, *map(len, codes)])
+    indices = np.fromiter(chain.from_iterable(codes), np.int64, count=int(indptr[-1]))
+    data = np.ones(len(indices), dtype=np.float32)
+    return sparse.csr_array((data, indices, indptr), shape=(len(rows), len(_CODES)))
 
-    Columns are process-wide item codes; `used` lists the columns that some row has.
-    """
 
-    matrix: Any
-    used: Ints
+def _widen(matrix: Any, width: int) -> Any:
+    """The same rows over the first `width` item codes (codes created since were not used)."""
+    return sparse.csr_array((matrix.data, matrix.indices, matrix.indptr), (matrix.shape[0], width))
 
-    @staticmethod
-    def of(rows: Sequence[tuple[str, ...] | frozenset[str]]) -> ItemSets:
-        codes = [_codes(row) for row in rows]
-        indptr = np.cumsum([0, *map(len, codes)])
-        indices = np.fromiter(chain.from_iterable(codes), np.int64, count=int(indptr[-1]))
-        data = np.ones(len(indices), dtype=np.float32)
-        shape = (len(rows), int(indices.max(initial=0)) + 1)
-        matrix = sparse.csr_array((data, indices, indptr), shape=shape)
-        return ItemSets(matrix, np.unique(indices))
 
-    def take(self, rows: Ints) -> ItemSets:
-        return ItemSets(self.matrix[rows], self.used)
-
-    def sizes(self) -> Ints:
-        """How many items each row has."""
-        return np.asarray(np.diff(self.matrix.indptr), dtype=np.int64)
-
-    @cached_property
-    def rows_with(self) -> dict[int, Ints]:
-        """The rows that have each item (by code): comparing a few items needs no matrix work."""
-        by_column = self.matrix.tocsc()
-        return {
-            int(code): by_column.indices[by_column.indptr[code] : by_column.indptr[code + 1]]
-            for code in self.used
-        }
-
-    def words(self, items: Ints) -> npt.NDArray[np.uint64]:
-        """The rows as 64-bit words over `items`: item k is bit k % 64 of word k // 64."""
-        words = np.zeros((self.matrix.shape[0], max(1, -(-len(items) // 64))), dtype=np.uint64)
-        for position, code in enumerate(items.tolist()):
-            rows = self.rows_with.get(code)
-            if rows is not None:
-                words[rows, position // 64] |= np.uint64(1 << (position % 64))
-        return words
+# --- one side of the pool -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -377,7 +282,7 @@ class Side:
 
     Per-person Python values serve the explanations; the numpy arrays serve the pair matrices.
     `load` counts the person's open duos (Proposed / Intro planned / Active). `sets` holds the
-    `ItemSets` of "sector", "family", "topic", "language", "main_language" and "keyword".
+    `item_matrix` of "sector", "family", "topic", "language", "main_language" and "keyword".
     """
 
     ids: list[str]
@@ -385,14 +290,11 @@ class Side:
     statuses: list[str]
     offices: list[str]
     postcodes: list[str]
-    language_keys: list[tuple[str, ...]]
-    language_names: list[tuple[str, ...]]
+    languages: list[Items]
     main_language: list[str]
-    sector_keys: list[tuple[str, ...]]
-    sector_names: list[tuple[str, ...]]
+    sectors: list[Items]
     families: list[frozenset[str]]
-    topic_keys: list[tuple[str, ...]]
-    topic_names: list[tuple[str, ...]]
+    topics: list[Items]
     keywords: list[frozenset[str]]
     ready: Bools
     gender: Ints
@@ -402,7 +304,7 @@ class Side:
     capacity: Ints
     load: Ints
     waiting_days: Ints
-    sets: dict[str, ItemSets]
+    sets: dict[str, Any]
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -426,7 +328,7 @@ class Side:
             if isinstance(value, np.ndarray):
                 values[name] = value[picked]
             elif isinstance(value, dict):
-                values[name] = {key: sets.take(picked) for key, sets in value.items()}
+                values[name] = {key: matrix[picked] for key, matrix in value.items()}
             else:
                 values[name] = [value[r] for r in picked]
         return Side(**values)
@@ -438,17 +340,18 @@ class Side:
         return {spec.name: getattr(self, spec.name) for spec in fields(self)}
 
     def person(self, row: int) -> Person:
+        """One row for the per-pair definition, with plain Python values."""
         return Person(
             id=self.ids[row],
             name=self.names[row],
             status=self.statuses[row],
             office=self.offices[row],
             postcode_text=self.postcodes[row],
-            languages=dict(zip(self.language_keys[row], self.language_names[row], strict=True)),
+            languages=self.languages[row],
             main_language=self.main_language[row],
-            sectors=dict(zip(self.sector_keys[row], self.sector_names[row], strict=True)),
+            sectors=self.sectors[row],
             families=self.families[row],
-            topics=dict(zip(self.topic_keys[row], self.topic_names[row], strict=True)),
+            topics=self.topics[row],
             keywords=self.keywords[row],
             ready=bool(self.ready[row]),
             gender=int(self.gender[row]),
@@ -470,11 +373,11 @@ class Person:
     status: str
     office: str
     postcode_text: str
-    languages: Mapping[str, str]
+    languages: Items
     main_language: str
-    sectors: Mapping[str, str]
+    sectors: Items
     families: frozenset[str]
-    topics: Mapping[str, str]
+    topics: Items
     keywords: frozenset[str]
     ready: bool
     gender: int
@@ -486,38 +389,17 @@ class Person:
     waiting_days: int
 
 
-Rows = pd.DataFrame | Sequence[Mapping[str, Any] | pd.Series]
-"""Participant rows: the store's DataFrame, or records (dicts or Series) with the same keys."""
+def _texts(frame: pd.DataFrame, name: str) -> list[str]:
+    """A text column, stripped; blanks (or a missing optional column) give ""."""
+    if name not in frame.columns:
+        return [""] * len(frame)
+    return [v.strip() if isinstance(v, str) else "" for v in frame[name].tolist()]
 
 
-def _column(rows: Rows, name: str) -> list[Any] | None:
-    """One column's cells, or None when no row has it (optional columns may be missing)."""
-    if isinstance(rows, pd.DataFrame):
-        return rows[name].tolist() if name in rows.columns else None
-    if not any(name in row for row in rows):
-        return None
-    return [row.get(name) for row in rows]
-
-
-def _texts(rows: Rows, name: str) -> list[str]:
-    cells = _column(rows, name)
-    if cells is None:
-        return [""] * len(rows)
-    return [v.strip() if isinstance(v, str) else "" for v in cells]
-
-
-def _lists(rows: Rows, name: str) -> list[tuple[str, ...]]:
-    cells = _column(rows, name)
-    if cells is None:
-        return [()] * len(rows)
-    return [tuple(c) if isinstance(c, list) else _as_tuple(c) for c in cells]
-
-
-def _series(rows: Rows, name: str) -> pd.Series | None:
-    if isinstance(rows, pd.DataFrame):
-        return rows[name] if name in rows.columns else None
-    cells = _column(rows, name)
-    return None if cells is None else pd.Series(cells, dtype=object)
+def _lists(frame: pd.DataFrame, name: str) -> list[tuple[str, ...]]:
+    if name not in frame.columns:
+        return [()] * len(frame)
+    return [tuple(c) if isinstance(c, list) else _as_tuple(c) for c in frame[name].tolist()]
 
 
 def _ready(
@@ -538,22 +420,20 @@ def _ready(
     return ready
 
 
-def _capacities(rows: Rows) -> Ints:
+def _capacities(frame: pd.DataFrame) -> Ints:
     """Mentees a mentor takes at a time: 1 when blank, never negative."""
-    cells = _series(rows, "Capacity")
-    if cells is None:
-        return np.ones(len(rows), dtype=np.int64)
-    values = pd.to_numeric(cells, errors="coerce").to_numpy(np.float64)
+    if "Capacity" not in frame.columns:
+        return np.ones(len(frame), dtype=np.int64)
+    values = pd.to_numeric(frame["Capacity"], errors="coerce").to_numpy(np.float64)
     return np.where(np.isnan(values), 1, np.maximum(values, 0)).astype(np.int64)
 
 
-def _waiting_days(rows: Rows, today: date) -> Ints:
+def _waiting_days(frame: pd.DataFrame, today: date) -> Ints:
     """Days since intake (or, without an intake date, since the application); 0 when unknown."""
-    since = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
+    since = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[D]")
     for name in ("Applied on", "Intake on"):
-        cells = _series(rows, name)
-        if cells is not None:
-            dates = pd.to_datetime(cells, errors="coerce").to_numpy("datetime64[D]")
+        if name in frame.columns:
+            dates = pd.to_datetime(frame[name], errors="coerce").to_numpy("datetime64[D]")
             since = np.where(np.isnat(dates), since, dates)
     days = (np.datetime64(today, "D") - since).astype(np.int64)
     return np.where(np.isnat(since), 0, np.maximum(days, 0)).astype(np.int64)
@@ -593,7 +473,7 @@ def failed_pairs(duos: pd.DataFrame | None) -> dict[tuple[str, str], str]:
 
 
 def build_side(
-    frame: Rows,
+    frame: pd.DataFrame,
     *,
     load: Mapping[str, int],
     include: Iterable[str] = (),
@@ -610,41 +490,33 @@ def build_side(
     """
     n = len(frame)
     ids = _texts(frame, "ID")
-    included = set(include)
     statuses = _texts(frame, "Status")
     capacity = _capacities(frame)
     loads = np.array([load.get(i, 0) for i in ids], dtype=np.int64).reshape(n)
     languages = [_items(c, True) for c in _lists(frame, "Languages")]
     sectors = [_items(c, False) for c in _lists(frame, "Sectors")]
     topics = [_items(c, False) for c in _lists(frame, "Topics")]
-    postcodes = _texts(frame, "Postcode")
-    language_keys = [keys for keys, _ in languages]
-    sector_keys = [keys for keys, _ in sectors]
+    language_keys = [tuple(items) for items in languages]
+    sector_keys = [tuple(items) for items in sectors]
+    topic_keys = [tuple(items) for items in topics]
     families = [sector_families(keys) for keys in sector_keys]
-    topic_keys = [keys for keys, _ in topics]
     main_language = [_main_language(keys) for keys in language_keys]
     keywords = [personality_keywords(text) for text in _texts(frame, "Personality")]
+    postcodes = _texts(frame, "Postcode")
+    firsts, lasts = _texts(frame, "First name"), _texts(frame, "Last name")
     return Side(
         ids=ids,
-        names=[
-            f"{first} {last}".strip()
-            for first, last in zip(
-                _texts(frame, "First name"), _texts(frame, "Last name"), strict=True
-            )
-        ],
+        names=[f"{first} {last}".strip() for first, last in zip(firsts, lasts, strict=True)],
         statuses=statuses,
         offices=_texts(frame, "Office"),
         postcodes=postcodes,
-        language_keys=language_keys,
-        language_names=[names for _, names in languages],
+        languages=languages,
         main_language=main_language,
-        sector_keys=sector_keys,
-        sector_names=[names for _, names in sectors],
+        sectors=sectors,
         families=families,
-        topic_keys=topic_keys,
-        topic_names=[names for _, names in topics],
+        topics=topics,
         keywords=keywords,
-        ready=_ready(statuses, ids, included, capacity, loads, in_duo_with_room),
+        ready=_ready(statuses, ids, set(include), capacity, loads, in_duo_with_room),
         gender=np.array([gender_bit(v) for v in _texts(frame, "Gender")], dtype=np.int8),
         accepts=np.array(
             [accepted_genders(text) for text in _texts(frame, "Preferences")], dtype=np.int8
@@ -655,20 +527,14 @@ def build_side(
         load=loads,
         waiting_days=_waiting_days(frame, today),
         sets={
-            "sector": ItemSets.of(sector_keys),
-            "family": ItemSets.of(families),
-            "topic": ItemSets.of(topic_keys),
-            "language": ItemSets.of(language_keys),
-            "main_language": ItemSets.of([(k,) if k else () for k in main_language]),
-            "keyword": ItemSets.of(keywords),
+            "sector": item_matrix(sector_keys),
+            "family": item_matrix(families),
+            "topic": item_matrix(topic_keys),
+            "language": item_matrix(language_keys),
+            "main_language": item_matrix([(k,) if k else () for k in main_language]),
+            "keyword": item_matrix(keywords),
         },
     )
-
-
-@lru_cache(maxsize=4096)
-def _main_language(keys: tuple[str, ...]) -> str:
-    """The first-listed programme language (French, Dutch, English): the mentee's strongest."""
-    return next((key for key in keys if key in _PROGRAMME_KEYS), "")
 
 
 # --- one pair at a time: the readable definition ------------------------------------------
@@ -726,66 +592,12 @@ def pair_failures(mentee: Person, mentor: Person, *, failed_before: bool) -> set
 # --- every pair at once ---------------------------------------------------------------------
 
 
-Counts = npt.NDArray[np.integer[Any]]
-_BITSET_WORDS = 4
 _BLOCK_PAIRS = 1 << 19
 """Pairs per row block in `score_pairs`: keeps every temporary array at a few megabytes."""
 
-
-@dataclass(frozen=True)
-class SharedItems:
-    """One list field (sectors, languages ...) of two sides, encoded to count shared items.
-
-    Only items present on both sides matter. Up to 256 of them, each row becomes a few 64-bit
-    words and a pair's count is a popcount of an AND: a few bytes per pair and no float work.
-    A larger common vocabulary (free-text keywords) stays a sparse product.
-    """
-
-    left: Any
-    right: Any
-    bitsets: bool
-
-    @staticmethod
-    def of(a: ItemSets, b: ItemSets) -> SharedItems:
-        common = np.intersect1d(a.used, b.used, assume_unique=True)
-        if common.size > 64 * _BITSET_WORDS:
-            left, right = a.matrix[:, common], b.matrix[:, common]
-            return SharedItems(left, right.T.tocsc(), bitsets=False)
-        return SharedItems(a.words(common), b.words(common), bitsets=True)
-
-    def count(self, start: int, stop: int) -> Counts:
-        """Shared items of rows start..stop of the left side with every row of the right."""
-        if not self.bitsets:
-            return np.asarray((self.left[start:stop] @ self.right).toarray(), dtype=np.uint16)
-        rows: npt.NDArray[np.uint64] = self.left[start:stop]
-        right: npt.NDArray[np.uint64] = self.right
-        counts: Counts = np.bitwise_count(rows[:, 0, None] & right[None, :, 0])
-        for word in range(1, rows.shape[1]):
-            counts += np.bitwise_count(rows[:, word, None] & right[None, :, word])
-        return counts
-
-
-@dataclass(frozen=True)
-class PairMatrices:
-    """Score parts (values in [0, 1]) and rule failures for every (mentee, mentor) pair.
-
-    Arrays are (mentees, mentors); `values` are views into `stack` (one layer per part, in
-    `PARTS` order) so that weighting them is one matrix-vector product; failures that depend
-    on one side only are broadcast views.
-    """
-
-    stack: Floats
-    values: dict[str, Floats]
-    failures: dict[str, Bools]
-
-    def weighted(self, weights: Sequence[float], out: Floats | None = None) -> Floats:
-        """Sum over the parts of weight x value, for every pair (weights in `PARTS` order)."""
-        total = np.zeros(self.stack.shape[1:], dtype=np.float32) if out is None else out
-        total[...] = 0
-        for layer, weight in zip(self.stack, weights, strict=True):
-            if weight:
-                total += layer * np.float32(weight)
-        return total
+_SHARED = {**{name: name for name in ("sector", "family", "topic", "language", "keyword")},
+           "main_language": "language"}  # fmt: skip
+"""Shared-item counts of a pair: a mentee's items (key) against the mentor's (value)."""
 
 
 class PairGrid:
@@ -803,15 +615,17 @@ class PairGrid:
     ) -> None:
         self.mentees, self.mentors = mentees, mentors
         self.related_credit, self.full_slots = related_credit, full_slots
-        a, b = mentees.sets, mentors.sets
+        a, b, width = mentees.sets, mentors.sets, len(_CODES)
         self.shared = {
-            field: SharedItems.of(a[field], b[field])
-            for field in ("sector", "family", "topic", "language", "keyword")
+            name: (_widen(a[name], width), _widen(b[other], width).T.tocsr())
+            for name, other in _SHARED.items()
         }
-        self.shared["main_language"] = SharedItems.of(a["main_language"], b["language"])
-        self.per_topic = np.float32(1) / np.maximum(a["topic"].sizes(), 1).astype(np.float32)
-        self.has_languages = a["language"].sizes() > 0, b["language"].sizes() > 0
-        self.postcodes = _PostcodeTable(mentees.postcode, mentors.postcode)
+        topic_counts = np.diff(a["topic"].indptr).astype(np.float32)
+        self.per_topic = np.float32(1) / np.maximum(topic_counts, 1)
+        self.has_languages = np.diff(a["language"].indptr) > 0, np.diff(b["language"].indptr) > 0
+        postcodes_a, self.postcode_rows = np.unique(mentees.postcode, return_inverse=True)
+        postcodes_b, self.postcode_columns = np.unique(mentors.postcode, return_inverse=True)
+        self.postcodes = _postcode_matrix(postcodes_a, postcodes_b)
         codes, offices = pd.factorize(pd.Series(mentees.offices + mentors.offices))
         known = np.array([bool(office) for office in offices], dtype=bool)
         self.mentee_office = np.where(known[codes[: len(mentees)]], codes[: len(mentees)], -1)
@@ -821,9 +635,11 @@ class PairGrid:
             self.failed.setdefault(i, []).append(j)
         self.buffer = np.empty(0, dtype=np.float32)
 
-    def block(self, start: int, stop: int) -> PairMatrices:
-        """Mentees start..stop against every mentor. The part layers live in a buffer reused
-        by the next block (fresh memory is slow to touch): use them before asking for more."""
+    def block(self, start: int, stop: int) -> tuple[Floats, dict[str, Bools]]:
+        """Mentees start..stop against every mentor: the score parts (one (mentees, mentors)
+        layer per part, in `PARTS` order) and each rule's failures (broadcast views when they
+        depend on one side only). The layers live in a buffer reused by the next block (fresh
+        memory is slow to touch): use them before asking for more."""
         mentees, mentors, f32 = self.mentees, self.mentors, np.float32
         shape = (stop - start, len(mentors))
         rows = slice(start, stop)
@@ -831,20 +647,23 @@ class PairGrid:
         if self.buffer.size < size:
             self.buffer = np.empty(size, dtype=f32)
         stack = self.buffer[:size].reshape(len(PARTS), *shape)
-        values = dict(zip(PARTS, stack, strict=True))
-        count = {field: shared.count(start, stop) for field, shared in self.shared.items()}
-        np.multiply(count["family"] > 0, f32(self.related_credit), out=values["sector"])
-        np.copyto(values["sector"], f32(1), where=count["sector"] > 0)
-        np.multiply(count["topic"], self.per_topic[rows, None], out=values["topics"])
+        sector, topics, availability, languages, personality, postcode = stack
+        count = {
+            name: (left[rows] @ right).toarray() for name, (left, right) in self.shared.items()
+        }
+        np.multiply(count["family"] > 0, f32(self.related_credit), out=sector)
+        np.copyto(sector, f32(1), where=count["sector"] > 0)
+        np.multiply(count["topic"], self.per_topic[rows, None], out=topics)
         shared_slots = np.bitwise_count(mentees.slots[rows, None] & mentors.slots[None, :])
         slot_credit = np.minimum(shared_slots, self.full_slots)
-        np.multiply(slot_credit, f32(1 / self.full_slots), out=values["availability"])
+        np.multiply(slot_credit, f32(1 / self.full_slots), out=availability)
         shared_languages = count["language"] > 0
-        np.multiply(shared_languages, f32(LANGUAGE_SHARED_CREDIT), out=values["languages"])
-        values["languages"] += (count["main_language"] > 0) * f32(1 - LANGUAGE_SHARED_CREDIT)
+        np.multiply(shared_languages, f32(LANGUAGE_SHARED_CREDIT), out=languages)
+        languages += (count["main_language"] > 0) * f32(1 - LANGUAGE_SHARED_CREDIT)
         keywords = np.minimum(count["keyword"], KEYWORDS_FOR_FULL_CREDIT)
-        np.multiply(keywords, f32(1 / KEYWORDS_FOR_FULL_CREDIT), out=values["personality"])
-        self.postcodes.block(start, stop, out=values["postcode"])
+        np.multiply(keywords, f32(1 / KEYWORDS_FOR_FULL_CREDIT), out=personality)
+        table = self.postcodes[self.postcode_rows[rows]]
+        np.take(table, self.postcode_columns, axis=1, out=postcode)
         history = np.zeros(shape, dtype=bool)
         for i in range(start, stop):
             history[i - start, self.failed.get(i, [])] = True
@@ -864,7 +683,7 @@ class PairGrid:
             "preference": ((accepts[:, None] & mentors.gender[None, :]) == 0)
             | ((mentors.accepts[None, :] & gender[:, None]) == 0),
         }
-        return PairMatrices(stack=stack, values=values, failures=failures)
+        return stack, failures
 
 
 def pair_matrices(
@@ -874,30 +693,19 @@ def pair_matrices(
     failed: Iterable[tuple[int, int]],
     related_credit: float,
     full_slots: int,
-) -> PairMatrices:
+) -> tuple[dict[str, Floats], dict[str, Bools]]:
     """`pair_values` and `pair_failures` for every pair, vectorised (same results, tested)."""
     grid = PairGrid(
         mentees, mentors, failed=failed, related_credit=related_credit, full_slots=full_slots
     )
-    return grid.block(0, len(mentees))
-
-
-class _PostcodeTable:
-    """`postcode_proximity` for every pair, looked up in a table of the distinct postcodes of
-    each side (a few hundred per office), so a block costs one gather instead of arithmetic."""
-
-    def __init__(self, a: Ints, b: Ints) -> None:
-        codes_a, self.rows = np.unique(a, return_inverse=True)
-        codes_b, self.columns = np.unique(b, return_inverse=True)
-        self.table = _postcode_matrix(codes_a, codes_b)
-
-    def block(self, start: int, stop: int, out: Floats) -> None:
-        np.take(self.table[self.rows[start:stop]], self.columns, axis=1, out=out)
+    stack, failures = grid.block(0, len(mentees))
+    return dict(zip(PARTS, stack, strict=True)), failures
 
 
 def _postcode_matrix(a: Ints, b: Ints) -> Floats:
-    """`postcode_proximity` for every pair of `a` x `b`: the tiers are nested (same postcode
-    implies same three digits implies same two ...), so proximity is a quarter per tier."""
+    """`postcode_proximity` for every pair of the distinct postcodes `a` x `b` (a few hundred per
+    office: a block then costs one gather instead of arithmetic). The tiers are nested (same
+    postcode implies same three digits implies same two ...): a quarter per tier."""
     quarters = np.zeros((len(a), len(b)), dtype=np.uint8)
     brussels = (a >= 1000) & (a < 1300), (b >= 1000) & (b < 1300)
     for divisor in (1, 10, 100, 1000):
@@ -932,7 +740,7 @@ def score_pairs(
     2,000 x 2,000 pool would cost hundreds of megabytes, and touching fresh memory is slow.
     """
     m, n = len(mentees), len(mentors)
-    score = np.empty((m, n), dtype=np.float32)
+    score = np.zeros((m, n), dtype=np.float32)
     bits = np.zeros((m, n), dtype=np.uint8)
     grid = PairGrid(
         mentees, mentors, failed=failed, related_credit=related_credit, full_slots=full_slots
@@ -940,11 +748,13 @@ def score_pairs(
     step = max(1, _BLOCK_PAIRS // max(n, 1))
     for start in range(0, m, step):
         stop = min(start + step, m)
-        matrices = grid.block(start, stop)
+        stack, failures = grid.block(start, stop)
         block_score, block_bits = score[start:stop], bits[start:stop]
-        matrices.weighted(weights, out=block_score)
+        for layer, weight in zip(stack, weights, strict=True):
+            if weight:
+                block_score += layer * np.float32(weight)
         for rule in RULES:
-            failing = matrices.failures[rule]
+            failing = failures[rule]
             block_bits |= failing * np.uint8(rule_bit(rule))
             if soft_bits & rule_bit(rule):
                 block_score -= failing * np.float32(penalty)

@@ -184,19 +184,23 @@ def _check(people: pd.DataFrame, duos: pd.DataFrame, rows: int) -> tuple[float, 
 
 
 def bench_rank(people: pd.DataFrame, duos: pd.DataFrame) -> dict[str, float]:
-    """Median and worst time over 20 mentees, from the DataFrames (parsing the 2,000 mentors on
-    every call), from a prepared `MatchPool`, and with every blocked mentor explained too."""
-    mentees = people[people["Role"] == "Mentee"]
-    mentors = people[people["Role"] == "Mentor"]
+    """Median and worst time over 20 mentees, from the DataFrames (a pool of that mentee and the
+    2,000 mentors prepared on every call), from a prepared `MatchPool`, and with every blocked
+    mentor explained too."""
+    is_mentor = (people["Role"] == "Mentor").to_numpy()
+    mentees = people[~is_mentor]
     pool = matching.prepare_pool(people, duos, today=TODAY)
-    samples = [mentees.iloc[k] for k in range(0, len(mentees), max(len(mentees) // 20, 1))]
+    samples = [str(i) for i in mentees["ID"].iloc[:: max(len(mentees) // 20, 1)]]
+
+    def from_frames(mentee_id: str, frame: pd.DataFrame) -> matching.Ranking:
+        return matching.rank(matching.prepare_pool(frame, duos, today=TODAY), "Mentee", mentee_id)
+
     cold, warm, explained = [], [], []
-    for mentee in samples:
-        cold.append(
-            _best_of(3, lambda m=mentee: matching.rank_mentors(m, mentors, duos, today=TODAY))
-        )
-        warm.append(_best_of(3, lambda m=mentee: matching.rank_mentors(m["ID"], pool)))
-        explained.append(_best_of(3, lambda m=mentee: matching.rank_mentors(m["ID"], pool).blocked))
+    for mentee_id in samples:
+        frame = people[is_mentor | (people["ID"] == mentee_id).to_numpy()]
+        cold.append(_best_of(3, lambda m=mentee_id, f=frame: from_frames(m, f)))
+        warm.append(_best_of(3, lambda m=mentee_id: matching.rank(pool, "Mentee", m)))
+        explained.append(_best_of(3, lambda m=mentee_id: matching.rank(pool, "Mentee", m).blocked))
     parse_seconds, loop_seconds = _check(people, duos, 1)
     return {
         "median_ms": 1000 * statistics.median(cold),
@@ -214,7 +218,7 @@ def bench_propose(people: pd.DataFrame, duos: pd.DataFrame, check_rows: int) -> 
     proposals = []
 
     def run() -> None:
-        proposals.append(matching.propose(people, None, duos, today=TODAY))
+        proposals.append(matching.propose(matching.prepare_pool(people, duos, today=TODAY)))
 
     first = _best_of(1, run)
     seconds = _best_of(3, run)
@@ -225,7 +229,7 @@ def bench_propose(people: pd.DataFrame, duos: pd.DataFrame, check_rows: int) -> 
     return {
         "first_seconds": first,
         "seconds": seconds,
-        "solver_share": proposal.solver_seconds / proposal.seconds,
+        "solver_share": proposal.solver_seconds / seconds,
         "solver_seconds": proposal.solver_seconds,
         "matched": len(proposal.pairs),
         "unmatched": len(proposal.unmatched),

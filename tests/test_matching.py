@@ -19,7 +19,7 @@ import pytest
 
 import matching
 from i18n import LANGUAGES, Msg
-from matching import MatchSettings, prepare_pool, propose, rank_mentees, rank_mentors
+from matching import MatchSettings, prepare_pool, propose, rank_mentors
 from matching_score import (
     ANY_GENDER,
     MAN,
@@ -97,21 +97,23 @@ def only(weight: str, **settings: Any) -> MatchSettings:
     return MatchSettings(**{**weights, **settings})
 
 
+def pool(
+    everyone: pd.DataFrame, duo_rows: pd.DataFrame | None = None, **options: Any
+) -> matching.MatchPool:
+    return prepare_pool(everyone, duo_rows, today=TODAY, **options)
+
+
 def rank(
     mentee_record: dict[str, Any],
     *mentor_records: dict[str, Any],
     duo_rows: Iterable[tuple[str, str, str]] = (),
     settings: MatchSettings | None = None,
+    include: Iterable[str] = (),
     **options: Any,
 ) -> matching.Ranking:
-    return rank_mentors(
-        mentee_record,
-        frame(*mentor_records),
-        duos(*duo_rows),
-        settings,
-        today=TODAY,
-        **options,
-    )
+    """Mentors for one mentee, in a pool of just them."""
+    everyone = pool(frame(mentee_record, *mentor_records), duos(*duo_rows), include=include)
+    return rank_mentors(mentee_record["ID"], everyone, settings, **options)
 
 
 def blocked_rules(ranking: matching.Ranking, mentor_id: str) -> set[str]:
@@ -470,46 +472,52 @@ def test_below_minimum_suggestions_are_marked() -> None:
     assert keys(suggestion.notes) == ["matching.below_minimum"]
 
 
-def test_rank_mentees_is_the_reverse() -> None:
+def test_rank_for_a_mentor_is_the_reverse() -> None:
     mentees = frame(
         person("A", Sectors=["ICT"]),
         person("B", Sectors=["Retail"]),
         person("C", Office="Ghent"),
-        mentor("X"),
+        mentor("X", Sectors=["ICT"]),
     )
-    ranking = rank_mentees(mentor("X", Sectors=["ICT"]), mentees, today=TODAY)
+    ranking = matching.rank(pool(mentees), "Mentor", "X")
     assert ranking.subject_role == "Mentor"
     assert [s.mentee_id for s in ranking.suggestions] == ["A", "B"]
     assert [b.candidate_id for b in ranking.blocked] == ["C"]
 
 
-def test_rank_mentees_puts_the_longer_waiter_first_on_a_tie() -> None:
+def test_rank_for_a_mentor_puts_the_longer_waiter_first_on_a_tie() -> None:
     intake: dict[str, Any] = {"Intake on": pd.Timestamp(TODAY - timedelta(days=60))}
-    mentees = frame(person("A"), person("B", **intake), person("C"))
-    ranking = rank_mentees(mentor("X"), mentees, today=TODAY)
+    mentees = frame(person("A"), person("B", **intake), person("C"), mentor("X"))
+    ranking = matching.rank(pool(mentees), "Mentor", "X")
     assert [s.mentee_id for s in ranking.suggestions] == ["B", "A", "C"]
     assert ranking.suggestions[0].waiting_days == 60
 
 
-def test_rank_accepts_series_ids_and_a_prepared_pool() -> None:
-    everyone = frame(person("A"), mentor("X"), mentor("Y", Sectors=["Retail"]))
-    expected = [s.mentor_id for s in rank_mentors(person("A"), everyone, today=TODAY).suggestions]
-    assert expected == ["X", "Y"]
-    by_series = rank_mentors(everyone.iloc[0], everyone, today=TODAY)
-    by_id = rank_mentors("A", everyone, today=TODAY)
-    pool = prepare_pool(everyone, duos(), today=TODAY)
-    by_pool = rank_mentors("A", pool)
-    for ranking in (by_series, by_id, by_pool):
-        assert [s.mentor_id for s in ranking.suggestions] == expected
-    assert [s.mentee_id for s in rank_mentees("X", pool).suggestions] == ["A"]
-    with pytest.raises(KeyError):
-        rank_mentors("nobody", pool)
+def test_rank_works_both_ways_for_a_person_of_the_pool_only() -> None:
+    everyone = pool(frame(person("A"), mentor("X"), mentor("Y", Sectors=["Retail"])), duos())
+    assert [s.mentor_id for s in rank_mentors("A", everyone).suggestions] == ["X", "Y"]
+    assert rank_mentors("A", everyone) == matching.rank(everyone, "Mentee", "A")
+    by_mentor = matching.rank(everyone, "Mentor", "X")
+    assert (by_mentor.subject_id, by_mentor.subject_role) == ("X", "Mentor")
+    assert [s.mentee_id for s in by_mentor.suggestions] == ["A"]
+    for side, person_id in (("Mentee", "nobody"), ("Mentee", "X"), ("Mentor", "A")):
+        with pytest.raises(KeyError):
+            matching.rank(everyone, side, person_id)  # type: ignore[arg-type]
+
+
+def test_prepare_pool_tells_roles_apart_and_skips_rows_without_one() -> None:
+    everyone = frame(
+        person("A", Role=" mentee "), person("B", Role=None), mentor("X", Role="MENTOR")
+    )
+    prepared = pool(everyone)
+    assert (prepared.mentees.ids, prepared.mentors.ids) == (["A"], ["X"])
+    assert pool(pd.DataFrame({"ID": ["A"]})).mentees.ids == []
 
 
 def test_missing_optional_columns_and_blank_values_never_crash() -> None:
     bare_mentee = {"ID": "A", "Role": "Mentee", "Status": "Ready", "Office": "Brussels"}
     bare_mentor = {"ID": "X", "Role": "Mentor", "Status": "Ready", "Office": "Brussels"}
-    ranking = rank_mentors(bare_mentee, [bare_mentor], today=TODAY)
+    ranking = rank_mentors("A", pool(pd.DataFrame([bare_mentee, bare_mentor])))
     (suggestion,) = ranking.suggestions
     assert suggestion.score == 0
     assert all(p.value == 0 for p in suggestion.parts)
@@ -517,7 +525,7 @@ def test_missing_optional_columns_and_blank_values_never_crash() -> None:
         person("A", Personality=None, Preferences=None, Postcode=None, Languages="French; Arabic"),
         mentor("X", Capacity="two", Availability=None, Sectors=None, Gender=None),
     )
-    assert rank_mentors("A", odd, today=TODAY).suggestions
+    assert rank_mentors("A", pool(odd)).suggestions
 
 
 # --- whole-pool proposal --------------------------------------------------------------------
@@ -532,7 +540,7 @@ def greedy(everyone: pd.DataFrame, settings: MatchSettings) -> set[tuple[str, st
     taken: set[str] = set()
     pairs = set()
     for mentee_id in everyone.loc[everyone["Role"] == "Mentee", "ID"]:
-        ranking = rank_mentors(mentee_id, everyone, settings=settings, today=TODAY)
+        ranking = rank_mentors(mentee_id, pool(everyone), settings=settings)
         free = [s for s in ranking.suggestions if s.acceptable and s.mentor_id not in taken]
         if free:
             taken.add(free[0].mentor_id)
@@ -549,7 +557,7 @@ def test_whole_pool_matches_everyone_where_greedy_leaves_someone_out() -> None:
     )
     settings = MatchSettings(min_score=0)
     assert greedy(everyone, settings) == {("A", "X")}
-    proposal = propose(everyone, settings=settings, today=TODAY)
+    proposal = propose(pool(everyone), settings=settings)
     assert proposed(proposal) == {("A", "Y"), ("B", "X")}
     assert proposal.unmatched == ()
 
@@ -563,7 +571,7 @@ def test_whole_pool_finds_the_best_total_score() -> None:
     )
     settings = only("topics", min_score=10)
     assert greedy(everyone, settings) == {("A", "X"), ("B", "Y")}
-    proposal = propose(everyone, settings=settings, today=TODAY)
+    proposal = propose(pool(everyone), settings=settings)
     assert proposed(proposal) == {("A", "Y"), ("B", "X")}
     assert proposal.total_score == 150
 
@@ -580,13 +588,13 @@ def test_whole_pool_total_equals_brute_force_on_a_small_pool() -> None:
     scores = {
         (m, s.mentor_id): s.score
         for m in ("M0", "M1", "M2", "M3")
-        for s in rank_mentors(m, everyone, settings=settings, today=TODAY).suggestions
+        for s in rank_mentors(m, pool(everyone), settings=settings).suggestions
     }
     best = max(
         sum(scores[(f"M{k}", mentor_id)] for k, mentor_id in enumerate(order))
         for order in itertools.permutations(["R0", "R1", "R2", "R3"])
     )
-    proposal = propose(everyone, settings=settings, today=TODAY)
+    proposal = propose(pool(everyone), settings=settings)
     assert len(proposal.pairs) == 4
     assert proposal.total_score == pytest.approx(best, abs=0.25)
 
@@ -601,13 +609,7 @@ def test_locked_pairs_stay_and_use_capacity_excluded_pairs_never_appear() -> Non
         mentor("Z", Sectors=["Retail"]),
     )
     settings = MatchSettings(min_score=0)
-    proposal = propose(
-        everyone,
-        settings=settings,
-        locked=[("C", "X")],
-        excluded=[("A", "Y")],
-        today=TODAY,
-    )
+    proposal = propose(pool(everyone), settings, locked=[("C", "X")], excluded=[("A", "Y")])
     assert [(s.mentee_id, s.mentor_id) for s in proposal.locked] == [("C", "X")]
     pairs = proposed(proposal)
     assert ("A", "Y") not in pairs
@@ -618,20 +620,15 @@ def test_locked_pairs_stay_and_use_capacity_excluded_pairs_never_appear() -> Non
 
 def test_capacity_two_takes_two_mentees_and_counts_open_duos() -> None:
     everyone = frame(person("A"), person("B"), person("C"), mentor("X", Capacity=2.0))
-    proposal = propose(everyone, settings=MatchSettings(min_score=0), today=TODAY)
+    proposal = propose(pool(everyone), settings=MatchSettings(min_score=0))
     assert len(proposal.pairs) == 2
     assert {p.mentor_id for p in proposal.pairs} == {"X"}
     (left_out,) = proposal.unmatched
     assert left_out.reason == "taken"
-    busy = propose(
-        everyone,
-        duos=duos(("Q", "X", "Active")),
-        settings=MatchSettings(min_score=0),
-        today=TODAY,
-    )
+    busy = propose(pool(everyone, duos(("Q", "X", "Active"))), MatchSettings(min_score=0))
     assert len(busy.pairs) == 1
     assert busy.free_places == {}
-    spare = propose(frame(person("A"), mentor("X", Capacity=3.0)), today=TODAY)
+    spare = propose(pool(frame(person("A"), mentor("X", Capacity=3.0))))
     assert spare.free_places == {"X": 2}
 
 
@@ -646,7 +643,7 @@ def test_long_waiter_wins_a_tie() -> None:
             person("B", **{"Intake on": intake["B"]}),
             mentor("X"),
         )
-        proposal = propose(everyone, settings=MatchSettings(min_score=0), today=TODAY)
+        proposal = propose(pool(everyone), settings=MatchSettings(min_score=0))
         assert proposed(proposal) == {(second, "X")}
         (left_out,) = proposal.unmatched
         assert (left_out.mentee_id, left_out.waiting_days) == (first, 5)
@@ -665,9 +662,7 @@ def test_unmatched_reasons() -> None:
         mentor("X", Languages=["French"], Postcode="9000"),
         mentor("Y", Office="Ghent"),
     )
-    proposal = propose(
-        everyone, settings=MatchSettings(min_score=60), excluded=[("D", "X")], today=TODAY
-    )
+    proposal = propose(pool(everyone), MatchSettings(min_score=60), excluded=[("D", "X")])
     reasons = {u.mentee_id: u for u in proposal.unmatched}
     assert reasons["A"].reason == "no_eligible"
     assert keys(reasons["A"].details) == ["matching.count_language"]
@@ -677,15 +672,11 @@ def test_unmatched_reasons() -> None:
     assert reasons["D"].reason == "excluded"
 
 
-def test_proposal_accepts_separate_frames_and_a_pool() -> None:
-    mentees = frame(person("A"), person("B"))
-    mentors = frame(mentor("X"), mentor("Y"))
-    settings = MatchSettings(min_score=0)
-    separate = propose(mentees, mentors, settings=settings, today=TODAY)
-    pool = prepare_pool(mentees, None, mentors=mentors, today=TODAY)
-    assert proposed(separate) == proposed(propose(pool, settings=settings))
-    assert len(separate.pairs) == 2
-    assert separate.solver_seconds <= separate.seconds
+def test_proposal_times_itself() -> None:
+    everyone = frame(person("A"), person("B"), mentor("X"), mentor("Y"))
+    proposal = propose(pool(everyone), MatchSettings(min_score=0))
+    assert len(proposal.pairs) == 2
+    assert 0 <= proposal.solver_seconds <= proposal.seconds
 
 
 def test_proposal_pairs_never_break_a_hard_rule_in_a_mixed_pool() -> None:
@@ -697,7 +688,7 @@ def test_proposal_pairs_never_break_a_hard_rule_in_a_mixed_pool() -> None:
         mentor("Y", Status="Trained"),
         mentor("Z"),
     )
-    proposal = propose(everyone, settings=MatchSettings(min_score=0), today=TODAY)
+    proposal = propose(pool(everyone), settings=MatchSettings(min_score=0))
     assert proposed(proposal) == {("A", "Z")}
     assert {u.mentee_id for u in proposal.unmatched} == {"C"}
 
@@ -714,7 +705,7 @@ def test_pool_health_names_the_shortage() -> None:
         mentor("Y", Languages=["French", "Dutch"], Status="Trained"),
         mentor("Z", Office="Ghent"),
     )
-    health = {h.office: h for h in matching.pool_health(everyone, today=TODAY)}
+    health = {h.office: h for h in matching.pool_health(pool(everyone))}
     brussels = health["Brussels"]
     assert brussels.ready_mentees == 5
     assert (brussels.free_mentors, brussels.free_places) == (1, 3)
@@ -793,9 +784,10 @@ def test_every_reason_and_blocker_reads_in_fr_nl_en() -> None:
         mentor("V", Capacity=0.0, Sectors=[], Personality="curious"),
     )
     duo_rows = duos(("A", "V", "Declined"), ("B", "V", "Ended early"), ("Q", "Z", "Active"))
+    prepared = pool(everyone, duo_rows)
     seen: list[Msg] = []
     for subject in ("A", "B", "C"):
-        ranking = rank_mentors(subject, everyone, duo_rows, today=TODAY, excluded=[("B", "X")])
+        ranking = rank_mentors(subject, prepared, excluded=[("B", "X")])
         for suggestion in ranking.suggestions:
             assert len(suggestion.parts) == len(matching.PART_LABELS)
             seen.extend(suggestion.reasons)
@@ -803,13 +795,13 @@ def test_every_reason_and_blocker_reads_in_fr_nl_en() -> None:
             assert blocked.blockers
             seen.extend(blocked.reasons)
     for subject in ("X", "Y", "Z", "W", "V"):
-        ranking = rank_mentees(subject, everyone, duo_rows, today=TODAY)
+        ranking = matching.rank(prepared, "Mentor", subject)
         seen.extend(m for s in ranking.suggestions for m in s.reasons)
         seen.extend(m for b in ranking.blocked for m in b.reasons)
-    proposal = propose(everyone, None, duo_rows, MatchSettings(min_score=0), today=TODAY)
+    proposal = propose(prepared, MatchSettings(min_score=0))
     seen.extend(m for u in proposal.unmatched for m in (u.message, *u.details))
     seen.extend(m for p in proposal.pairs for m in p.reasons)
-    for health in matching.pool_health(everyone, None, duo_rows, today=TODAY):
+    for health in matching.pool_health(prepared):
         seen.append(health.summary)
         seen.extend(s.message for s in health.shortages)
     seen.extend(matching.PART_LABELS.values())

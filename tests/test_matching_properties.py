@@ -16,11 +16,10 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped,unused-ignore]
 
 import matching
-from matching import MatchSettings, propose
+from matching import MatchSettings, prepare_pool, propose
 from matching_score import (
     PARTS,
     RULES,
-    SharedItems,
     build_side,
     failed_pairs,
     open_duo_counts,
@@ -119,7 +118,8 @@ def test_proposal_never_breaks_a_rule_a_capacity_or_pairs_anyone_twice(
 ) -> None:
     people, duos, locked, excluded = pool
     options = MatchSettings(min_score=MIN_SCORE)
-    proposal = propose(people, None, duos, options, locked=locked, excluded=excluded, today=TODAY)
+    prepared = prepare_pool(people, duos, today=TODAY)
+    proposal = propose(prepared, options, locked=locked, excluded=excluded)
     mentees, mentors, failed = reference(people, duos)
     mentee_at, mentor_at = mentees.index(), mentors.index()
     new = [(p.mentee_id, p.mentor_id) for p in proposal.pairs]
@@ -157,7 +157,7 @@ def test_proposal_matches_as_many_waiting_mentees_as_possible(
 ) -> None:
     people, duos, _, excluded = pool
     options = MatchSettings(min_score=MIN_SCORE)
-    proposal = propose(people, None, duos, options, excluded=excluded, today=TODAY)
+    proposal = propose(prepare_pool(people, duos, today=TODAY), options, excluded=excluded)
     mentees, mentors, failed = reference(people, duos)
     waiting = [i for i in range(len(mentees)) if mentees.ready[i] and mentees.load[i] == 0]
     acceptable = np.zeros((len(waiting), len(mentors)), dtype=bool)
@@ -186,15 +186,17 @@ def test_vectorised_scores_and_rules_equal_the_per_pair_definition(
     mentees, mentors, failed = reference(people, duos)
     mentee_at, mentor_at = mentees.index(), mentors.index()
     positions = [(mentee_at[a], mentor_at[b]) for a, b in failed if a in mentee_at]
-    matrices = pair_matrices(mentees, mentors, failed=positions, related_credit=0.5, full_slots=3)
+    values, failures = pair_matrices(
+        mentees, mentors, failed=positions, related_credit=0.5, full_slots=3
+    )
     for i in range(len(mentees)):
         for j in range(len(mentors)):
             mentee, mentor = mentees.person(i), mentors.person(j)
-            values = pair_values(mentee, mentor, related_credit=0.5, full_slots=3)
+            expected = pair_values(mentee, mentor, related_credit=0.5, full_slots=3)
             for name in PARTS:
-                assert matrices.values[name][i, j] == np.float32(values[name]), name
+                assert values[name][i, j] == np.float32(expected[name]), name
             broken = pair_failures(mentee, mentor, failed_before=(i, j) in set(positions))
-            assert {rule for rule in RULES if matrices.failures[rule][i, j]} == broken
+            assert {rule for rule in RULES if failures[rule][i, j]} == broken
 
 
 @settings(max_examples=60, deadline=None)
@@ -204,9 +206,10 @@ def test_ranking_scores_agree_with_the_proposal_scores(
 ) -> None:
     people, duos, _, _ = pool
     options = MatchSettings(min_score=0, top_n=top_n)
-    proposal = propose(people, None, duos, options, today=TODAY)
+    prepared = prepare_pool(people, duos, today=TODAY)
+    proposal = propose(prepared, options)
     for pair in proposal.pairs:
-        ranking = matching.rank_mentors(pair.mentee_id, people, duos, options, today=TODAY)
+        ranking = matching.rank(prepared, "Mentee", pair.mentee_id, options)
         assert len(ranking.suggestions) <= top_n
         scores = {s.mentor_id: s.score for s in ranking.suggestions}
         if pair.mentor_id in scores:
@@ -215,7 +218,8 @@ def test_ranking_scores_agree_with_the_proposal_scores(
 
 
 def test_large_keyword_vocabularies_count_the_same_as_the_per_pair_definition() -> None:
-    """Beyond 64 common keywords the counts use several words; beyond 256, a sparse product."""
+    """Free-text keywords make vocabularies of hundreds of items; the sparse product counts the
+    shared ones of every pair as the per-pair sets do."""
     letters = "abcdefghij"
     words = [f"kw{a}{b}{c}" for a in letters for b in letters for c in letters][:400]
     rng = np.random.default_rng(5)
@@ -224,16 +228,14 @@ def test_large_keyword_vocabularies_count_the_same_as_the_per_pair_definition() 
             {
                 "ID": f"{role[:2]}{k}",
                 "Role": role,
-                "Personality": " ".join(rng.choice(words[:size], size // 3, replace=False)),
+                "Personality": " ".join(rng.choice(words[:size], 3, replace=False)),
             }
             for role in ("Mentee", "Mentor")
-            for k in range(6)
+            for k in range(12)
         ]
-        people = pd.DataFrame(records)
-        mentees, mentors, _ = reference(people, pd.DataFrame())
-        shared = SharedItems.of(mentees.sets["keyword"], mentors.sets["keyword"])
-        counts = shared.count(0, len(mentees))
+        mentees, mentors, _ = reference(pd.DataFrame(records), pd.DataFrame())
+        values, _ = pair_matrices(mentees, mentors, failed=(), related_credit=0.5, full_slots=3)
         for i in range(len(mentees)):
             for j in range(len(mentors)):
-                assert counts[i, j] == len(mentees.keywords[i] & mentors.keywords[j])
-        assert shared.bitsets is (size < 400)
+                shared = len(mentees.keywords[i] & mentors.keywords[j])
+                assert values["personality"][i, j] == min(shared, 2) / 2
