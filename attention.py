@@ -42,7 +42,7 @@ from workflow import (
     person_name,
     records,
     sheet_row,
-    wmsg,
+    workflow_message,
 )
 
 PERSONAL_COLUMNS = ("First name", "Last name", "Email", "Phone")
@@ -113,21 +113,23 @@ SEVERITY: dict[AttentionKind, Severity] = {
 """A ready mentee left waiting and a duo gone quiet are when people drop out."""
 
 KIND_LABELS: dict[AttentionKind, Msg] = {
-    AttentionKind.APPLICANT_WITHOUT_INFO_SESSION: wmsg("kind_applicant_without_info_session"),
-    AttentionKind.MENTEE_WAITING: wmsg("kind_mentee_waiting"),
-    AttentionKind.INTRO_NOT_PLANNED: wmsg("kind_intro_not_planned"),
-    AttentionKind.INTRO_WITHOUT_OUTCOME: wmsg("kind_intro_without_outcome"),
-    AttentionKind.QUIET_DUO: wmsg("kind_quiet_duo"),
-    AttentionKind.CHECK_IN_DUE: wmsg("kind_check_in_due"),
-    AttentionKind.EVALUATION_DUE: wmsg("kind_evaluation_due"),
-    AttentionKind.EVALUATION_MISSING: wmsg("kind_evaluation_missing"),
-    AttentionKind.NO_CONSENT: wmsg("kind_no_consent"),
-    AttentionKind.UNREADABLE_VALUES: wmsg("kind_unreadable_values"),
+    AttentionKind.APPLICANT_WITHOUT_INFO_SESSION: workflow_message(
+        "kind_applicant_without_info_session"
+    ),
+    AttentionKind.MENTEE_WAITING: workflow_message("kind_mentee_waiting"),
+    AttentionKind.INTRO_NOT_PLANNED: workflow_message("kind_intro_not_planned"),
+    AttentionKind.INTRO_WITHOUT_OUTCOME: workflow_message("kind_intro_without_outcome"),
+    AttentionKind.QUIET_DUO: workflow_message("kind_quiet_duo"),
+    AttentionKind.CHECK_IN_DUE: workflow_message("kind_check_in_due"),
+    AttentionKind.EVALUATION_DUE: workflow_message("kind_evaluation_due"),
+    AttentionKind.EVALUATION_MISSING: workflow_message("kind_evaluation_missing"),
+    AttentionKind.NO_CONSENT: workflow_message("kind_no_consent"),
+    AttentionKind.UNREADABLE_VALUES: workflow_message("kind_unreadable_values"),
 }
 SEVERITY_LABELS: dict[Severity, Msg] = {
-    Severity.HIGH: wmsg("severity_high"),
-    Severity.MEDIUM: wmsg("severity_medium"),
-    Severity.LOW: wmsg("severity_low"),
+    Severity.HIGH: workflow_message("severity_high"),
+    Severity.MEDIUM: workflow_message("severity_medium"),
+    Severity.LOW: workflow_message("severity_low"),
 }
 
 
@@ -247,7 +249,7 @@ def _applicants_without_info_session(
             continue
         waiting = _days(today, applied)
         if waiting >= s.info_session_days and cell_text(person, "ID") not in booked:
-            message = wmsg(
+            message = workflow_message(
                 "applicant_without_info_session", person=person_name(person), days=waiting
             )
             overdue = waiting - s.info_session_days
@@ -291,7 +293,7 @@ def _mentees_waiting(
             person,
             days,
             days - s.mentee_wait_days,
-            wmsg("mentee_waiting", person=person_name(person), days=days),
+            workflow_message("mentee_waiting", person=person_name(person), days=days),
         )
         for person, days in waiting_mentees(people, duos, today)
         if days > s.mentee_wait_days
@@ -306,7 +308,7 @@ def _no_consent(people: Rows, today: date) -> list[AttentionItem]:
         if cell_date(person, "Consent on") is None and holds_personal_data:
             applied = cell_date(person, "Applied on")
             waiting = None if applied is None else _days(today, applied)
-            message = wmsg("no_consent", person=person_name(person))
+            message = workflow_message("no_consent", person=person_name(person))
             items.append(_about_person(AttentionKind.NO_CONSENT, person, waiting, 0, message))
     return items
 
@@ -314,7 +316,7 @@ def _no_consent(people: Rows, today: date) -> list[AttentionItem]:
 def _unreadable(count: int) -> list[AttentionItem]:
     if count <= 0:
         return []
-    message = wmsg("unreadable_values", count=count)
+    message = workflow_message("unreadable_values", count=count)
     kind = AttentionKind.UNREADABLE_VALUES
     return [AttentionItem(kind, SEVERITY[kind], "", "", "", None, None, 0, message)]
 
@@ -373,7 +375,7 @@ def _intros_not_planned(
             continue
         waiting = _days(today, proposed)
         if cell_date(duo, "Intro on") is None and waiting >= s.intro_planning_days:
-            message = wmsg("intro_not_planned", duo=about.pair(duo), days=waiting)
+            message = workflow_message("intro_not_planned", duo=about.pair(duo), days=waiting)
             overdue = waiting - s.intro_planning_days
             items.append(
                 about.item(AttentionKind.INTRO_NOT_PLANNED, duo, waiting, overdue, message)
@@ -391,7 +393,9 @@ def _intros_without_outcome(
             continue
         since = _days(today, intro)
         if since > s.intro_outcome_days:
-            message = wmsg("intro_without_outcome", duo=about.pair(duo), date=intro.isoformat())
+            message = workflow_message(
+                "intro_without_outcome", duo=about.pair(duo), date=intro.isoformat()
+            )
             overdue = since - s.intro_outcome_days
             kind = AttentionKind.INTRO_WITHOUT_OUTCOME
             items.append(about.item(kind, duo, since, overdue, message))
@@ -416,9 +420,9 @@ def _quiet_duos(
         if quiet >= s.quiet_duo_days:
             pair = about.pair(duo)
             message = (
-                wmsg("quiet_duo", duo=pair, days=quiet)
+                workflow_message("quiet_duo", duo=pair, days=quiet)
                 if logged
-                else wmsg("quiet_duo_never_met", duo=pair, days=quiet)
+                else workflow_message("quiet_duo_never_met", duo=pair, days=quiet)
             )
             overdue = quiet - s.quiet_duo_days
             items.append(about.item(AttentionKind.QUIET_DUO, duo, quiet, overdue, message))
@@ -456,7 +460,7 @@ def _check_ins_due(
         done = [day for day in check_ins.get(cell_text(duo, "ID"), []) if agreement <= day <= today]
         due = check_in_due_on(agreement, done, s)
         if today >= due:
-            message = wmsg(
+            message = workflow_message(
                 "check_in_due", duo=about.pair(duo), date=due.isoformat(), count=len(done)
             )
             since_last = _days(today, max(done, default=agreement))
@@ -485,15 +489,19 @@ def _evaluation_item(
     if status == ACTIVE and planned_end is not None:
         left = _days(planned_end, today)
         if 0 <= left <= s.evaluation_notice_days:
-            message = wmsg("evaluation_due", duo=pair, date=planned_end.isoformat(), days=left)
+            message = workflow_message(
+                "evaluation_due", duo=pair, date=planned_end.isoformat(), days=left
+            )
             return [about.item(AttentionKind.EVALUATION_DUE, duo, None, 0, message)]
         if left < 0:
-            message = wmsg("planned_end_passed", duo=pair, date=planned_end.isoformat(), days=-left)
+            message = workflow_message(
+                "planned_end_passed", duo=pair, date=planned_end.isoformat(), days=-left
+            )
             return [about.item(AttentionKind.EVALUATION_MISSING, duo, -left, -left, message)]
     if status in ENDED_DUO_STATUSES and ended is not None:
         since = _days(today, ended)
         if 0 <= since <= s.evaluation_follow_up_days:
-            message = wmsg("ended_without_evaluation", duo=pair, date=ended.isoformat())
+            message = workflow_message("ended_without_evaluation", duo=pair, date=ended.isoformat())
             return [about.item(AttentionKind.EVALUATION_MISSING, duo, since, since, message)]
     return []
 
@@ -513,14 +521,14 @@ class FindingKind(StrEnum):
 
 
 FINDING_LABELS: dict[FindingKind, Msg] = {
-    FindingKind.DUPLICATE_EMAIL: wmsg("finding_duplicate_email"),
-    FindingKind.DUPLICATE_PHONE: wmsg("finding_duplicate_phone"),
-    FindingKind.IN_DUO_WITHOUT_DUO: wmsg("finding_in_duo_without_duo"),
-    FindingKind.STATUS_NOT_IN_DUO: wmsg("finding_status_not_in_duo"),
-    FindingKind.UNKNOWN_PARTICIPANT: wmsg("finding_unknown_participant"),
-    FindingKind.WRONG_ROLE: wmsg("finding_wrong_role"),
-    FindingKind.ACTIVE_WITHOUT_AGREEMENT: wmsg("finding_active_without_agreement"),
-    FindingKind.OVER_CAPACITY: wmsg("finding_over_capacity"),
+    FindingKind.DUPLICATE_EMAIL: workflow_message("finding_duplicate_email"),
+    FindingKind.DUPLICATE_PHONE: workflow_message("finding_duplicate_phone"),
+    FindingKind.IN_DUO_WITHOUT_DUO: workflow_message("finding_in_duo_without_duo"),
+    FindingKind.STATUS_NOT_IN_DUO: workflow_message("finding_status_not_in_duo"),
+    FindingKind.UNKNOWN_PARTICIPANT: workflow_message("finding_unknown_participant"),
+    FindingKind.WRONG_ROLE: workflow_message("finding_wrong_role"),
+    FindingKind.ACTIVE_WITHOUT_AGREEMENT: workflow_message("finding_active_without_agreement"),
+    FindingKind.OVER_CAPACITY: workflow_message("finding_over_capacity"),
 }
 
 
@@ -586,9 +594,9 @@ def _duplicates(
             others = ", ".join(cell_text(other, "ID") for other in group if other is not person)
             params = {"person": person_name(person), "others": others}
             message = (
-                wmsg("duplicate_email", **params)
+                workflow_message("duplicate_email", **params)
                 if kind is FindingKind.DUPLICATE_EMAIL
-                else wmsg("duplicate_phone", **params)
+                else workflow_message("duplicate_phone", **params)
             )
             findings.append(_finding(kind, PARTICIPANTS_TAB, person, column, message))
     return sorted(findings, key=lambda finding: finding.row or 0)
@@ -601,14 +609,14 @@ def _status_findings(people: Rows, duos: Rows) -> list[Finding]:
         live = live_duos_of(person_id, duos_of.get(person_id, []))
         status, name = cell_text(person, "Status"), person_name(person)
         if status == IN_DUO and not live:
-            message = wmsg("in_duo_without_duo", person=name)
+            message = workflow_message("in_duo_without_duo", person=name)
             findings.append(
                 _finding(
                     FindingKind.IN_DUO_WITHOUT_DUO, PARTICIPANTS_TAB, person, "Status", message
                 )
             )
         elif live and status != IN_DUO:
-            message = wmsg(
+            message = workflow_message(
                 "status_not_in_duo", person=name, status=status, duo=cell_text(live[0], "ID")
             )
             findings.append(
@@ -629,7 +637,7 @@ def _over_capacity(people: Rows, duos: Rows) -> list[Finding]:
         ]
         capacity = mentor_capacity(person)
         if len(live) > capacity:
-            message = wmsg(
+            message = workflow_message(
                 "over_capacity", person=person_name(person), duos=len(live), capacity=capacity
             )
             findings.append(
@@ -646,20 +654,20 @@ def _duo_findings(people: Rows, duos: Rows) -> list[Finding]:
         for column, role in (("Mentor ID", MENTOR), ("Mentee ID", MENTEE)):
             person_id = cell_text(duo, column)
             if person_id not in roles:
-                message = wmsg("unknown_participant", duo=duo_id, person=person_id)
+                message = workflow_message("unknown_participant", duo=duo_id, person=person_id)
                 findings.append(
                     _finding(FindingKind.UNKNOWN_PARTICIPANT, DUOS_TAB, duo, column, message)
                 )
             elif roles[person_id] != role:
                 params = {"duo": duo_id, "person": person_id, "role": roles[person_id]}
                 message = (
-                    wmsg("mentor_not_a_mentor", **params)
+                    workflow_message("mentor_not_a_mentor", **params)
                     if role == MENTOR
-                    else wmsg("mentee_not_a_mentee", **params)
+                    else workflow_message("mentee_not_a_mentee", **params)
                 )
                 findings.append(_finding(FindingKind.WRONG_ROLE, DUOS_TAB, duo, column, message))
         if cell_text(duo, "Status") == ACTIVE and cell_date(duo, "Agreement on") is None:
-            message = wmsg("active_without_agreement", duo=duo_id)
+            message = workflow_message("active_without_agreement", duo=duo_id)
             findings.append(
                 _finding(
                     FindingKind.ACTIVE_WITHOUT_AGREEMENT, DUOS_TAB, duo, "Agreement on", message

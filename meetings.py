@@ -12,11 +12,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
 import pandas as pd
 
-from i18n import Msg
+from i18n import Messages, Msg
 from sheets.schema import MEETING_MODE
 from workflow import TransitionError
 
@@ -27,9 +27,8 @@ TOPICS_COLUMN = "Topics"
 """The column of the Lists tab that holds the topics a meeting may be about."""
 
 
-def mmsg(key: str, /, **params: Any) -> Msg:
-    """A message of the `meetings` catalogue (`i18n/meetings.toml`)."""
-    return Msg(f"meetings.{key}", params)
+meeting_message = Messages("meetings")
+"""A message of `i18n/meetings.toml`."""
 
 
 class InputRefused(TransitionError):
@@ -95,12 +94,14 @@ def meeting_problems(entry: MeetingEntry, duo: MeetingDuo, today: date) -> list[
 def _date_problems(on: date | None, agreement_on: date | None, today: date) -> list[Msg]:
     """A date is given, not in the future, and not before the agreement was signed."""
     if on is None:
-        return [mmsg("date_required")]
+        return [meeting_message("date_required")]
     if on > today:
-        return [mmsg("date_in_future", date=f"{on:%d/%m/%Y}")]
+        return [meeting_message("date_in_future", date=f"{on:%d/%m/%Y}")]
     if agreement_on is not None and on < agreement_on:
         return [
-            mmsg("date_before_agreement", date=f"{on:%d/%m/%Y}", earlier=f"{agreement_on:%d/%m/%Y}")
+            meeting_message(
+                "date_before_agreement", date=f"{on:%d/%m/%Y}", earlier=f"{agreement_on:%d/%m/%Y}"
+            )
         ]
     return []
 
@@ -109,18 +110,22 @@ def _hours_problems(hours: float | None) -> list[Msg]:
     if hours is not None and MIN_HOURS <= hours <= MAX_HOURS:
         return []
     shown = "—" if hours is None else f"{hours:g}"
-    return [mmsg("hours_out_of_range", hours=shown, low=f"{MIN_HOURS:g}", high=f"{MAX_HOURS:g}")]
+    return [
+        meeting_message(
+            "hours_out_of_range", hours=shown, low=f"{MIN_HOURS:g}", high=f"{MAX_HOURS:g}"
+        )
+    ]
 
 
 def _choice_problems(entry: MeetingEntry, topics: Sequence[str]) -> list[Msg]:
     """A mode of the list, and topics of the Lists tab only."""
-    found = [] if entry.mode in MEETING_MODES else [mmsg("mode_required")]
+    found = [] if entry.mode in MEETING_MODES else [meeting_message("mode_required")]
     if not set(entry.topics) <= set(topics):
-        found.append(mmsg("unknown_topic"))
+        found.append(meeting_message("unknown_topic"))
     return found
 
 
 def _summary_problems(summary: str) -> list[Msg]:
     if summary_length(summary) > MAX_SUMMARY_CHARS:
-        return [mmsg("summary_too_long", limit=MAX_SUMMARY_CHARS)]
+        return [meeting_message("summary_too_long", limit=MAX_SUMMARY_CHARS)]
     return []

@@ -27,7 +27,7 @@ from typing import Any, ClassVar, TypeAlias, cast
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
-from i18n import Msg
+from i18n import Messages, Msg
 from sheets.schema import LANGUAGES, PROGRAMME_LANGUAGES
 from sheets.values import normalise_key
 
@@ -82,9 +82,8 @@ MENTEE_MIN_AGE, MENTEE_MAX_AGE, MENTOR_MIN_AGE = 18, 33, 50
 Row: TypeAlias = "Mapping[str, Any] | pd.Series[Any]"
 
 
-def wmsg(key: str, /, **params: Any) -> Msg:
-    """A message of the `workflow` catalogue (`i18n/workflow.toml`)."""
-    return Msg(f"workflow.{key}", params)
+workflow_message = Messages("workflow")
+"""A message of `i18n/workflow.toml`."""
 
 
 class TransitionError(ValueError):
@@ -314,14 +313,14 @@ PERSON_MOVES: dict[PersonAction, dict[str, frozenset[str]]] = {
 """Per action and role, the statuses it may start from (In duo moves only through duos)."""
 
 PERSON_ACTION_LABELS: dict[PersonAction, Msg] = {
-    PersonAction.ATTEND_INFO_SESSION: wmsg("action_attend_info_session"),
-    PersonAction.COMPLETE_INTAKE: wmsg("action_complete_intake"),
-    PersonAction.MARK_TRAINED: wmsg("action_mark_trained"),
-    PersonAction.MARK_READY: wmsg("action_mark_ready"),
-    PersonAction.PUT_ON_HOLD: wmsg("action_put_on_hold"),
-    PersonAction.RESUME: wmsg("action_resume"),
-    PersonAction.WITHDRAW: wmsg("action_withdraw"),
-    PersonAction.RETURN_TO_POOL: wmsg("action_return_to_pool"),
+    PersonAction.ATTEND_INFO_SESSION: workflow_message("action_attend_info_session"),
+    PersonAction.COMPLETE_INTAKE: workflow_message("action_complete_intake"),
+    PersonAction.MARK_TRAINED: workflow_message("action_mark_trained"),
+    PersonAction.MARK_READY: workflow_message("action_mark_ready"),
+    PersonAction.PUT_ON_HOLD: workflow_message("action_put_on_hold"),
+    PersonAction.RESUME: workflow_message("action_resume"),
+    PersonAction.WITHDRAW: workflow_message("action_withdraw"),
+    PersonAction.RETURN_TO_POOL: workflow_message("action_return_to_pool"),
 }
 
 _NEEDS_NO_LIVE_DUO = frozenset({PersonAction.PUT_ON_HOLD, PersonAction.WITHDRAW})
@@ -420,7 +419,7 @@ def apply_person_action(person: Row, step: PersonStep, duos: pd.DataFrame | None
     _check_person_action(record, step, duos)
     cells = _person_cells(record, step)
     change = _change(PARTICIPANTS_TAB, record, cells)
-    message = wmsg("person_moved", person=person_name(record), status=cells["Status"])
+    message = workflow_message("person_moved", person=person_name(record), status=cells["Status"])
     return Transition(() if change is None else (change,), message)
 
 
@@ -429,15 +428,17 @@ def _check_person_action(
 ) -> None:
     role, status = cell_text(record, "Role"), cell_text(record, "Status")
     if role not in ROLES:
-        raise TransitionError(wmsg("unknown_role", role=role))
+        raise TransitionError(workflow_message("unknown_role", role=role))
     if step.kind not in allowed_participant_actions(record, duos):
         if step.kind in _NEEDS_NO_LIVE_DUO and status in PERSON_MOVES[step.kind][role]:
-            raise TransitionError(wmsg("person_has_live_duo", person=person_name(record)))
-        raise TransitionError(wmsg("person_move_not_allowed", role=role, status=status))
+            raise TransitionError(
+                workflow_message("person_has_live_duo", person=person_name(record))
+            )
+        raise TransitionError(workflow_message("person_move_not_allowed", role=role, status=status))
     if isinstance(step, CompleteIntake) and step.ready and role != MENTEE:
-        raise TransitionError(wmsg("mentor_needs_training"))
+        raise TransitionError(workflow_message("mentor_needs_training"))
     if isinstance(step, Withdraw) and not step.reason.strip():
-        raise TransitionError(wmsg("reason_required"))
+        raise TransitionError(workflow_message("reason_required"))
     if isinstance(step, Resume):
         _check_resume_target(record, step.to)
 
@@ -446,7 +447,7 @@ def _check_resume_target(record: Mapping[str, Any], target: str) -> None:
     role, before = cell_text(record, "Role"), status_before_hold(record)
     fits_role = target in PRE_DUO_STATUSES and not (target == TRAINED and role == MENTEE)
     if not fits_role or (before is not None and target not in (before, READY)):
-        raise TransitionError(wmsg("resume_target_not_allowed", status=target))
+        raise TransitionError(workflow_message("resume_target_not_allowed", status=target))
 
 
 def _person_cells(record: Mapping[str, Any], step: PersonStep) -> dict[str, Any]:
@@ -490,11 +491,11 @@ DUO_MOVES: dict[str, tuple[DuoAction, ...]] = {
 """Per duo status, the actions allowed (planning the intro again reschedules it)."""
 
 DUO_ACTION_LABELS: dict[DuoAction, Msg] = {
-    DuoAction.PLAN_INTRO: wmsg("action_plan_intro"),
-    DuoAction.RECORD_AGREEMENT: wmsg("action_record_agreement"),
-    DuoAction.DECLINE: wmsg("action_decline"),
-    DuoAction.COMPLETE: wmsg("action_complete"),
-    DuoAction.END_EARLY: wmsg("action_end_early"),
+    DuoAction.PLAN_INTRO: workflow_message("action_plan_intro"),
+    DuoAction.RECORD_AGREEMENT: workflow_message("action_record_agreement"),
+    DuoAction.DECLINE: workflow_message("action_decline"),
+    DuoAction.COMPLETE: workflow_message("action_complete"),
+    DuoAction.END_EARLY: workflow_message("action_end_early"),
 }
 
 
@@ -565,7 +566,7 @@ def apply_duo_action(
     duo_id = cell_text(record, "ID")
     if step.kind not in allowed_duo_actions(record):
         status = cell_text(record, "Status")
-        raise TransitionError(wmsg("duo_move_not_allowed", duo=duo_id, status=status))
+        raise TransitionError(workflow_message("duo_move_not_allowed", duo=duo_id, status=status))
     cells = _duo_cells(record, step)
     changes = [_change(DUOS_TAB, record, cells)]
     mentor_to, mentee_to = _people_after(step)
@@ -574,7 +575,7 @@ def apply_duo_action(
         person = people.get(cell_text(record, column))
         if target is not None and person is not None:
             changes.append(_release(person, duo_id, target, all_duos))
-    message = wmsg("duo_moved", duo=duo_id, status=cells["Status"])
+    message = workflow_message("duo_moved", duo=duo_id, status=cells["Status"])
     return Transition(tuple(change for change in changes if change is not None), message)
 
 
@@ -587,7 +588,7 @@ def _duo_cells(record: Mapping[str, Any], step: DuoStep) -> dict[str, Any]:
             _not_before(on, record, "Intro on")
             objectives = objectives.strip() or cell_text(record, "Objectives")
             if not objectives:
-                raise TransitionError(wmsg("objectives_required"))
+                raise TransitionError(workflow_message("objectives_required"))
             end = add_months(on, PROGRAMME_MONTHS)
             return {
                 "Status": ACTIVE,
@@ -598,7 +599,7 @@ def _duo_cells(record: Mapping[str, Any], step: DuoStep) -> dict[str, Any]:
         case Decline(on=on, by=by, reason=reason):
             _not_before(on, record, "Proposed on")
             if by not in DECLINED_BY:
-                raise TransitionError(wmsg("declined_by_unknown", by=by))
+                raise TransitionError(workflow_message("declined_by_unknown", by=by))
             reason = _required_reason(reason)
             return {"Status": DECLINED, "Ended on": on, "End reason": f"{by}: {reason}"}
         case Complete(on=on):
@@ -608,7 +609,7 @@ def _duo_cells(record: Mapping[str, Any], step: DuoStep) -> dict[str, Any]:
             _not_before(on, record, "Agreement on")
             for target in (mentor_to, mentee_to):
                 if target not in (READY, ALUMNI):
-                    raise TransitionError(wmsg("end_target_not_allowed", status=target))
+                    raise TransitionError(workflow_message("end_target_not_allowed", status=target))
             return {"Status": ENDED_EARLY, "Ended on": on, "End reason": _required_reason(reason)}
 
 
@@ -643,15 +644,15 @@ def _not_before(on: date, record: Mapping[str, Any], column: str) -> None:
         return
     params = {"date": on.isoformat(), "earlier": earlier.isoformat()}
     if column == "Proposed on":
-        raise TransitionError(wmsg("date_before_proposal", **params))
+        raise TransitionError(workflow_message("date_before_proposal", **params))
     if column == "Intro on":
-        raise TransitionError(wmsg("date_before_intro", **params))
-    raise TransitionError(wmsg("date_before_agreement", **params))
+        raise TransitionError(workflow_message("date_before_intro", **params))
+    raise TransitionError(workflow_message("date_before_agreement", **params))
 
 
 def _required_reason(reason: str) -> str:
     if not reason.strip():
-        raise TransitionError(wmsg("reason_required"))
+        raise TransitionError(workflow_message("reason_required"))
     return reason.strip()
 
 
@@ -688,7 +689,9 @@ def propose_duo(
     changes = (
         _change(PARTICIPANTS_TAB, row, {"Status": IN_DUO}) for row in (mentor_row, mentee_row)
     )
-    message = wmsg("duo_proposed", mentor=person_name(mentor_row), mentee=person_name(mentee_row))
+    message = workflow_message(
+        "duo_proposed", mentor=person_name(mentor_row), mentee=person_name(mentee_row)
+    )
     return NewDuo(record, tuple(change for change in changes if change is not None), message)
 
 
@@ -697,14 +700,16 @@ def _check_proposal(
 ) -> None:
     mentor_id, mentee_id = cell_text(mentor, "ID"), cell_text(mentee, "ID")
     if cell_text(mentor, "Role") != MENTOR or cell_text(mentee, "Role") != MENTEE:
-        raise TransitionError(wmsg("proposal_wrong_roles"))
+        raise TransitionError(workflow_message("proposal_wrong_roles"))
     if cell_text(mentee, "Status") != READY or live_duos_of(mentee_id, duos):
         raise TransitionError(
-            wmsg("mentee_not_ready", person=person_name(mentee), status=cell_text(mentee, "Status"))
+            workflow_message(
+                "mentee_not_ready", person=person_name(mentee), status=cell_text(mentee, "Status")
+            )
         )
     if not _mentor_has_room(mentor, duos):
         raise TransitionError(
-            wmsg(
+            workflow_message(
                 "mentor_not_available",
                 person=person_name(mentor),
                 status=cell_text(mentor, "Status"),
@@ -716,7 +721,9 @@ def _check_proposal(
             mentee_id,
         )
         if same_pair and cell_text(duo, "Status") == DECLINED:
-            raise TransitionError(wmsg("pair_declined_before", duo=cell_text(duo, "ID")))
+            raise TransitionError(
+                workflow_message("pair_declined_before", duo=cell_text(duo, "ID"))
+            )
 
 
 def _mentor_has_room(mentor: Mapping[str, Any], duos: Sequence[Mapping[str, Any]]) -> bool:
@@ -760,17 +767,19 @@ def eligibility_problems(
     """Why a person may not join as `role` at the intake date `on` (an empty list: eligible)."""
     problems: list[Msg] = []
     if role not in ROLES:
-        problems.append(wmsg("unknown_role", role=role))
+        problems.append(workflow_message("unknown_role", role=role))
     if birth_date is None:
-        problems.append(wmsg("birth_date_missing"))
+        problems.append(workflow_message("birth_date_missing"))
     elif birth_date > on:
-        problems.append(wmsg("birth_date_in_future", date=birth_date.isoformat()))
+        problems.append(workflow_message("birth_date_in_future", date=birth_date.isoformat()))
     else:
         age = age_on(birth_date, on)
         if role == MENTEE and not MENTEE_MIN_AGE <= age <= MENTEE_MAX_AGE:
-            problems.append(wmsg("mentee_age", age=age, low=MENTEE_MIN_AGE, high=MENTEE_MAX_AGE))
+            problems.append(
+                workflow_message("mentee_age", age=age, low=MENTEE_MIN_AGE, high=MENTEE_MAX_AGE)
+            )
         if role == MENTOR and age < MENTOR_MIN_AGE:
-            problems.append(wmsg("mentor_age", age=age, low=MENTOR_MIN_AGE))
+            problems.append(workflow_message("mentor_age", age=age, low=MENTOR_MIN_AGE))
     if not programme_languages(languages):
-        problems.append(wmsg("no_programme_language"))
+        problems.append(workflow_message("no_programme_language"))
     return problems

@@ -73,3 +73,17 @@ class Msg:
 
     def text(self, lang: str) -> str:
         return t(self.key, lang, **self.params)
+
+
+@dataclass(frozen=True)
+class Messages:
+    """The messages of one catalogue file, made by key.
+
+    `duo_message = Messages("duos")` then `duo_message("saved", name="A")` is
+    `Msg("duos.saved", {"name": "A"})`: domain modules name their catalogue once.
+    """
+
+    namespace: str
+
+    def __call__(self, key: str, /, **params: Any) -> Msg:
+        return Msg(f"{self.namespace}.{key}", params)

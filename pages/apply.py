@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable, Iterable
 from typing import Any
 
 import streamlit as st
@@ -48,16 +47,6 @@ def field_label(field: str, role: str | None) -> str:
 
 def role_label(role: str) -> str:
     return ui.tr(f"apply.role_{role.lower()}")
-
-
-def labels(values: Iterable[str], label: Callable[[str], str] = ui.label) -> Callable[[str], str]:
-    """A format function whose texts are fixed now, in this run's language.
-
-    (A widget may format its options again outside the script run, where the session's
-    language is not known.)
-    """
-    texts = {value: label(value) for value in values}
-    return lambda value: texts.get(value, str(value))
 
 
 def language_name(language: str) -> str:
@@ -192,7 +181,7 @@ def application_form(
                 field_label("gender", role),
                 GENDERS,
                 index=None,
-                format_func=labels(GENDERS),
+                format_func=ui.format_choices(GENDERS),
                 placeholder=ui.tr("apply.choose_placeholder"),
                 key="apply-gender",
             )
@@ -200,7 +189,7 @@ def application_form(
         languages = st.multiselect(
             field_label("languages", role),
             choices.languages,
-            format_func=labels(choices.languages),
+            format_func=ui.format_choices(choices.languages),
             placeholder=ui.tr("apply.choose_placeholder"),
             key="apply-languages",
         )
@@ -210,14 +199,14 @@ def application_form(
         sectors = st.multiselect(
             field_label("sectors", role),
             choices.sectors,
-            format_func=labels(choices.sectors),
+            format_func=ui.format_choices(choices.sectors),
             placeholder=ui.tr("apply.choose_placeholder"),
             key="apply-sectors",
         )
         topics = st.multiselect(
             field_label("topics", role),
             choices.topics,
-            format_func=labels(choices.topics),
+            format_func=ui.format_choices(choices.topics),
             placeholder=ui.tr("apply.choose_placeholder"),
             key="apply-topics",
         )
@@ -298,43 +287,58 @@ def send(application: Application, choices: FormChoices, record_id: str) -> dict
     }
 
 
-st.html(HIDE_HONEYPOT)
-st.title(ui.tr("apply.title"))
-sent_before = APPLY_ONCE.result()
-if sent_before is not None:
-    confirmation(sent_before)
-    st.stop()
-st.markdown(ui.tr("apply.intro"))
-eligibility()
-try:
-    form_choices = applications.form_choices(ui.store(), ui.today())
-except StoreError:
-    st.error(ui.tr("apply.unavailable_page"))
-    st.stop()
-if not form_choices.offices:
-    st.warning(ui.tr("apply.no_offices"))
-    st.stop()
-chosen_role = st.radio(
-    ui.tr("apply.role_question"),
-    ROLE_ORDER,
-    index=None,
-    format_func=labels(ROLE_ORDER, role_label),
-    horizontal=True,
-    key="apply-role",
-)
-chosen_office = st.selectbox(
-    ui.tr("apply.office_question"),
-    form_choices.offices,
-    index=None,
-    format_func=labels(form_choices.offices),
-    placeholder=ui.tr("apply.office_placeholder"),
-    key="apply-office",
-)
-if chosen_role is None:
-    st.info(ui.tr("apply.choose_role"))
-    st.stop()
-sent_application = application_form(form_choices, chosen_role, chosen_office)
-if sent_application is not None:
-    form_token, application = sent_application
-    made = APPLY_ONCE.record_id(form_token, "P")
-    APPLY_ONCE.submit(form_token, lambda: send(application, form_choices, made))
+def choices_or_stop() -> FormChoices:
+    """What the form offers; the page stops (saying why) when the workbook cannot tell."""
+    try:
+        choices = applications.form_choices(ui.store(), ui.today())
+    except StoreError:
+        st.error(ui.tr("apply.unavailable_page"))
+        st.stop()
+    if not choices.offices:
+        st.warning(ui.tr("apply.no_offices"))
+        st.stop()
+    return choices
+
+
+def role_and_office(choices: FormChoices) -> tuple[str | None, str | None]:
+    role = st.radio(
+        ui.tr("apply.role_question"),
+        ROLE_ORDER,
+        index=None,
+        format_func=ui.format_choices(ROLE_ORDER, role_label),
+        horizontal=True,
+        key="apply-role",
+    )
+    office = st.selectbox(
+        ui.tr("apply.office_question"),
+        choices.offices,
+        index=None,
+        format_func=ui.format_choices(choices.offices),
+        placeholder=ui.tr("apply.office_placeholder"),
+        key="apply-office",
+    )
+    return role, office
+
+
+def main() -> None:
+    st.html(HIDE_HONEYPOT)
+    st.title(ui.tr("apply.title"))
+    sent_before = APPLY_ONCE.result()
+    if sent_before is not None:
+        confirmation(sent_before)
+        st.stop()
+    st.markdown(ui.tr("apply.intro"))
+    eligibility()
+    choices = choices_or_stop()
+    role, office = role_and_office(choices)
+    if role is None:
+        st.info(ui.tr("apply.choose_role"))
+        st.stop()
+    sent = application_form(choices, role, office)
+    if sent is not None:
+        token, application = sent
+        record_id = APPLY_ONCE.record_id(token, "P")
+        APPLY_ONCE.submit(token, lambda: send(application, choices, record_id))
+
+
+main()

@@ -143,9 +143,7 @@ def settings_section(report: QualityReport) -> None:
 
 def main() -> None:
     st.title(ui.tr("quality.title"))
-    user = ui.user()
-    if user is None:
-        st.stop()
+    user = ui.signed_in()
     snapshot = ui.snapshot()
     report = snapshot.memo("quality", lambda: quality_report(snapshot))
     figures(report)

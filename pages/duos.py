@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from access import User
-from i18n import Msg, catalogue, t
+from i18n import Msg
 from meetings import MAX_HOURS, MEETING_MODES, MIN_HOURS, MeetingEntry
 from services.duos import (
     CHECK_IN_WITH,
@@ -55,7 +55,6 @@ from services.duos import (
 )
 from services.snapshot import Snapshot
 from services.unit import Outcome
-from sheets.values import normalise_key
 from ui import context as ui
 from ui.feedback import attempt, flash
 from ui.meeting_link import meeting_links
@@ -97,6 +96,7 @@ SHOWN = "duos-shown"  # the duo's row as the last run showed it: what a form is 
 LIST_KEY = "duos-list"
 LIST_ROW_PIXELS, LIST_MAX_PIXELS = 35, 600
 DEFAULT_STATUSES = (PROPOSED, INTRO_PLANNED, ACTIVE)
+END_EARLY_TO = (READY, ALUMNI)  # where mentor and mentee go when their duo ends early
 FORMS = (
     "plan-intro",
     "agreement",
@@ -126,28 +126,6 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 def md(text: object) -> str:
     """Text from the sheet, shown as itself inside Markdown."""
     return _MARKDOWN.sub(r"\\\1", str(text))
-
-
-def labeller() -> Callable[[Any], str]:
-    """`ui.label` in the language of this run, for widgets' format functions.
-
-    A format function may be called outside the script run (AppTest turns a chosen value
-    into its label that way), where the session's language cannot be read.
-    """
-    lang = ui.lang()
-    return lambda value: label_in(value, lang)
-
-
-def label_in(value: Any, lang: str) -> str:
-    key = f"values.{normalise_key(value)}"
-    return t(key, lang) if key in catalogue() else str(value)
-
-
-def signed_in() -> User:
-    user = ui.user()
-    if user is None:
-        st.stop()
-    return user
 
 
 def form_key(duo_id: str, form: str, field: str = "") -> str:
@@ -219,7 +197,7 @@ def overview_titles() -> dict[str, str]:
 
 def show_list(data: Snapshot) -> None:
     overview = data.memo("duo_overview", lambda: duo_overview(data, ui.today()), ui.today())
-    counts, label = status_counts(overview), labeller()
+    counts, label = status_counts(overview), ui.format_choices(DUO_STATUSES)
     statuses = st.pills(
         ui.tr("duos.status_filter"),
         DUO_STATUSES,
@@ -254,9 +232,11 @@ def show_list(data: Snapshot) -> None:
 
 def translated(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """Stored values in the user's language, looked up once per distinct value."""
-    label, shown = labeller(), frame.copy()
+    shown = frame.copy()
     for column in columns:
-        shown[column] = shown[column].map({value: label(value) for value in shown[column].unique()})
+        shown[column] = shown[column].map(
+            {value: ui.label(value) for value in shown[column].unique()}
+        )
     return shown
 
 
@@ -580,7 +560,7 @@ def decline_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         by = st.radio(
             ui.tr("duos.declined_by"),
             DECLINED_BY,
-            format_func=labeller(),
+            format_func=ui.format_choices(DECLINED_BY),
             horizontal=True,
             key=form_key(duo_id, "decline", "by"),
         )
@@ -617,15 +597,15 @@ def end_early_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         left, right = st.columns(2)
         mentor_to = left.radio(
             ui.tr("duos.mentor_to"),
-            (READY, ALUMNI),
-            format_func=labeller(),
+            END_EARLY_TO,
+            format_func=ui.format_choices(END_EARLY_TO),
             horizontal=True,
             key=form_key(duo_id, "end-early", "mentor-to"),
         )
         mentee_to = right.radio(
             ui.tr("duos.mentee_to"),
-            (READY, ALUMNI),
-            format_func=labeller(),
+            END_EARLY_TO,
+            format_func=ui.format_choices(END_EARLY_TO),
             horizontal=True,
             key=form_key(duo_id, "end-early", "mentee-to"),
         )
@@ -655,7 +635,7 @@ def meeting_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         mode = right.radio(
             ui.tr("duos.mode"),
             MEETING_MODES,
-            format_func=labeller(),
+            format_func=ui.format_choices(MEETING_MODES),
             horizontal=True,
             key=form_key(duo_id, "meeting", "mode"),
         )
@@ -692,7 +672,7 @@ def check_in_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
             ui.tr("duos.with"),
             CHECK_IN_WITH,
             index=len(CHECK_IN_WITH) - 1,
-            format_func=labeller(),
+            format_func=ui.format_choices(CHECK_IN_WITH),
             horizontal=True,
             key=form_key(duo_id, "check-in", "with"),
         )
@@ -700,7 +680,7 @@ def check_in_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
             ui.tr("duos.health"),
             HEALTHS,
             index=None,
-            format_func=labeller(),
+            format_func=ui.format_choices(HEALTHS),
             horizontal=True,
             key=form_key(duo_id, "check-in", "health"),
         )
@@ -758,7 +738,7 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
         ui.tr("duos.respondent"),
         RESPONDENTS,
         index=None,
-        format_func=labeller(),
+        format_func=ui.format_choices(RESPONDENTS),
         horizontal=True,
         key=key("respondent"),
     )
@@ -768,7 +748,7 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
         ui.tr("duos.objectives_met"),
         OBJECTIVES_MET_VALUES,
         index=None,
-        format_func=labeller(),
+        format_func=ui.format_choices(OBJECTIVES_MET_VALUES),
         horizontal=True,
         key=key("objectives-met"),
     )
@@ -783,7 +763,7 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
         ui.tr("duos.outcome"),
         OUTCOMES,
         index=None,
-        format_func=labeller(),
+        format_func=ui.format_choices(OUTCOMES),
         placeholder=ui.tr("duos.choose"),
         key=key("outcome"),
     )
@@ -791,7 +771,7 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
         ui.tr("duos.contract"),
         CONTRACTS,
         index=None,
-        format_func=labeller(),
+        format_func=ui.format_choices(CONTRACTS),
         placeholder=ui.tr("duos.choose"),
         help=ui.tr("duos.contract_help"),
         key=key("contract"),
@@ -861,7 +841,7 @@ def main() -> None:
     data = ui.snapshot()
     duo_id = st.query_params.get("id")
     if duo_id:
-        show_duo(data, duo_id, signed_in())
+        show_duo(data, duo_id, ui.signed_in())
     else:
         show_list(data)
 

@@ -31,7 +31,6 @@ from ui.person_form import (
     date_field,
     forget_form,
     is_mentee,
-    labels,
     loaded_record,
     profile_field,
 )
@@ -123,7 +122,7 @@ def interview_form(
             choice = st.radio(
                 ui.tr("intake.outcome"),
                 choices,
-                format_func=labels(choices, lambda c: ui.tr(f"intake.choice_{c}")),
+                format_func=ui.format_choices(choices, lambda c: ui.tr(f"intake.choice_{c}")),
                 key=f"{keys}-outcome",
             )
         with right:
@@ -209,8 +208,7 @@ def outcome_step(choice: IntakeChoice, on: date, *, ready: bool, reason: str) ->
 def main() -> None:
     st.title(ui.tr("intake.title"))
     data = ui.snapshot()
-    user = ui.user()
-    assert user is not None  # ui.snapshot() stops the page when nobody is signed in
+    user = ui.signed_in()
     person_id = st.query_params.get("id")
     if person_id:
         interview(data, user, person_id)

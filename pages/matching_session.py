@@ -38,11 +38,11 @@ from services.matching_session import (
     pair_request,
     propose_pair,
     reason_messages,
+    saved_settings,
     session_settings,
 )
 from services.snapshot import Snapshot
 from services.unit import Outcome
-from settings import current_values, match_settings
 from ui import context as ui
 from ui.feedback import attempt
 from ui.navigation import allowed_specs
@@ -621,13 +621,10 @@ def main() -> None:
     st.title(tr("title"))
     st.caption(tr("intro"))
     data = ui.snapshot()
-    user = ui.user()
-    if user is None:
-        st.stop()
+    user = ui.signed_in()
     asked = follow_query(data)
     office = choose_office(data)
-    saved = match_settings(current_values(ui.store().table("Settings").frame)[0])
-    settings = adjusted_settings(saved)
+    settings = adjusted_settings(saved_settings(ui.store()))
     session = computed(data, office, settings)
 
     metrics(session)

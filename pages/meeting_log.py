@@ -8,7 +8,6 @@ polite refusal and nothing else. Never uses the signed-in user. The checks are i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from typing import NoReturn
 
 import pandas as pd
@@ -46,12 +45,6 @@ def refuse() -> NoReturn:
 def unavailable() -> NoReturn:
     st.error(ui.tr("meeting_log.unavailable"))
     st.stop()
-
-
-def fixed_labels(values: Iterable[str]) -> Callable[[str], str]:
-    """A format function with the labels of this run's language (widgets may call it later)."""
-    texts = {value: ui.label(value) for value in values}
-    return lambda value: texts.get(value, str(value))
 
 
 def recent_table(duo: LinkedDuo) -> None:
@@ -106,14 +99,14 @@ def meeting_form(duo: LinkedDuo, once: Once) -> tuple[str, MeetingEntry] | None:
             ui.tr("meeting_log.field_mode"),
             MEETING_MODES,
             index=None,
-            format_func=fixed_labels(MEETING_MODES),
+            format_func=ui.format_choices(MEETING_MODES),
             placeholder="—",
             key="log-mode",
         )
         topics = st.multiselect(
             ui.tr("meeting_log.field_topics"),
             duo.topics,
-            format_func=fixed_labels(duo.topics),
+            format_func=ui.format_choices(duo.topics),
             placeholder="—",
             key="log-topics",
         )
@@ -202,34 +195,48 @@ def ask_about_same_meeting(once: Once, duo: LinkedDuo, link: str, secret: str) -
             st.rerun()
 
 
-st.title(ui.tr("meeting_log.title"))
-link_token = str(st.query_params.get(TOKEN_PARAMETER, "") or "")
-if not link_token:
-    refuse()
-try:
-    store = ui.store()
-    link_secret = meeting_links.secret_key(ui.secrets(), store)
-except StoreError:
-    unavailable()
-if link_secret is None:
-    st.warning(ui.tr("meeting_log.disabled"))
-    st.caption(ui.tr("meeting_log.disabled_admin"))
-    st.stop()
-try:
-    linked = meeting_links.resolve(store, link_token, link_secret, ui.today())
-except InvalidLink:
-    refuse()
-except StoreError:
-    unavailable()
-mentor_name = linked.mentor_first_name or "…"
-mentee_name = linked.mentee_first_name or "…"
-st.subheader(ui.tr("meeting_log.hello", mentor=mentor_name, mentee=mentee_name))
-st.caption(ui.tr("meeting_log.intro"))
-recent_table(linked)
-log_once = form_once()
-sent_meeting = meeting_form(linked, log_once)
-if sent_meeting is not None:
-    form_token, new_entry = sent_meeting
-    save(log_once, linked, form_token, link_token, link_secret, new_entry)
-log_once.show()
-ask_about_same_meeting(log_once, linked, link_token, link_secret)
+def link_secret_or_stop() -> str:
+    """The key that signs meeting links; the page stops when links are switched off."""
+    try:
+        secret = meeting_links.secret_key(ui.secrets(), ui.store())
+    except StoreError:
+        unavailable()
+    if secret is None:
+        st.warning(ui.tr("meeting_log.disabled"))
+        st.caption(ui.tr("meeting_log.disabled_admin"))
+        st.stop()
+    return secret
+
+
+def linked_duo(link: str, secret: str) -> LinkedDuo:
+    """The duo the link opens; anything else gets the refusal."""
+    try:
+        return meeting_links.resolve(ui.store(), link, secret, ui.today())
+    except InvalidLink:
+        refuse()
+    except StoreError:
+        unavailable()
+
+
+def main() -> None:
+    st.title(ui.tr("meeting_log.title"))
+    link = str(st.query_params.get(TOKEN_PARAMETER, "") or "")
+    if not link:
+        refuse()
+    secret = link_secret_or_stop()
+    duo = linked_duo(link, secret)
+    mentor_name = duo.mentor_first_name or "…"
+    mentee_name = duo.mentee_first_name or "…"
+    st.subheader(ui.tr("meeting_log.hello", mentor=mentor_name, mentee=mentee_name))
+    st.caption(ui.tr("meeting_log.intro"))
+    recent_table(duo)
+    once = form_once()
+    sent = meeting_form(duo, once)
+    if sent is not None:
+        token, entry = sent
+        save(once, duo, token, link, secret, entry)
+    once.show()
+    ask_about_same_meeting(once, duo, link, secret)
+
+
+main()

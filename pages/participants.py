@@ -36,7 +36,6 @@ from ui.person_form import (
     DATE_FORMAT,
     forget_form,
     is_mentee,
-    labels,
     loaded_record,
     profile_field,
 )
@@ -133,21 +132,21 @@ def filters(data: Snapshot) -> PeopleFilter:
     roles = row[0].multiselect(
         ui.tr("columns.role"),
         ROLES,
-        format_func=labels(ROLES),
+        format_func=ui.format_choices(ROLES),
         placeholder=anything,
         key="participants-roles",
     )
     statuses = row[1].multiselect(
         ui.tr("columns.status"),
         PERSON_STATUSES,
-        format_func=labels(PERSON_STATUSES),
+        format_func=ui.format_choices(PERSON_STATUSES),
         placeholder=anything,
         key="participants-statuses",
     )
     offices = row[2].multiselect(
         ui.tr("columns.office"),
         data.offices,
-        format_func=labels(data.offices),
+        format_func=ui.format_choices(data.offices),
         placeholder=anything,
         key="participants-offices",
     )
@@ -156,7 +155,7 @@ def filters(data: Snapshot) -> PeopleFilter:
     languages = row[0].multiselect(
         ui.tr("columns.languages"),
         spoken,
-        format_func=labels(spoken),
+        format_func=ui.format_choices(spoken),
         placeholder=anything,
         key="participants-languages",
     )
@@ -281,7 +280,7 @@ def status_steps(data: Snapshot, user: User, person: Mapping[str, Any]) -> None:
         ui.tr("participants.step"),
         actions,
         index=None,
-        format_func=labels(actions, lambda a: ui.text(PERSON_ACTION_LABELS[a])),
+        format_func=ui.format_choices(actions, lambda a: ui.text(PERSON_ACTION_LABELS[a])),
         placeholder=ui.tr("participants.step_hint"),
         key=f"step-{person_id}",
     )
@@ -327,7 +326,7 @@ def step_inputs(
             ui.tr("participants.resume_to"),
             targets,
             index=targets.index(READY),
-            format_func=labels(targets),
+            format_func=ui.format_choices(targets),
             key=f"{key}-to",
         )
         return lambda: Resume(str(target))
@@ -407,8 +406,7 @@ def column_names(details: str) -> str:
 def main() -> None:
     st.title(ui.tr("participants.title"))
     data = ui.snapshot()
-    user = ui.user()
-    assert user is not None  # ui.snapshot() stops the page when nobody is signed in
+    user = ui.signed_in()
     person_id = st.query_params.get("id")
     if person_id:
         profile(data, user, person_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
@@ -58,13 +57,6 @@ def localised(msg: Msg) -> Msg:
     )
 
 
-def labels(options: Iterable[str]) -> Callable[[str], str]:
-    """A format_func over fixed labels: AppTest calls it outside the page run, where the
-    session's language is not known (so `ui.label` itself would answer in English)."""
-    names = {option: ui.label(option) for option in options}
-    return lambda option: names.get(option, str(option))
-
-
 def finished(outcome: Outcome | None) -> Outcome | None:
     """Keep who was skipped (and a full session) for the next run; the message localised."""
     if outcome is None:
@@ -112,14 +104,14 @@ def filters(data: Snapshot, today: dt.date) -> pd.DataFrame:
     kinds = left.multiselect(
         ui.tr("sessions.filter_kind"),
         SESSION_KINDS,
-        format_func=labels(SESSION_KINDS),
+        format_func=ui.format_choices(SESSION_KINDS),
         placeholder=ui.tr("sessions.all"),
         key="sessions-kinds",
     )
     offices = middle.multiselect(
         ui.tr("sessions.filter_office"),
         data.offices,
-        format_func=labels(data.offices),
+        format_func=ui.format_choices(data.offices),
         placeholder=ui.tr("sessions.all"),
         key="sessions-offices",
     )
@@ -129,15 +121,15 @@ def filters(data: Snapshot, today: dt.date) -> pd.DataFrame:
         format="DD/MM/YYYY",
         key="sessions-period",
     )
-    start, end = period_bounds(period)
+    start, end = picked_range(period)
     overview = data.memo(
         "sessions_overview", lambda: sessions_overview(data["Sessions"], data["Attendance"])
     )
     return filter_sessions(overview, kinds=kinds, offices=offices, start=start, end=end)
 
 
-def period_bounds(period: Any) -> tuple[dt.date | None, dt.date | None]:
-    """The chosen range; while the user is picking, only its start (or nothing) is known."""
+def picked_range(period: Any) -> tuple[dt.date | None, dt.date | None]:
+    """The dates a range widget holds: while the user is picking, only its start (or nothing)."""
     chosen = [day for day in (period if isinstance(period, tuple) else (period,)) if day]
     return (chosen[0] if chosen else None), (chosen[1] if len(chosen) > 1 else None)
 
@@ -174,7 +166,7 @@ def plan_fields(data: Snapshot, user: User, today: dt.date) -> SessionDraft | No
     kind = left.selectbox(
         ui.tr("sessions.kind"),
         SESSION_KINDS,
-        format_func=labels(SESSION_KINDS),
+        format_func=ui.format_choices(SESSION_KINDS),
         key="plan-kind",
     )
     on = right.date_input(
@@ -185,13 +177,13 @@ def plan_fields(data: Snapshot, user: User, today: dt.date) -> SessionDraft | No
     )
     offices = [office for office in data.offices if user.may_see(office)]
     office = left.selectbox(
-        ui.tr("sessions.office"), offices, format_func=labels(offices), key="plan-office"
+        ui.tr("sessions.office"), offices, format_func=ui.format_choices(offices), key="plan-office"
     )
     language = right.selectbox(
         ui.tr("sessions.language"),
         SESSION_LANGUAGES,
         index=SESSION_LANGUAGES.index(LANGUAGE_OF_UI.get(ui.lang(), "English")),
-        format_func=labels(SESSION_LANGUAGES),
+        format_func=ui.format_choices(SESSION_LANGUAGES),
         key="plan-language",
     )
     capacity = left.number_input(
@@ -439,9 +431,7 @@ def ready_button(data: Snapshot, user: User, session_id: str) -> None:
 
 def main() -> None:
     st.title(ui.tr("sessions.title"))
-    user = ui.user()
-    if user is None:
-        st.stop()
+    user = ui.signed_in()
     data = ui.snapshot()
     today = ui.today()
     show_notes()

@@ -80,17 +80,27 @@ def demo_entry() -> None:
         st.rerun()
 
 
-st.title(ui.tr("signin.title"))
-refused = st.session_state.get(ui.REFUSED)
-if refused:
+def refused_notice() -> None:
+    """Someone signed in through the identity provider whom the Staff tab does not list."""
+    refused = st.session_state.get(ui.REFUSED)
+    if not refused:
+        return
     st.warning(ui.tr("signin.refused", email=refused))
     if "auth" in ui.secrets() and st.button(ui.tr("signin.sign_out"), key="refused-logout"):
         st.session_state.pop(ui.REFUSED, None)
         st.logout()
-identity_provider()
-password_form()
-demo_entry()
-if not providers() and not ui.secrets().get("passwords") and not ui.store().is_demo:
-    st.info(ui.tr("signin.none_configured"))
-st.divider()
-st.page_link("pages/apply.py", label=ui.tr("signin.apply_link"), icon=":material/edit_note:")
+
+
+def main() -> None:
+    st.title(ui.tr("signin.title"))
+    refused_notice()
+    identity_provider()
+    password_form()
+    demo_entry()
+    if not providers() and not ui.secrets().get("passwords") and not ui.store().is_demo:
+        st.info(ui.tr("signin.none_configured"))
+    st.divider()
+    st.page_link("pages/apply.py", label=ui.tr("signin.apply_link"), icon=":material/edit_note:")
+
+
+main()

@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from i18n import Msg
+from i18n import Messages, Msg
 from ratelimit import EVERYONE, SlidingWindowLimiter, admit
 from services.unit import Outcome, Unit, new_record_id
 from settings import current_values
@@ -78,9 +78,8 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 _PHONE = re.compile(r"[0-9+()./\s-]+")
 
 
-def msg(key: str, /, **params: Any) -> Msg:
-    """A message of the `apply` catalogue (`i18n/apply.toml`)."""
-    return Msg(f"apply.{key}", params)
+apply_message = Messages("apply")
+"""A message of `i18n/apply.toml`."""
 
 
 # -- what the applicant may choose -----------------------------------------------------------
@@ -268,25 +267,27 @@ def problems(application: Application, choices: FormChoices, today: dt.date) -> 
     found += _languages(application)
     found += _session(application, choices)
     if not application.consent:
-        found.append(Problem("consent", msg("consent_required")))
+        found.append(Problem("consent", apply_message("consent_required")))
     return found
 
 
 def _required(application: Application) -> list[Problem]:
     found: list[Problem] = []
     if application.role not in ROLES:
-        found.append(Problem("role", msg("required")))
+        found.append(Problem("role", apply_message("required")))
     for name in ("first_name", "last_name", "email", "office"):
         if not getattr(application, name):
-            found.append(Problem(name, msg("required")))
+            found.append(Problem(name, apply_message("required")))
     if application.birth_date is None:
-        found.append(Problem("birth_date", msg("required")))
+        found.append(Problem("birth_date", apply_message("required")))
     return found
 
 
 def _too_long(application: Application) -> list[Problem]:
     return [
-        Problem(name, msg("too_long", limit=limit, length=len(getattr(application, name))))
+        Problem(
+            name, apply_message("too_long", limit=limit, length=len(getattr(application, name)))
+        )
         for name, limit in LIMITS_BY_FIELD.items()
         if len(getattr(application, name)) > limit
     ]
@@ -295,10 +296,10 @@ def _too_long(application: Application) -> list[Problem]:
 def _shapes(application: Application) -> list[Problem]:
     found: list[Problem] = []
     if application.email and not _EMAIL.fullmatch(application.email):
-        found.append(Problem("email", msg("email_shape")))
+        found.append(Problem("email", apply_message("email_shape")))
     phone = application.phone
     if phone and (not _PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 6):
-        found.append(Problem("phone", msg("phone_shape")))
+        found.append(Problem("phone", apply_message("phone_shape")))
     return found
 
 
@@ -307,17 +308,17 @@ def _birth_date(application: Application, today: dt.date) -> list[Problem]:
     if birth is None:
         return []
     if birth > today or age_on(birth, today) > OLDEST_PLAUSIBLE_AGE:
-        return [Problem("birth_date", msg("birth_date_implausible"))]
+        return [Problem("birth_date", apply_message("birth_date_implausible"))]
     age = age_on(birth, today)
     if application.role == MENTEE and not MENTEE_MIN_AGE <= age <= MENTEE_MAX_AGE:
         return [
             Problem(
                 "birth_date",
-                msg("mentee_age", age=age, low=MENTEE_MIN_AGE, high=MENTEE_MAX_AGE),
+                apply_message("mentee_age", age=age, low=MENTEE_MIN_AGE, high=MENTEE_MAX_AGE),
             )
         ]
     if application.role == MENTOR and age < MENTOR_MIN_AGE:
-        return [Problem("birth_date", msg("mentor_age", age=age, low=MENTOR_MIN_AGE))]
+        return [Problem("birth_date", apply_message("mentor_age", age=age, low=MENTOR_MIN_AGE))]
     return []
 
 
@@ -330,23 +331,23 @@ def _not_offered(application: Application, choices: FormChoices) -> list[Problem
         "availability": SLOTS,
     }
     found = [
-        Problem(name, msg("unknown_choice"))
+        Problem(name, apply_message("unknown_choice"))
         for name, allowed in offered.items()
         if not set(getattr(application, name)) <= set(allowed)
     ]
     if application.office and application.office not in choices.offices:
-        found.append(Problem("office", msg("unknown_choice")))
+        found.append(Problem("office", apply_message("unknown_choice")))
     if application.gender and application.gender not in {g.value for g in GENDER}:
-        found.append(Problem("gender", msg("unknown_choice")))
+        found.append(Problem("gender", apply_message("unknown_choice")))
     return found
 
 
 def _languages(application: Application) -> list[Problem]:
     typed = other_languages(application.other_languages)
     if len(typed) > MAX_OTHER_LANGUAGES or any(len(name) > MAX_LANGUAGE_CHARS for name in typed):
-        return [Problem("other_languages", msg("other_languages_shape"))]
+        return [Problem("other_languages", apply_message("other_languages_shape"))]
     if not programme_languages(all_languages(application)):
-        return [Problem("languages", msg("programme_language"))]
+        return [Problem("languages", apply_message("programme_language"))]
     return []
 
 
@@ -355,7 +356,7 @@ def _session(application: Application, choices: FormChoices) -> list[Problem]:
         return []
     open_here = {session.id for session in choices.sessions_at(application.office)}
     if application.session_id not in open_here:
-        return [Problem("session", msg("session_unavailable"))]
+        return [Problem("session", apply_message("session_unavailable"))]
     return []
 
 
@@ -407,13 +408,13 @@ def submit(
     """
     application = cleaned(application)
     if is_bot(application):
-        return Outcome(msg("received"), ids=[new_id("P")])
+        return Outcome(apply_message("received"), ids=[new_id("P")])
     choices = form_choices(store, today)
     found = problems(application, choices, today)
     if found:
         raise ApplicationRefused(found)
     if not limits.admit(session_key):
-        raise ApplicationRefused([Problem("", msg("too_many"))])
+        raise ApplicationRefused([Problem("", apply_message("too_many"))])
     person_id = record_id or new_record_id(store, "Participants")
     unit = Unit()
     index = unit.append(
@@ -429,7 +430,7 @@ def submit(
             "Status": REGISTERED,
         }
         unit.append("Attendance", [registration], "register_info_session")
-    return Outcome(msg("received"), ids=list(unit.write(store, WHO).ids[index]))
+    return Outcome(apply_message("received"), ids=list(unit.write(store, WHO).ids[index]))
 
 
 def _participant(

@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from access import User
-from i18n import Msg
+from i18n import Messages, Msg
 from meetings import DuoTerms, InputRefused, MeetingEntry, listed_topics, meeting_problems
 from services.offices import check_office
 from services.snapshot import Snapshot
@@ -85,9 +85,8 @@ DATED_STEPS_THAT_MAY_BE_PLANNED = (PlanIntro,)
 """Steps whose date may lie ahead (an intro is planned); the others record what happened."""
 
 
-def dmsg(key: str, /, **params: Any) -> Msg:
-    """A message of the `duos` catalogue (`i18n/duos.toml`)."""
-    return Msg(f"duos.{key}", params)
+duo_message = Messages("duos")
+"""A message of `i18n/duos.toml`."""
 
 
 def shown_date(day: date | None) -> str:
@@ -122,11 +121,11 @@ class EvaluationEntry:
 
 
 def _not_in_future(on: date, today: date) -> list[Msg]:
-    return [dmsg("date_in_future", date=shown_date(on))] if on > today else []
+    return [duo_message("date_in_future", date=shown_date(on))] if on > today else []
 
 
 def _one_of(value: str, allowed: Sequence[str], missing: str) -> list[Msg]:
-    return [] if value in allowed else [dmsg(missing)]
+    return [] if value in allowed else [duo_message(missing)]
 
 
 def step_problems(step: DuoStep, today: date) -> list[Msg]:
@@ -135,7 +134,7 @@ def step_problems(step: DuoStep, today: date) -> list[Msg]:
     if not isinstance(step, DATED_STEPS_THAT_MAY_BE_PLANNED):
         problems += _not_in_future(step.on, today)
     if isinstance(step, Decline | EndEarly) and not step.reason.strip():
-        problems.append(dmsg("reason_required"))
+        problems.append(duo_message("reason_required"))
     return problems
 
 
@@ -168,11 +167,11 @@ def evaluation_problems(entry: EvaluationEntry, today: date) -> list[Msg]:
     problems += _one_of(entry.objectives_met, OBJECTIVES_MET_VALUES, "objectives_met_required")
     problems += _one_of(entry.outcome, OUTCOMES, "outcome_required")
     if entry.contract and entry.contract not in CONTRACTS:
-        problems.append(dmsg("contract_required"))
+        problems.append(duo_message("contract_required"))
     if entry.outcome in CONTRACT_NEEDED_FOR and not entry.contract:
-        problems.append(dmsg("contract_required"))
+        problems.append(duo_message("contract_required"))
     if entry.satisfaction not in SATISFACTION_SCALE:
-        problems.append(dmsg("satisfaction_required"))
+        problems.append(duo_message("satisfaction_required"))
     return problems
 
 
@@ -466,7 +465,7 @@ def step_done(step: DuoStep, duo_id: str) -> Msg:
     params = {"duo": duo_id, "date": shown_date(step.on)}
     if isinstance(step, RecordAgreement):
         params["end"] = shown_date(add_months(step.on, PROGRAMME_MONTHS))
-    return dmsg(f"done_{step.kind.value}", **params)
+    return duo_message(f"done_{step.kind.value}", **params)
 
 
 def _split(
@@ -500,7 +499,7 @@ def log_meeting(
     """
     duo, frames = _duo_in_reach(store, user, duo_id, ("Lists", "Meetings"), fresh=True)
     if not can_log_meetings(duo):
-        raise TransitionError(dmsg("not_active", duo=duo_id))
+        raise TransitionError(duo_message("not_active", duo=duo_id))
     _refuse(meeting_entry_problems(duo, frames["Lists"], entry, today))
     assert entry.on is not None and entry.hours is not None, "refused above"
     record = {
@@ -513,7 +512,7 @@ def log_meeting(
         "Logged by": author(user),
     }
     ids = _append_one(store, user, "Meetings", record, "log_meeting", record_id)
-    return Outcome(dmsg("meeting_logged", duo=duo_id, date=shown_date(entry.on)), ids=ids)
+    return Outcome(duo_message("meeting_logged", duo=duo_id, date=shown_date(entry.on)), ids=ids)
 
 
 def log_check_in(
@@ -529,7 +528,7 @@ def log_check_in(
     (`record_id` as for `log_meeting`)."""
     duo, _ = _duo_in_reach(store, user, duo_id, ("Check-ins",), fresh=True)
     if not can_log_meetings(duo):
-        raise TransitionError(dmsg("not_active", duo=duo_id))
+        raise TransitionError(duo_message("not_active", duo=duo_id))
     _refuse(check_in_problems(entry, today))
     record = {
         "Duo ID": duo_id,
@@ -541,7 +540,7 @@ def log_check_in(
         "Follow-up": entry.follow_up.strip(),
     }
     ids = _append_one(store, user, "Check-ins", record, "log_check_in", record_id)
-    return Outcome(dmsg("check_in_logged", duo=duo_id, date=shown_date(entry.on)), ids=ids)
+    return Outcome(duo_message("check_in_logged", duo=duo_id, date=shown_date(entry.on)), ids=ids)
 
 
 def evaluation_notice_days(settings: pd.DataFrame) -> int:
@@ -568,7 +567,7 @@ def log_evaluation(
     duo, frames = _duo_in_reach(store, user, duo_id, ("Evaluations", "Settings"), fresh=True)
     notice_days = evaluation_notice_days(frames["Settings"])
     if not evaluation_open(duo, today, notice_days):
-        raise TransitionError(dmsg("evaluation_not_open", duo=duo_id, days=notice_days))
+        raise TransitionError(duo_message("evaluation_not_open", duo=duo_id, days=notice_days))
     _refuse(evaluation_problems(entry, today))
     others = frames["Evaluations"]
     if record_id and not others.empty:
@@ -576,7 +575,7 @@ def log_evaluation(
     earlier = earlier_evaluations(others, duo_id, entry.respondent)
     if earlier and not second:
         dates = ", ".join(shown_date(day) or "?" for day in earlier)
-        raise TransitionError(dmsg("evaluation_exists", dates=dates))
+        raise TransitionError(duo_message("evaluation_exists", dates=dates))
     record = {
         "Duo ID": duo_id,
         "Respondent": entry.respondent,
@@ -588,7 +587,7 @@ def log_evaluation(
         "Comments": entry.comments.strip(),
     }
     ids = _append_one(store, user, "Evaluations", record, "log_evaluation", record_id)
-    return Outcome(dmsg("evaluation_logged", duo=duo_id), ids=ids)
+    return Outcome(duo_message("evaluation_logged", duo=duo_id), ids=ids)
 
 
 def _append_one(

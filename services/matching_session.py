@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from access import User
-from i18n import Msg
+from i18n import Messages, Msg
 from matching import (
     MatchPool,
     MatchSettings,
@@ -45,6 +45,7 @@ from services.unit import (
     taken_ids,
     write_planned,
 )
+from settings import current_values, match_settings
 from sheets.store import RecordNotFound, Store, StoreError, Written
 from workflow import (
     IN_DUO,
@@ -58,9 +59,8 @@ STRONG_REASONS = 4
 """Score parts kept in a duo's Match reasons (the strongest ones)."""
 
 
-def pmsg(key: str, /, **params: Any) -> Msg:
-    """A message of this page's catalogue (`i18n/matching_page.toml`)."""
-    return Msg(f"matching_page.{key}", params)
+matching_page_message = Messages("matching_page")
+"""A message of `i18n/matching_page.toml`."""
 
 
 # -- the office's pool ------------------------------------------------------------------------
@@ -136,6 +136,11 @@ def office_session(
     proposal = propose(pool, settings=settings, locked=kept, excluded=excluded)
     health = next((h for h in pool_health(pool, settings=settings) if h.office == office), None)
     return OfficeSession(office, pool, waiting, proposal, health, names_by_id(pool))
+
+
+def saved_settings(store: Store) -> MatchSettings:
+    """The matching settings as the Settings tab holds them (defaults where unset or unreadable)."""
+    return match_settings(current_values(store.table("Settings").frame)[0])
 
 
 def session_settings(saved: MatchSettings, overrides: Mapping[str, Any]) -> MatchSettings:
@@ -376,13 +381,15 @@ def create_accepted(
             store, user.email, lambda: _plan_batch(store, user, requests, on)
         )
     except StoreError as error:
-        batch = _Batch(Unit(), BatchOutcome(pmsg("batch_none")))
+        batch = _Batch(Unit(), BatchOutcome(matching_page_message("batch_none")))
         batch.outcome.refused = [Refusal(request, error.msg) for request in requests]
         written = Written((), ())
     outcome = batch.outcome
     outcome.ids = [duo_id for index in batch.appends for duo_id in written.ids[index]]
     outcome.conflicts = batch.unit.conflicts(written)
-    outcome.message = pmsg("batch_done", created=len(outcome.created), refused=len(outcome.refused))
+    outcome.message = matching_page_message(
+        "batch_done", created=len(outcome.created), refused=len(outcome.refused)
+    )
     return outcome
 
 
@@ -398,7 +405,7 @@ class _Batch:
 
 def _plan_batch(store: Store, user: User, requests: Sequence[PairRequest], on: date) -> _Batch:
     participants, duos = _current(store)
-    batch = _Batch(Unit(), BatchOutcome(pmsg("batch_none")))
+    batch = _Batch(Unit(), BatchOutcome(matching_page_message("batch_none")))
     given = taken_ids(duos)
     for request in requests:
         try:
@@ -430,7 +437,9 @@ def _new_duo(
     check_office(user, mentor_office, request.mentor_id)
     if mentee_office != mentor_office:
         raise TransitionError(
-            pmsg("different_offices", mentee=mentee_office or "-", mentor=mentor_office or "-")
+            matching_page_message(
+                "different_offices", mentee=mentee_office or "-", mentor=mentor_office or "-"
+            )
         )
     return propose_duo(
         mentor,
@@ -447,7 +456,7 @@ def _new_duo(
 def _person(participants: pd.DataFrame, person_id: str) -> dict[str, Any]:
     hits = participants.loc[participants["ID"] == person_id]
     if hits.empty:
-        raise RecordNotFound(pmsg("person_not_found", key=person_id))
+        raise RecordNotFound(matching_page_message("person_not_found", key=person_id))
     return {str(name): value for name, value in hits.iloc[0].items()}
 
 

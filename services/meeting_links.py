@@ -29,7 +29,7 @@ import pandas as pd
 
 import clock
 from access import User
-from i18n import Msg
+from i18n import Messages, Msg
 from links import MENTEE, MENTOR, InvalidLink, LinkClaims, Reason, default_expiry, sign, verify
 from meetings import InputRefused, MeetingEntry, listed_topics, meeting_problems
 from ratelimit import SlidingWindowLimiter
@@ -52,9 +52,8 @@ LOG_LIMIT = SlidingWindowLimiter(12, 3600)
 """Meetings one link may log per hour: far above a real duo's needs, far below a flood."""
 
 
-def msg(key: str, /, **params: Any) -> Msg:
-    """A message of the `meeting_log` catalogue (`i18n/meeting_log.toml`)."""
-    return Msg(f"meeting_log.{key}", params)
+meeting_log_message = Messages("meeting_log")
+"""A message of `i18n/meeting_log.toml`."""
 
 
 class LinksDisabled(TransitionError):
@@ -239,7 +238,7 @@ def log_meeting(
     if found:
         raise InputRefused(found)
     if not LOG_LIMIT.hit(f"{duo.duo_id}/{duo.role}"):
-        raise InputRefused([msg("too_many")])
+        raise InputRefused([meeting_log_message("too_many")])
     assert entry.on is not None and entry.hours is not None, "refused above"
     record = {
         "Duo ID": duo.duo_id,
@@ -254,7 +253,7 @@ def log_meeting(
     record["ID"] = record_id or new_record_id(store, "Meetings")
     index = unit.append("Meetings", [record], "log_meeting")
     ids = list(unit.write(store, duo.logged_by).ids[index])
-    return Outcome(msg("logged", date=entry.on.strftime("%d/%m/%Y")), ids=ids)
+    return Outcome(meeting_log_message("logged", date=entry.on.strftime("%d/%m/%Y")), ids=ids)
 
 
 # -- for the duo page: copy the link, revoke it ---------------------------------------------
@@ -279,11 +278,11 @@ def link_for(
     `TransitionError` for a duo that is not Active (its link would not open).
     """
     if not secret:
-        raise LinksDisabled(msg("links_disabled"))
+        raise LinksDisabled(meeting_log_message("links_disabled"))
     day = today or clock.today()
     duo = _row(store, duo_id, user)
     if cell_text(duo, "Status") != ACTIVE:
-        raise TransitionError(msg("duo_not_active", duo=duo_id))
+        raise TransitionError(meeting_log_message("duo_not_active", duo=duo_id))
     claims = LinkClaims(
         duo_id=duo_id,
         person_id=cell_text(duo, PERSON_COLUMN[role]),
@@ -306,7 +305,9 @@ def revoke(store: Store, duo_id: str, who: str, *, user: User | None = None) -> 
     if isinstance(seen, float) and math.isnan(seen):
         seen = None
     change = RecordChange("Duos", duo_id, {"Link version": current + 1}, {"Link version": seen})
-    return apply_changes(store, [change], who, "revoke_link", msg("revoked", duo=duo_id))
+    return apply_changes(
+        store, [change], who, "revoke_link", meeting_log_message("revoked", duo=duo_id)
+    )
 
 
 def _rows_with(frame: pd.DataFrame, column: str, value: str) -> list[dict[str, Any]]:

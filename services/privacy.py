@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -11,6 +12,7 @@ from exports import to_excel_sheets
 from i18n import Msg
 from privacy import due_for_erasure, person_rows
 from services.unit import Outcome, Unit
+from settings import current_values
 from sheets.store import Store
 
 PRIVACY_TABS = (
@@ -53,6 +55,22 @@ def erase_person(store: Store, user: User, person_id: str) -> Outcome:
     _require_admin(user)
     cells = store.erase_participant(person_id, who=user.email)
     return Outcome(Msg("privacy.erased", {"key": person_id, "cells": cells}))
+
+
+@dataclass(frozen=True)
+class Retention:
+    years: int
+    """The retention period set in the Settings tab."""
+    due: pd.DataFrame
+    """The people due for erasure under it."""
+
+
+def retention(store: Store, user: User, today: dt.date) -> Retention:
+    """Who is due for erasure under the retention period the Settings tab sets."""
+    _require_admin(user)
+    values, _ = current_values(store.table("Settings").frame)
+    years = int(values["privacy.retention_years"])
+    return Retention(years, erasure_candidates(store, user, today, years))
 
 
 def erasure_candidates(store: Store, user: User, today: dt.date, years: int) -> pd.DataFrame:

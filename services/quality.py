@@ -20,7 +20,7 @@ import pandas as pd
 
 from access import User
 from attention import consistency_findings
-from i18n import Msg
+from i18n import Messages, Msg
 from services.offices import OutOfOffice
 from services.snapshot import Snapshot, load
 from services.unit import Outcome
@@ -34,9 +34,8 @@ RECORD_PAGES = {"Participants": "pages/participants.py", "Duos": "pages/duos.py"
 """The record pages that open a record from `?id=`."""
 
 
-def qmsg(key: str, /, **params: object) -> Msg:
-    """A message of the `quality` catalogue (`i18n/quality.toml`)."""
-    return Msg(f"quality.{key}", dict(params))
+quality_message = Messages("quality")
+"""A message of `i18n/quality.toml`."""
 
 
 @dataclass(frozen=True)
@@ -146,13 +145,15 @@ def settings_issues(frame: pd.DataFrame) -> list[Issue]:
 def _setting_problem(problem: SettingProblem) -> Msg:
     setting: Setting | None = BY_NAME.get(problem.name.strip())
     if setting is None:
-        return qmsg("setting_unknown", name=problem.name)
+        return quality_message("setting_unknown", name=problem.name)
     if setting.kind == "toggle":
-        return qmsg("setting_not_yes_no", default=str(setting.default))
+        return quality_message("setting_not_yes_no", default=str(setting.default))
     low, high = _bound(setting.minimum), _bound(setting.maximum)
     if setting.kind == "integer":
-        return qmsg("setting_not_whole", low=low, high=high, default=str(setting.default))
-    return qmsg("setting_out_of_range", low=low, high=high, default=str(setting.default))
+        return quality_message(
+            "setting_not_whole", low=low, high=high, default=str(setting.default)
+        )
+    return quality_message("setting_out_of_range", low=low, high=high, default=str(setting.default))
 
 
 def _bound(value: float | None) -> str:
@@ -176,11 +177,11 @@ def assign_ids(store: Store, user: User, tab_name: str) -> Outcome:
     them are rows they can see (their offices'); otherwise an admin has to.
     """
     if tab_name not in id_tabs():
-        raise StoreError(qmsg("no_ids_here", tab=tab_name))
+        raise StoreError(quality_message("no_ids_here", tab=tab_name))
     if not user.is_admin:
         _refuse_rows_out_of_view(store, user, tab_name)
     assigned = store.assign_ids(tab_name, user.email)
-    outcome = Outcome(qmsg("ids_assigned", count=len(assigned), tab=tab_name))
+    outcome = Outcome(quality_message("ids_assigned", count=len(assigned), tab=tab_name))
     outcome.ids = [new_id for _, new_id in assigned]
     return outcome
 
@@ -192,7 +193,9 @@ def _refuse_rows_out_of_view(store: Store, user: User, tab_name: str) -> None:
     missing = set(frame.loc[frame["ID"] == "", "_row"])
     in_view = set(load(store, user)[tab_name]["_row"])
     if missing - in_view:
-        raise OutOfOffice(qmsg("rows_of_other_offices", tab=tab_name, count=len(missing - in_view)))
+        raise OutOfOffice(
+            quality_message("rows_of_other_offices", tab=tab_name, count=len(missing - in_view))
+        )
 
 
 def counts(report: QualityReport) -> dict[str, int]:

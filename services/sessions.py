@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from access import User
-from i18n import Msg
+from i18n import Messages, Msg
 from services.offices import check_office
 from services.unit import Outcome, Unit, new_record_id, read_now, write_planned
 from sheets.schema import PROGRAMME_LANGUAGES
@@ -75,9 +75,8 @@ AUDIENCES: dict[str, Audience] = {
 }
 
 
-def smsg(key: str, /, **params: Any) -> Msg:
-    """A message of the `sessions` catalogue (`i18n/sessions.toml`)."""
-    return Msg(f"sessions.{key}", params)
+session_message = Messages("sessions")
+"""A message of `i18n/sessions.toml`."""
 
 
 # -- reading sessions (pure) ----------------------------------------------------------------
@@ -276,19 +275,19 @@ def draft_problems(draft: SessionDraft, user: User, today: dt.date) -> list[Msg]
     """What is wrong with a planned session (an empty list: it can be saved)."""
     problems: list[Msg] = []
     if draft.kind not in SESSION_KINDS:
-        problems.append(smsg("kind_required"))
+        problems.append(session_message("kind_required"))
     if draft.on is None:
-        problems.append(smsg("date_required"))
+        problems.append(session_message("date_required"))
     elif draft.on < today - dt.timedelta(days=366):
-        problems.append(smsg("date_too_old"))
+        problems.append(session_message("date_too_old"))
     if not draft.office:
-        problems.append(smsg("office_required"))
+        problems.append(session_message("office_required"))
     elif not user.may_see(draft.office):
         problems.append(Msg("services.not_your_office", {"key": draft.office}))
     if not draft.language:
-        problems.append(smsg("language_required"))
+        problems.append(session_message("language_required"))
     if draft.capacity is not None and not 1 <= draft.capacity <= MAX_CAPACITY:
-        problems.append(smsg("capacity_range", high=MAX_CAPACITY))
+        problems.append(session_message("capacity_range", high=MAX_CAPACITY))
     return problems
 
 
@@ -303,7 +302,7 @@ def plan_session(
     """
     problems = draft_problems(draft, user, today)
     if problems or draft.on is None:
-        raise TransitionError(problems[0] if problems else smsg("date_required"))
+        raise TransitionError(problems[0] if problems else session_message("date_required"))
     check_office(user, draft.office, draft.office)
     record = {
         "Kind": draft.kind,
@@ -317,7 +316,7 @@ def plan_session(
     record["ID"] = record_id or new_record_id(store, SESSIONS_TAB)
     index = unit.append(SESSIONS_TAB, [record], "plan_session")
     ids = list(unit.write(store, user.email).ids[index])
-    message = smsg("planned", kind=draft.kind, date=draft.on.strftime("%d/%m/%Y"))
+    message = session_message("planned", kind=draft.kind, date=draft.on.strftime("%d/%m/%Y"))
     return Outcome(message, ids=ids)
 
 
@@ -404,7 +403,7 @@ def register_people(
     if rows:
         unit.append(ATTENDANCE_TAB, rows, "register_session")
     unit.write(store, user.email)
-    outcome = SessionOutcome(smsg("registered", count=len(rows)), skipped=skipped)
+    outcome = SessionOutcome(session_message("registered", count=len(rows)), skipped=skipped)
     outcome.over_capacity = _capacity_note(now.session, len(taken) + len(rows))
     return outcome
 
@@ -413,14 +412,14 @@ def _registration_problem(
     user: User, person: Mapping[str, Any] | None, kind: str, office: str, taken: bool
 ) -> Msg | None:
     if person is None:
-        return smsg("unknown_person")
+        return session_message("unknown_person")
     if not user.may_see(cell_text(person, "Office")) or cell_text(person, "Office") != office:
-        return smsg("other_office")
+        return session_message("other_office")
     if taken:
-        return smsg("already_registered")
+        return session_message("already_registered")
     if not fits(person, kind):
         role, status = cell_text(person, "Role"), cell_text(person, "Status")
-        return smsg("does_not_fit", role=role, status=status, kind=kind)
+        return session_message("does_not_fit", role=role, status=status, kind=kind)
     return None
 
 
@@ -461,14 +460,14 @@ def mark_attendance(
     def plan() -> _Plan:
         now = _current(store, user, session_id)
         if not attendance_open(now.session, today):
-            raise TransitionError(smsg("not_yet"))
+            raise TransitionError(session_message("not_yet"))
         return _plan_marks(user, now, attended, seen, today, also_ready=also_ready)
 
     planned, written = write_planned(store, user.email, plan)
     outcome = planned.outcome
     counts = _counted_marks(planned, written)
     outcome.conflicts = planned.unit.conflicts(written)
-    outcome.message = smsg(
+    outcome.message = session_message(
         "attendance_saved",
         attended=counts[ATTENDED],
         absent=counts[ABSENT],
@@ -508,7 +507,9 @@ def _plan_marks(
 ) -> _Plan:
     session_id = cell_text(now.session, "ID")
     step = _step_after(cell_text(now.session, "Kind"), cell_date(now.session, "Date") or today)
-    planned = _Plan(Unit(), SessionOutcome(smsg("attendance_saved", attended=0, absent=0, moved=0)))
+    planned = _Plan(
+        Unit(), SessionOutcome(session_message("attendance_saved", attended=0, absent=0, moved=0))
+    )
     marks_now = _marks_now(now.attendance, session_id)
     for person_id, before in seen.items():
         status = ATTENDED if person_id in attended else ABSENT
@@ -547,17 +548,19 @@ def _plan_mark(
     before, status = change
     name = person_name(person or {"ID": person_id})
     if person is not None and not user.may_see(cell_text(person, "Office")):
-        planned.outcome.skipped.append(Skipped(name, smsg("other_office")))
+        planned.outcome.skipped.append(Skipped(name, session_message("other_office")))
         return False
     if before == status:
         planned.marks.append(_Mark(name, status, None))
         return True
     if person_id not in marks_now:
-        planned.outcome.skipped.append(Skipped(name, smsg("registration_gone")))
+        planned.outcome.skipped.append(Skipped(name, session_message("registration_gone")))
         return False
     current = marks_now[person_id]
     if current not in (before.strip(), status):
-        planned.outcome.skipped.append(Skipped(name, smsg("changed_meanwhile", status=current)))
+        planned.outcome.skipped.append(
+            Skipped(name, session_message("changed_meanwhile", status=current))
+        )
         return False
     where = {"Session ID": session_id, "Participant ID": person_id}
     seen = {"Status": before}
@@ -576,7 +579,7 @@ def _counted_marks(planned: _Plan, written: Written) -> dict[str, int]:
         if result is not None and not result.ok:
             for conflict in result.conflicts:
                 current = str(conflict.current or "")
-                reason = smsg("changed_meanwhile", status=current)
+                reason = session_message("changed_meanwhile", status=current)
                 planned.outcome.skipped.append(Skipped(mark.name, reason))
             continue
         counts[mark.status] += 1
@@ -633,11 +636,13 @@ def mark_trained_ready(store: Store, user: User, session_id: str) -> SessionOutc
 
     def plan() -> _Plan:
         now = _current(store, user, session_id)
-        planned = _Plan(Unit(), SessionOutcome(smsg("marked_ready", count=0)))
+        planned = _Plan(Unit(), SessionOutcome(session_message("marked_ready", count=0)))
         for person_id in _trained(session_id, now.people, now.attendance):
             person = now.people[person_id]
             if not user.may_see(cell_text(person, "Office")):
-                planned.outcome.skipped.append(Skipped(person_name(person), smsg("other_office")))
+                planned.outcome.skipped.append(
+                    Skipped(person_name(person), session_message("other_office"))
+                )
                 continue
             _plan_move(planned, person, MarkReady(), now, report=True)
         return planned
@@ -645,5 +650,5 @@ def mark_trained_ready(store: Store, user: User, session_id: str) -> SessionOutc
     planned, written = write_planned(store, user.email, plan)
     outcome = planned.outcome
     outcome.conflicts = planned.unit.conflicts(written)
-    outcome.message = smsg("marked_ready", count=_moved(planned, written))
+    outcome.message = session_message("marked_ready", count=_moved(planned, written))
     return outcome

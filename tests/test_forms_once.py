@@ -376,7 +376,7 @@ def test_a_double_click_on_creating_the_accepted_pairs_creates_each_duo_once(
 
 def test_a_double_tap_on_saving_settings_writes_the_setting_once(workbook: Path) -> None:
     before = len(audit_rows(workbook))
-    app = staff_page("admin_settings.py")
+    app = staff_page("settings.py")
     app.number_input(key=QUIET_INPUT).set_value(7)
     submit_twice(app, "save-attention")
     assert settings_rows(workbook) == {QUIET: "7"}
@@ -387,7 +387,7 @@ def test_a_double_tap_on_saving_settings_writes_the_setting_once(workbook: Path)
 def test_a_double_tap_on_back_to_default_writes_the_defaults_once(workbook: Path) -> None:
     store_of(workbook).append("Settings", [{"Name": QUIET, "Value": "7"}], "staff")
     before = len(audit_rows(workbook))
-    app = staff_page("admin_settings.py")
+    app = staff_page("settings.py")
     submit_twice(app, "reset-attention")
     assert settings_rows(workbook) == {QUIET: "21"}
     assert len(audit_rows(workbook).iloc[before:]) == 1
@@ -396,7 +396,7 @@ def test_a_double_tap_on_back_to_default_writes_the_defaults_once(workbook: Path
 
 def test_a_double_tap_on_adding_a_list_value_adds_it_once(workbook: Path) -> None:
     before = len(audit_rows(workbook))
-    app = staff_page("admin_settings.py")
+    app = staff_page("settings.py")
     app.selectbox(key="list-column").select("Sectors")
     app.text_input(key="list-value").input("Aviation")
     submit_twice(app, "add-list-value")

@@ -74,3 +74,21 @@ def test_a_browser_locale_picks_the_language() -> None:
 def test_a_missing_translation_is_visible_not_a_crash() -> None:
     assert t("nowhere.nothing", "fr") == "nowhere.nothing"
     assert Msg("app.refresh").text("nl") == "Rekenblad opnieuw lezen"
+
+
+def test_every_key_a_message_maker_is_called_with_exists() -> None:
+    """`duo_message("saved")`, made by `duo_message = Messages("duos")`, is `duos.saved`."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    maker = re.compile(r"""^(\w+) = Messages\(["'](\w+)["']\)""", re.M)
+    missing, makers = set(), 0
+    for path in [*root.glob("*.py"), *root.glob("services/*.py")]:
+        text = path.read_text()
+        for name, namespace in maker.findall(text):
+            makers += 1
+            for key in re.findall(rf"""\b{name}\(\s*["']([a-z0-9_]+)["']""", text):
+                if f"{namespace}.{key}" not in catalogue():
+                    missing.add(f"{path.name}: {namespace}.{key}")
+    assert makers >= 8
+    assert not missing

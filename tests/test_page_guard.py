@@ -43,3 +43,20 @@ def test_every_page_calls_the_shell_guard_before_it_shows_anything(path: Path) -
         s for s in before if isinstance(s, ast.Expr) and not isinstance(s.value, ast.Constant)
     ]
     assert not [s for s in before if uses_streamlit(s)], f"{path.name} shows something first"
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[path.name for path in PAGES])
+def test_every_page_has_one_style_guard_definitions_then_main(path: Path) -> None:
+    """Module level holds the guard, constants and functions; the page runs in `main()`."""
+    body = ast.parse(path.read_text()).body
+    calls = [
+        ast.unparse(statement)
+        for statement in body
+        if not isinstance(
+            statement,
+            ast.Import | ast.ImportFrom | ast.Assign | ast.AnnAssign | ast.FunctionDef,
+        )
+        and not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))
+    ]
+    assert calls == ["require_shell()", "main()"], path.name
+    assert ast.unparse(body[-1]) == "main()", path.name

@@ -38,7 +38,7 @@ def texts(app: AppTest) -> str:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_page_shows_every_setting_group_in_each_language(workbook: Path, lang: str) -> None:
-    app = open_page("admin_settings.py", lang=lang)
+    app = open_page("settings.py", lang=lang)
     assert_no_exception(app)
     assert [title.value for title in app.title] == [t("settings_page.title", lang)]
     assert [tab.label for tab in app.tabs][:3] == [
@@ -50,7 +50,7 @@ def test_the_page_shows_every_setting_group_in_each_language(workbook: Path, lan
 
 def test_a_lower_quiet_duo_threshold_is_saved_and_lengthens_todays_list(workbook: Path) -> None:
     before = quiet_duos_on_today(workbook)
-    app = open_page("admin_settings.py")
+    app = open_page("settings.py")
     app.number_input(key=QUIET_INPUT).set_value(7)
     app.button(key="save-attention").click().run()
     assert_no_exception(app)
@@ -62,7 +62,7 @@ def test_a_lower_quiet_duo_threshold_is_saved_and_lengthens_todays_list(workbook
 
 def test_back_to_default_puts_the_groups_values_back(workbook: Path) -> None:
     store_of(workbook).append("Settings", [{"Name": QUIET, "Value": "7"}], "staff")
-    app = open_page("admin_settings.py")
+    app = open_page("settings.py")
     assert app.number_input(key=QUIET_INPUT).value == 7
     app.button(key="reset-attention").click().run()
     assert settings_rows(workbook) == {QUIET: "21"}
@@ -71,7 +71,7 @@ def test_back_to_default_puts_the_groups_values_back(workbook: Path) -> None:
 
 def test_a_value_changed_in_the_sheet_meanwhile_is_shown_not_overwritten(workbook: Path) -> None:
     store_of(workbook).append("Settings", [{"Name": QUIET, "Value": "10"}], "staff")
-    app = open_page("admin_settings.py")
+    app = open_page("settings.py")
     store_of(workbook).update("Settings", QUIET, {"Value": "12"}, "someone-else")
     app.number_input(key=QUIET_INPUT).set_value(7)
     app.button(key="save-attention").click().run()
@@ -82,15 +82,15 @@ def test_a_value_changed_in_the_sheet_meanwhile_is_shown_not_overwritten(workboo
 
 def test_rows_staff_typed_wrongly_are_pointed_out(workbook: Path) -> None:
     store_of(workbook).append("Settings", [{"Name": QUIET, "Value": "soon"}], "staff")
-    app = open_page("admin_settings.py")
+    app = open_page("settings.py")
     assert any("soon" in warning.value for warning in app.warning)
     assert app.number_input(key=QUIET_INPUT).value == 21
 
 
 def test_a_coordinator_opening_the_settings_url_gets_nothing(workbook: Path) -> None:
     with pytest.raises(ValueError):
-        open_page("admin_settings.py", user=BRUSSELS)
-    page = AppTest.from_file(str(ROOT / "pages" / "admin_settings.py"), default_timeout=60)
+        open_page("settings.py", user=BRUSSELS)
+    page = AppTest.from_file(str(ROOT / "pages" / "settings.py"), default_timeout=60)
     page.session_state["lang"] = "en"
     page.session_state["user"] = BRUSSELS
     page.run()
@@ -102,7 +102,7 @@ def test_the_sheet_set_up_runs_and_lists_what_it_did(file_workbook: Path) -> Non
     book = openpyxl.load_workbook(file_workbook)
     del book["Settings"]
     book.save(file_workbook)
-    app = open_page("admin_settings.py")
+    app = open_page("settings.py")
     assert_no_exception(app)
     app.button(key="set-up").click().run()
     assert_no_exception(app)
@@ -112,7 +112,7 @@ def test_the_sheet_set_up_runs_and_lists_what_it_did(file_workbook: Path) -> Non
 
 
 def test_the_store_health_is_shown(workbook: Path) -> None:
-    app = open_page("admin_settings.py", lang="nl")
+    app = open_page("settings.py", lang="nl")
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics[t("settings_page.findings", "nl")] == "0"
     assert int(metrics[t("settings_page.reads", "nl")]) >= 1
@@ -120,7 +120,7 @@ def test_the_store_health_is_shown(workbook: Path) -> None:
 
 
 def test_an_added_list_value_lands_in_the_lists_tab(workbook: Path) -> None:
-    app = open_page("admin_settings.py", lang="fr")
+    app = open_page("settings.py", lang="fr")
     app.selectbox(key="list-column").select("Sectors")
     app.text_input(key="list-value").input("Aviation")
     app.button(key="add-list-value").click().run()
@@ -132,7 +132,7 @@ def test_an_added_list_value_lands_in_the_lists_tab(workbook: Path) -> None:
 
 
 def test_a_value_already_in_the_list_is_refused_with_a_message(workbook: Path) -> None:
-    app = open_page("admin_settings.py")
+    app = open_page("settings.py")
     app.selectbox(key="list-column").select("Sectors")
     app.text_input(key="list-value").input("ict")
     app.button(key="add-list-value").click().run()

@@ -55,7 +55,7 @@ def test_a_signed_out_visitor_cannot_open_a_coordinator_page_by_its_url(workbook
 def test_coordinators_do_not_get_the_admin_pages(workbook: Path) -> None:
     pages = _registered(app(BRUSSELS))
     assert "today.py" in pages
-    assert not {"admin_settings.py", "privacy.py", "sign_in.py"} & pages
+    assert not {"settings.py", "privacy.py", "sign_in.py"} & pages
 
 
 def test_admins_get_the_admin_pages(workbook: Path) -> None:

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from i18n import Msg
-from services.settings_admin import (
+from services.settings import (
     AdminOnly,
     ListValueRefused,
     SettingRefused,

@@ -666,7 +666,7 @@ def test_a_missing_or_future_birth_date_and_an_unknown_role_are_reported() -> No
 # -- the message catalogue ----------------------------------------------------------------
 
 SOURCES = ("workflow.py", "attention.py", "reports.py")
-CALL = re.compile(r"\bwmsg\(\s*\"([a-z0-9_]+)\"((?:[^()]|\([^()]*\))*)\)")
+CALL = re.compile(r"\bworkflow_message\(\s*\"([a-z0-9_]+)\"((?:[^()]|\([^()]*\))*)\)")
 
 
 def catalogue() -> dict[str, dict[str, str]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import streamlit as st
@@ -105,6 +106,19 @@ def label(value: Any) -> str:
     return t(key, lang()) if key in catalogue() else str(value)
 
 
+def format_choices(
+    options: Iterable[Any], shown: Callable[[Any], str] = label
+) -> Callable[[Any], str]:
+    """A widget's `format_func` whose texts are made now, in this run's language.
+
+    Streamlit may call a `format_func` outside the script run (AppTest turns a chosen value
+    into its label that way), where the session's language cannot be read: a label looked up
+    then would come out in English.
+    """
+    texts = {option: shown(option) for option in options}
+    return lambda option: texts.get(option, str(option))
+
+
 def fmt_date(value: Any) -> str:
     """Dates the Belgian way: dd/mm/yyyy (blank for none)."""
     if value is None or value is dt.date.min:
@@ -170,6 +184,23 @@ def _identity_provider_email() -> str:
     except Exception:
         return ""
     return ""
+
+
+def signed_in() -> User:
+    """The signed-in user; for anyone else the page stops (the shell shows the sign-in)."""
+    current = user()
+    if current is None:
+        st.stop()
+    return current
+
+
+def signed_in_admin(refusal: str) -> User:
+    """The signed-in admin; anyone else is shown `refusal` (a message key) and the page stops."""
+    current = user()
+    if current is None or not current.is_admin:
+        st.error(tr(refusal))
+        st.stop()
+    return current
 
 
 def who() -> str:

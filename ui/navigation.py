@@ -52,7 +52,7 @@ COORDINATOR_PAGES: tuple[PageSpec, ...] = (
         "nav.section_follow",
     ),
     PageSpec(
-        "admin_settings.py",
+        "settings.py",
         "settings",
         "nav.settings",
         ":material/settings:",

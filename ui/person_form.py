@@ -9,7 +9,7 @@ that the values sent as `seen` are the ones on screen, not a fresher read.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -18,7 +18,7 @@ import streamlit as st
 from services.people import kept_order, list_options
 from sheets.schema import DAY_PARTS, DAYS, PARTICIPANTS, SLOTS, Kind
 from sheets.values import normalise_key
-from ui.context import label, tr
+from ui.context import format_choices, label, tr
 from workflow import MENTEE, ROLES, cell_date, cell_number, cell_text
 
 DATE_FORMAT = "DD/MM/YYYY"
@@ -48,16 +48,6 @@ def forget_form(prefix: str) -> None:
     """After a write: the next run shows the form anew, from the workbook as it is then."""
     st.session_state[f"{prefix}-generation"] = st.session_state.get(f"{prefix}-generation", 0) + 1
     st.session_state.pop(f"{prefix}-seen", None)
-
-
-def labels(options: Iterable[Any], shown: Callable[[Any], str] = label) -> Callable[[Any], str]:
-    """A `format_func` whose labels are made now, in the session's language.
-
-    Streamlit's AppTest calls a widget's `format_func` between runs, outside the session, where
-    a label looked up lazily would come out in the fallback language.
-    """
-    made = {option: shown(option) for option in options}
-    return lambda option: made.get(option, str(option))
 
 
 def field_key(keys: str, column: str) -> str:
@@ -117,7 +107,7 @@ def choice_field(text: str, column: str, current: str, key: str, offices: Sequen
             text,
             options,
             index=options.index(current),
-            format_func=labels(options, lambda v: label(v) if v else "—"),
+            format_func=format_choices(options, lambda v: label(v) if v else "—"),
             key=key,
         )
     )
@@ -133,7 +123,7 @@ def list_field(
         text,
         options,
         default=current,
-        format_func=labels(options),
+        format_func=format_choices(options),
         placeholder=tr("participants.choose"),
         key=key,
     )

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from access import User
-from services.settings_admin import (
+from services.settings import (
     LIST_COLUMNS,
     SettingsState,
     SetUpOutcome,
@@ -264,25 +264,27 @@ def health_section(user: User) -> None:
 
 # -- the page -------------------------------------------------------------------------------
 
-st.title(ui.tr("settings_page.title"))
-admin = ui.user()
-if admin is None or not admin.is_admin:
-    st.error(ui.tr("settings_page.admins_only"))
-    st.stop()
-data = ui.snapshot()
-state = settings_state(data["Settings"])
-show_problems(state)
-tabs = st.tabs(
-    [ui.tr(f"settings_page.tab_{group}") for group in GROUPS]
-    + [ui.tr("settings_page.tab_lists"), ui.tr("settings_page.tab_workbook")],
-    key="settings-tabs",
-    on_change="rerun",
-)
-for tab, group in zip(tabs, GROUPS, strict=False):
-    with tab:
-        settings_form(group, state, admin)
-with tabs[len(GROUPS)]:
-    lists_section(data["Lists"], admin)
-with tabs[len(GROUPS) + 1]:
-    set_up_section(admin)
-    health_section(admin)
+
+def main() -> None:
+    st.title(ui.tr("settings_page.title"))
+    admin = ui.signed_in_admin("settings_page.admins_only")
+    data = ui.snapshot()
+    state = settings_state(data["Settings"])
+    show_problems(state)
+    tabs = st.tabs(
+        [ui.tr(f"settings_page.tab_{group}") for group in GROUPS]
+        + [ui.tr("settings_page.tab_lists"), ui.tr("settings_page.tab_workbook")],
+        key="settings-tabs",
+        on_change="rerun",
+    )
+    for tab, group in zip(tabs, GROUPS, strict=False):
+        with tab:
+            settings_form(group, state, admin)
+    with tabs[len(GROUPS)]:
+        lists_section(data["Lists"], admin)
+    with tabs[len(GROUPS) + 1]:
+        set_up_section(admin)
+        health_section(admin)
+
+
+main()
