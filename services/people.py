@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+import phones
 from access import User
 from attention import ready_since
 from i18n import Msg
@@ -65,6 +66,8 @@ PRE_DUO = (APPLIED, INFO_SESSION, INTAKE_DONE, TRAINED, READY)
 NAME, WAITING_DAYS, INFO_SESSION_ON = "Name", "Waiting days", "Info session on"
 ATTENDED = "Attended"
 _DIGITS = re.compile(r"\D")
+_PHONE_PIECE = re.compile(r"[0-9+()./-]+")
+"""A search word that can be part of a phone number."""
 
 
 # -- finding people ---------------------------------------------------------------------
@@ -143,19 +146,29 @@ def find_people(
 def matches_search(person: Mapping[str, Any], words: Iterable[str]) -> bool:
     """Every word is found in the name, e-mail or ID (ignoring case and accents) or the phone.
 
-    Phone numbers compare by digits, a leading 0 ignored, so `0470 00 15 59` finds
-    `+32 470 00 15 59`.
+    Phone numbers compare by `phones.search_key`, so `0470 12 34 56`, `+32 470 12 34 56` and
+    `0032470123456` find the same person whichever way the number was stored; the words of a
+    number typed in groups are read together, and a part of a number (`0470 12`) finds it too.
     """
+    words = list(words)
     text = normalise_key(
         " ".join(cell_text(person, c) for c in ("First name", "Last name", "Email", "ID"))
     )
-    phone = _DIGITS.sub("", cell_text(person, "Phone"))
-    for word in words:
-        digits = _DIGITS.sub("", word).lstrip("0")
-        in_phone = len(digits) >= 3 and digits in phone
-        if normalise_key(word) not in text and not in_phone:
-            return False
-    return True
+    stored = cell_text(person, "Phone")
+    keys = {phones.search_key(stored), _DIGITS.sub("", stored)} - {""}
+
+    def in_text(word: str) -> bool:
+        return normalise_key(word) in text
+
+    def in_phone(query: str) -> bool:
+        wanted = {phones.search_key(query), _DIGITS.sub("", query).lstrip("0")}
+        return any(len(part) >= 3 and part in key for part in wanted for key in keys)
+
+    if all(in_text(word) or in_phone(word) for word in words):
+        return True
+    number = [word for word in words if _PHONE_PIECE.fullmatch(word)]
+    others = [word for word in words if not _PHONE_PIECE.fullmatch(word)]
+    return bool(number) and all(map(in_text, others)) and in_phone(" ".join(number))
 
 
 # -- choices the forms offer ------------------------------------------------------------
@@ -309,7 +322,25 @@ def save_profile(
     neither change a person of another office nor move one into an office not theirs.
     """
     person_id = _check_may_change(user, person, changes)
+    changes = with_phone_stored(changes, person)
     return save_record(store, PARTICIPANTS_TAB, person_id, changes, person, user.email)
+
+
+def with_phone_stored(changes: Mapping[str, Any], person: Mapping[str, Any]) -> dict[str, Any]:
+    """The changes with the phone in its stored form (E.164, see `phones`).
+
+    The same number in another shape (the form showing `+32 470 12 34 56` for a cell staff
+    typed as `0470 12 34 56`) is no change, so an untouched number is not rewritten; a new
+    number that cannot be read as one is kept as typed (the data-quality page lists it).
+    """
+    if "Phone" not in changes:
+        return dict(changes)
+    typed = str(changes["Phone"] or "").strip()
+    shown = cell_text(person, "Phone")
+    number = phones.normalise(typed)
+    if typed == shown or (number is not None and number == phones.normalise(shown)):
+        return {**changes, "Phone": person.get("Phone")}
+    return {**changes, "Phone": number or typed}
 
 
 def change_status(
@@ -378,6 +409,7 @@ def record_intake(
     still says Applied moves through Info session on that date first.
     """
     person_id = _check_may_change(user, person, profile)
+    profile = with_phone_stored(profile, person)
     edited = {name: value for name, value in profile.items() if not same(value, person.get(name))}
     after = {**person, **edited}
     cells, message = dict(edited), Msg("services.saved")

@@ -2,7 +2,8 @@
 
 Four kinds of issue, each pointing to a tab, a sheet row and a column so that staff can fix
 it in the sheet:
-- the store's findings (values it could not read, duplicate IDs, missing tabs, ...);
+- the store's findings (values it could not read, duplicate IDs, missing tabs, ...), and the
+  phone numbers typed by hand that cannot be read as one (`phones`);
 - rows staff typed by hand without an ID (the one fix the app makes itself, on request);
 - records that contradict each other (`attention.consistency_findings`);
 - settings typed in the Settings tab that do not fit (the default holds meanwhile).
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+import phones
 from access import User
 from attention import consistency_findings
 from i18n import Messages, Msg
@@ -28,6 +30,7 @@ from settings import BY_NAME, Setting, SettingProblem, current_values
 from sheets.reader import Finding
 from sheets.schema import TABS
 from sheets.store import Store, StoreError
+from workflow import ROW, cell_text, records, sheet_row
 
 MISSING_ID = "missing_id"
 RECORD_PAGES = {"Participants": "pages/participants.py", "Duos": "pages/duos.py"}
@@ -73,7 +76,7 @@ class QualityReport:
 def quality_report(data: Snapshot) -> QualityReport:
     """Every issue in the records the user may see (the Settings tab is everyone's)."""
     return QualityReport(
-        store=store_issues(data.findings),
+        store=[*store_issues(data.findings), *phone_issues(data.participants)],
         missing_ids=missing_id_issues(data.findings),
         consistency=consistency_issues(data.participants, data.duos),
         settings=settings_issues(data["Settings"]),
@@ -94,6 +97,25 @@ def store_issues(findings: Iterable[Finding]) -> list[Issue]:
         )
         for finding in _sorted(findings)
         if finding.problem != MISSING_ID
+    ]
+
+
+def phone_issues(participants: pd.DataFrame) -> list[Issue]:
+    """Participants whose phone cell holds something that is not a phone number."""
+    if "Phone" not in participants:
+        return []
+    return [
+        Issue(
+            "store",
+            "Participants",
+            sheet_row(person),
+            "Phone",
+            cell_text(person, "Phone"),
+            quality_message("phone_unreadable"),
+            cell_text(person, "ID"),
+        )
+        for person in records(participants, ["ID", "Phone", ROW])
+        if cell_text(person, "Phone") and phones.normalise(cell_text(person, "Phone")) is None
     ]
 
 

@@ -104,7 +104,7 @@ def test_required_fields_and_consent_are_named() -> None:
     ],
 )
 def test_every_text_field_has_a_length_limit(field: str, limit: int) -> None:
-    at_limit = "1" * limit if field == "phone" else "a" * limit
+    at_limit = "0470 12 34 56".rjust(limit) if field == "phone" else "a" * limit
     over = at_limit + at_limit[0]
     if field == "email":
         at_limit, over = "a" * (limit - 11) + "@example.be", "a" * (limit - 10) + "@example.be"
@@ -332,3 +332,28 @@ def test_a_known_email_is_flagged_in_the_notes_and_the_outcome_is_the_same(
     notes = store.table("Participants").frame.set_index("ID")["Notes"]
     assert notes[fresh.ids[0]] == ""
     assert notes[again.ids[0]] == f"Possible duplicate of {known['ID']} (same e-mail)"
+
+
+# -- phone numbers ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "phone", ["0470 12 34 56", "+32 470 12 34 56", "0032 470 12 34 56", "+33 6 12 34 56 78"]
+)
+def test_a_phone_number_in_any_usual_shape_is_accepted(phone: str) -> None:
+    assert problems(replace(GOOD, phone=phone), CHOICES, TODAY) == []
+
+
+def test_a_phone_number_that_cannot_be_read_is_refused_with_the_shape_message() -> None:
+    for phone in ("0470 12 34", "1" * 20, "+32 470 12 34 56 ext. 3"):
+        assert keys_of(replace(GOOD, phone=phone)) == ["apply.phone_shape"], phone
+
+
+@pytest.mark.parametrize(
+    ("phone", "stored"),
+    [("0470 12 34 56", "+32470123456"), ("+212 6 12 34 56 78", "+212612345678")],
+)
+def test_the_phone_number_is_stored_in_its_international_form(phone: str, stored: str) -> None:
+    from services.applications import participant_record
+
+    assert participant_record(replace(GOOD, phone=phone), TODAY)["Phone"] == stored

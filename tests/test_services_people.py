@@ -346,3 +346,72 @@ def test_saving_the_intake_profile_only_keeps_the_status_and_records_consent(
     assert after["Status"] == person["Status"]
     assert after["Consent on"].date() == TODAY
     assert audit_of(store, person["ID"])["Details"].tolist() == ["Consent on"]
+
+
+# -- phone numbers ---------------------------------------------------------------------
+
+
+def searched(person: Person, query: str) -> bool:
+    """Whether the participants page finds the person by this query (its words)."""
+    return matches_search(person, query.split())
+
+
+@pytest.mark.parametrize("stored", ["+32470123456", "0470 12 34 56", "0032 470/12.34.56"])
+@pytest.mark.parametrize("query", ["0470 12 34 56", "+32 470 12 34 56", "0032470123456"])
+def test_search_finds_a_phone_number_whatever_the_shape_it_was_stored_or_typed_in(
+    stored: str, query: str
+) -> None:
+    person = {"ID": "P-AB12CD", "First name": "A", "Last name": "B", "Phone": stored}
+    assert searched(person, query)
+
+
+def test_search_finds_a_foreign_number_and_part_of_a_number() -> None:
+    person = {"ID": "P-AB12CD", "First name": "Zoé", "Last name": "B", "Phone": "+33612345678"}
+    assert searched(person, "+33 6 12 34 56 78")
+    assert searched(person, "0033 6 12 34 56 78")
+    assert searched(person, "zoe 06 12 34")
+    assert not searched(person, "+32 6 12 34 56 78")
+    assert not searched(person, "anna 06 12 34")
+
+
+def test_search_does_not_find_a_different_number() -> None:
+    person = {"ID": "P-AB12CD", "First name": "A", "Last name": "B", "Phone": "+32470123456"}
+    assert not searched(person, "0470 12 34 57")
+    assert not searched(person, "0471 12 34 56")
+
+
+def test_the_search_of_the_participants_page_finds_a_number_typed_by_hand(
+    store: Store, workbook: Path
+) -> None:
+    person = someone(store, is_("Mentee", "Ready"))
+    store_of(workbook).update("Participants", person["ID"], {"Phone": "0470 99 88 77"}, "staff")
+    people, duos = tab(store_of(workbook), "Participants"), tab(store, "Duos")
+    found = find_people(people, duos, PeopleFilter(text="+32 470 99 88 77"), TODAY)
+    assert found["ID"].tolist() == [person["ID"]]
+
+
+def test_a_new_phone_number_is_saved_in_its_international_form(store: Store) -> None:
+    person = someone(store, is_("Mentee", "Ready"))
+    assert save_profile(store, ADMIN, person, {"Phone": "0033 6 12 34 56 78"}).ok
+    assert reread(store, person["ID"])["Phone"] == "+33612345678"
+
+
+def test_the_same_number_in_another_shape_is_no_change(store: Store, workbook: Path) -> None:
+    person = someone(store, is_("Mentee", "Ready"))
+    store_of(workbook).update("Participants", person["ID"], {"Phone": "0470 99 88 77"}, "staff")
+    person = reread(store_of(workbook), person["ID"])
+    outcome = save_profile(store_of(workbook), ADMIN, person, {"Phone": "+32 470 99 88 77"})
+    assert outcome.message.key == "services.nothing_changed"
+    assert reread(store_of(workbook), person["ID"])["Phone"] == "0470 99 88 77"
+
+
+def test_a_phone_that_cannot_be_read_as_a_number_is_saved_as_typed(store: Store) -> None:
+    person = someone(store, is_("Mentee", "Ready"))
+    assert save_profile(store, ADMIN, person, {"Phone": "ask her sister"}).ok
+    assert reread(store, person["ID"])["Phone"] == "ask her sister"
+
+
+def test_the_intake_profile_saves_the_phone_in_its_international_form(store: Store) -> None:
+    person = someone(store, lambda p: p["Status"] in ("Applied", "Info session"))
+    record_intake(store, ADMIN, person, {"Phone": "0470 99 88 77"}, None, duos=tab(store, "Duos"))
+    assert reread(store, person["ID"])["Phone"] == "+32470998877"

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+import phones
 from services.people import kept_order, list_options
 from sheets.schema import DAY_PARTS, DAYS, PARTICIPANTS, SLOTS, Kind
 from sheets.values import normalise_key
@@ -85,6 +86,8 @@ def profile_field(
         return number_field(text, cell_number(person, column), key)
     if column in LONG_TEXT:
         return st.text_area(text, cell_text(person, column), key=key, height=100)
+    if column == "Phone":
+        return st.text_input(text, phones.display(cell_text(person, column)), key=key)
     return st.text_input(text, cell_text(person, column), key=key)
 
 
