@@ -6,7 +6,8 @@ Pure functions (no Streamlit): the sign-in page and the shell call them.
   before the tab has rows.
 - Passwords (offline use, no identity provider): per-person salted scrypt hashes in secrets
   (`[passwords]`), compared in constant time; `python -m access hash` prints a hash.
-- Failed attempts make the next attempt wait longer (per account and per browser session).
+- Failed attempts make the next attempt wait longer, per account and per source (the
+  client's address), whatever the browser session; attempts on one account take turns.
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ import base64
 import getpass
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from weakref import WeakValueDictionary
 
 import pandas as pd
 
@@ -31,6 +35,8 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 SCRYPT_MAX_MEMORY = 64 * 2**20
 FIRST_DELAY_SECONDS = 0.5
 MAX_DELAY_SECONDS = 30.0
+FORGET_AFTER_SECONDS = 15 * 60.0
+FORWARDED_FOR = "X-Forwarded-For"
 
 
 @dataclass(frozen=True)
@@ -89,18 +95,28 @@ def _unb64(text: str) -> bytes:
 class Throttle:
     """A growing wait after failed attempts: 0.5 s, 1 s, 2 s ... up to 30 s, per key.
 
-    The wait is served before the password is even checked, so guessing stays slow
-    whatever the guesser does with the answer. A success clears the key.
+    Keys are an account (`account:<e-mail>`) and a source (`source:<address>`): one per
+    process, shared by every session, so that opening new sessions resets nothing. The
+    wait is served before the password is even checked, so guessing stays slow whatever
+    the guesser does with the answer. A success clears the account; a key without a
+    failure for `forget_after` seconds is forgotten (so that the record stays small and an
+    office behind one address is not slowed down for long by a colleague's typo).
+    Thread-safe; `clock` and `sleep` are injectable so that tests never wait.
     """
 
     first_delay: float = FIRST_DELAY_SECONDS
     max_delay: float = MAX_DELAY_SECONDS
+    forget_after: float = FORGET_AFTER_SECONDS
     clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
     failures: dict[str, int] = field(default_factory=dict)
+    last_failure: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _turns: WeakValueDictionary[str, threading.Lock] = field(default_factory=WeakValueDictionary)
 
     def delay(self, *keys: str) -> float:
         with self._lock:
+            self._forget_idle()
             worst = max((self.failures.get(key, 0) for key in keys), default=0)
         if worst == 0:
             return 0.0
@@ -108,13 +124,42 @@ class Throttle:
 
     def failed(self, *keys: str) -> None:
         with self._lock:
+            now = self.clock()
             for key in keys:
                 self.failures[key] = self.failures.get(key, 0) + 1
+                self.last_failure[key] = now
 
     def succeeded(self, *keys: str) -> None:
         with self._lock:
             for key in keys:
                 self.failures.pop(key, None)
+                self.last_failure.pop(key, None)
+
+    @contextmanager
+    def turn(self, key: str) -> Iterator[None]:
+        """One attempt at a time for `key`: parallel attempts on one account queue up, so
+        that each waits after the failures of those before it (not all after the same)."""
+        with self._lock:
+            lock = self._turns.get(key)
+            if lock is None:
+                lock = threading.Lock()
+                self._turns[key] = lock
+        with lock:
+            yield
+
+    def _forget_idle(self) -> None:
+        horizon = self.clock() - self.forget_after
+        for key in [key for key, last in self.last_failure.items() if last <= horizon]:
+            self.failures.pop(key, None)
+            del self.last_failure[key]
+
+
+THROTTLE = Throttle()
+"""The process-wide throttle of the sign-in page (every session of the process shares it)."""
+
+
+def account_key(email: str) -> str:
+    return f"account:{email.strip().casefold()}"
 
 
 def check_password(
@@ -122,20 +167,62 @@ def check_password(
     password: str,
     hashes: Mapping[str, str],
     throttle: Throttle,
-    session_key: str,
-    sleep: Callable[[float], None] = time.sleep,
+    source: str,
+    sleep: Callable[[float], None] | None = None,
 ) -> bool:
-    """Wait as the throttle says, then compare; unknown accounts cost the same as known ones."""
+    """Wait as the throttle says, then compare; unknown accounts cost the same as known ones.
+
+    The account's turn is held while waiting and checking, so that parallel guesses on one
+    account are answered one after another, each after a longer wait. `source` says where
+    the attempt comes from (see `request_source`); its failures slow down every account.
+    """
     account = email.strip().casefold()
-    keys = (f"account:{account}", f"session:{session_key}")
-    sleep(throttle.delay(*keys))
-    stored = {key.strip().casefold(): value for key, value in hashes.items()}.get(account)
-    ok = verify_password(password, stored or _DUMMY_HASH)
-    if ok and stored is not None:
-        throttle.succeeded(*keys)
-        return True
-    throttle.failed(*keys)
-    return False
+    keys = (account_key(account), f"source:{source}")
+    with throttle.turn(keys[0]):
+        (sleep or throttle.sleep)(throttle.delay(*keys))
+        stored = {key.strip().casefold(): value for key, value in hashes.items()}.get(account)
+        ok = verify_password(password, stored or _DUMMY_HASH)
+        if ok and stored is not None:
+            throttle.succeeded(keys[0])
+            return True
+        throttle.failed(*keys)
+        return False
+
+
+def request_source(
+    ip_address: str | None, forwarded_for: Sequence[str] = (), *, behind_proxy: bool = False
+) -> str:
+    """Where a request comes from, as a key for the limits: `ip:<address>`, or "" if unknown.
+
+    `ip_address` is Streamlit's (`st.context.ip_address`: None on a local connection).
+    Behind a reverse proxy that address is the proxy's, so when `behind_proxy` is set (and
+    only then: a client can write any header) the last `X-Forwarded-For` entry is used,
+    the one the proxy added. An IPv6 address counts by its /64 network, which one
+    subscriber gets whole. Anything but a text address (a test runtime's stand-in) counts
+    as unknown.
+    """
+    entries = [
+        part.strip()
+        for value in forwarded_for
+        if isinstance(value, str)
+        for part in value.split(",")
+    ]
+    entries = [entry for entry in entries if entry]
+    address = entries[-1] if behind_proxy and entries else ip_address
+    if not address or not isinstance(address, str):
+        return ""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return f"ip:{address}"
+    if parsed.version == 6:
+        return f"ip:{ipaddress.ip_network(f'{parsed}/64', strict=False)}"
+    return f"ip:{parsed}"
+
+
+def behind_proxy(secrets_: Mapping[str, Any]) -> bool:
+    """`[access] behind_proxy = true` in secrets: trust the proxy's `X-Forwarded-For`."""
+    return bool(secrets_.get("access", {}).get("behind_proxy", False))
 
 
 _DUMMY_HASH = hash_password("not a real password", salt=b"0123456789abcdef")

@@ -1,11 +1,12 @@
 """A small sliding-window rate limiter for the public forms (no account, so no other brake).
 
 Pure: no Streamlit, no store. The clock is injectable so that tests move time by hand.
-A limiter counts the hits of the last `window_seconds` per key (a browser session, a duo,
-or one shared key for the whole process); a hit is refused once `limit` hits are in the
-window, and refused hits are not counted. `admit` takes a hit from several limiters at once
-or from none, so that a refusal by the process-wide limit does not use up a session's quota.
-Safe to share between the threads of a Streamlit process.
+A limiter counts the hits of the last `window_seconds` per key (a visitor's address, an
+e-mail address, a duo, or one shared key for the whole process); a hit is refused once
+`limit` hits are in the window, and refused hits are not counted. `admit` takes a hit from
+several limiters at once or from none, so that a refusal by the process-wide limit does not
+use up a visitor's quota. Safe to share between the threads of a Streamlit process; the
+counts live in the process's memory (several processes count apart, see the README).
 """
 
 from __future__ import annotations

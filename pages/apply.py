@@ -3,7 +3,8 @@
 Shows nothing of the workbook but the Lists tab's choices and, per office, the upcoming
 information sessions (date, office, language, places left). Never uses the signed-in user.
 The rules (limits, eligibility, honeypot, rate limit, duplicates) are in
-`services/applications.py`.
+`services/applications.py`; the rate limit counts per source (the visitor's address, see
+`source`), so that a reload does not start it afresh.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 
 import streamlit as st
 
+import access
+from access import request_source
 from services import applications
 from services.applications import Application, ApplicationRefused, FormChoices, SessionOption
 from sheets.schema import DAY_PARTS, DAYS, GENDER
@@ -176,7 +179,7 @@ def application_form(
             postcode = text_field("postcode", role, autocomplete="postal-code")
         with right:
             last_name = text_field("last_name", role, autocomplete="family-name")
-            phone = text_field("phone", role, autocomplete="tel")
+            phone = text_field("phone", role, autocomplete="tel", help=ui.tr("apply.phone_help"))
             gender = st.selectbox(
                 field_label("gender", role),
                 GENDERS,
@@ -264,12 +267,22 @@ def problem_list(refused: ApplicationRefused, role: str) -> str:
     return "\n".join(lines)
 
 
+def source() -> str:
+    """Where this visitor comes from (their address), else this browser session: on a local
+    connection (or a proxy on this machine not declared in secrets) there is no address."""
+    found = request_source(
+        st.context.ip_address,
+        st.context.headers.get_all(access.FORWARDED_FOR),
+        behind_proxy=access.behind_proxy(ui.secrets()),
+    )
+    return found or f"session:{st.session_state.setdefault(SESSION_KEY, secrets.token_hex(16))}"
+
+
 def send(application: Application, choices: FormChoices, record_id: str) -> dict[str, Any] | None:
     """Submit; the confirmation's facts on success, else None (and say what is wrong)."""
-    session_key = st.session_state.setdefault(SESSION_KEY, secrets.token_hex(16))
     try:
         outcome = applications.submit(
-            ui.store(), application, ui.today(), session_key=session_key, record_id=record_id
+            ui.store(), application, ui.today(), source=source(), record_id=record_id
         )
     except ApplicationRefused as refused:
         st.error(problem_list(refused, application.role))

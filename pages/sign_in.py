@@ -6,26 +6,30 @@ import secrets as token_source
 
 import streamlit as st
 
-from access import Throttle, bootstrap_admins, check_password, staff_member
+import access
+from access import bootstrap_admins, check_password, request_source, staff_member
 from ui import context as ui
 from ui.shell import require_shell
 
 require_shell()
 
-THROTTLE_KEY = "sign-in-throttle"
 SESSION_KEY = "sign-in-session"
-
-
-@st.cache_resource
-def shared_throttle() -> Throttle:
-    """One throttle per process, so that opening new sessions does not reset the wait."""
-    return Throttle()
 
 
 def session_token() -> str:
     if SESSION_KEY not in st.session_state:
         st.session_state[SESSION_KEY] = token_source.token_hex(8)
     return str(st.session_state[SESSION_KEY])
+
+
+def source() -> str:
+    """Where this visitor comes from (their address), else this browser session."""
+    found = request_source(
+        st.context.ip_address,
+        st.context.headers.get_all(access.FORWARDED_FOR),
+        behind_proxy=access.behind_proxy(ui.secrets()),
+    )
+    return found or f"session:{session_token()}"
 
 
 def providers() -> list[str]:
@@ -52,8 +56,7 @@ def password_form() -> None:
         submitted = st.form_submit_button(ui.tr("signin.submit"))
     if not submitted:
         return
-    throttle = shared_throttle()
-    ok = check_password(email, password, hashes, throttle, session_token())
+    ok = check_password(email, password, hashes, access.THROTTLE, source())
     member = (
         staff_member(email, ui.store().table("Staff").frame, bootstrap_admins(ui.secrets()))
         if ok

@@ -4,7 +4,8 @@ Anyone on the internet can send this form, so the rules here do not trust the pa
 length limit, every choice and every eligibility rule is checked again on submission (a
 widget's `max_chars` is only a convenience), control characters are removed, and nothing is
 written unless everything holds. A filled honeypot field (a bot) gets a pretend success and
-no write; a rate limit per browser session and per process keeps a flood out of the sheet.
+no write; rate limits per source (the visitor's address), per e-mail address and per
+process keep a flood out of the sheet.
 An e-mail address that a participant already has is flagged in the new row's Notes for the
 coordinator, and never told to the applicant (the confirmation is the same either way).
 
@@ -24,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+import phones
 from i18n import Messages, Msg
 from ratelimit import EVERYONE, SlidingWindowLimiter, admit
 from services.unit import Outcome, Unit, new_record_id
@@ -298,7 +300,7 @@ def _shapes(application: Application) -> list[Problem]:
     if application.email and not _EMAIL.fullmatch(application.email):
         found.append(Problem("email", apply_message("email_shape")))
     phone = application.phone
-    if phone and (not _PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 6):
+    if phone and (not _PHONE.fullmatch(phone) or phones.normalise(phone) is None):
         found.append(Problem("phone", apply_message("phone_shape")))
     return found
 
@@ -365,20 +367,56 @@ def _session(application: Application, choices: FormChoices) -> list[Problem]:
 
 @dataclass
 class SubmissionLimits:
-    """How many applications the form takes: per browser session, and for the whole process."""
+    """How many applications the form takes, counted in this process (see the README for
+    several processes): per source, the visitor's address, so that a reload or a new
+    browser session starts nothing afresh (3 in 10 minutes, and 10 an hour: one source
+    cannot use up the process's share); per e-mail address, whatever the source (5 a
+    day); and for the whole process (60 an hour)."""
 
-    per_session: SlidingWindowLimiter = field(
+    per_source: SlidingWindowLimiter = field(
         default_factory=lambda: SlidingWindowLimiter(3, 10 * 60)
     )
     overall: SlidingWindowLimiter = field(default_factory=lambda: SlidingWindowLimiter(60, 3600))
+    per_email: SlidingWindowLimiter = field(
+        default_factory=lambda: SlidingWindowLimiter(5, 24 * 3600)
+    )
+    source_share: SlidingWindowLimiter = field(
+        default_factory=lambda: SlidingWindowLimiter(10, 3600)
+    )
 
-    def admit(self, session_key: str) -> bool:
-        """Count one application, unless the session or the process has had its share."""
-        return admit([(self.per_session, session_key), (self.overall, EVERYONE)])
+    @property
+    def per_session(self) -> SlidingWindowLimiter:
+        """The former name of `per_source` (the limit used to count per browser session)."""
+        return self.per_source
+
+    def refusal(self, source: str, email: str = "") -> Msg | None:
+        """Count one application and say nothing, or say why not (and count nothing)."""
+        checks = [(self.per_source, source), (self.source_share, source), (self.overall, EVERYONE)]
+        address = email_key(email)
+        if address:
+            checks.append((self.per_email, address))
+        if admit(checks):
+            return None
+        email_used_up = bool(address) and not self.per_email.allows(address)
+        if email_used_up or not self.source_share.allows(source):
+            return apply_message("too_many_later")
+        return apply_message("too_many")
+
+    def admit(self, source: str, email: str = "") -> bool:
+        """Count one application, unless a source, the e-mail or the process had its share."""
+        return self.refusal(source, email) is None
 
     def reset(self) -> None:
-        self.per_session.reset()
-        self.overall.reset()
+        for limiter in (self.per_source, self.overall, self.per_email, self.source_share):
+            limiter.reset()
+
+
+def email_key(email: str) -> str:
+    """An e-mail address as the limit counts it: case and a `+tag` do not make another."""
+    local, at, domain = email.strip().casefold().rpartition("@")
+    if not at:
+        return domain
+    return f"{local.split('+', 1)[0]}@{domain}"
 
 
 LIMITS = SubmissionLimits()
@@ -390,7 +428,8 @@ def submit(
     application: Application,
     today: dt.date,
     *,
-    session_key: str,
+    source: str = "",
+    session_key: str = "",
     limits: SubmissionLimits = LIMITS,
     record_id: str = "",
 ) -> Outcome:
@@ -401,7 +440,9 @@ def submit(
     sending the form again after an error whose write landed writes nothing twice), else
     made here before the write; a registration already there is not added again.
 
-    Raises `ApplicationRefused` with every problem, or when the rate limit is reached; then
+    `source` is where the visitor comes from (`access.request_source`, else their browser
+    session); `session_key` is its former name. Raises `ApplicationRefused` with every
+    problem, or when a rate limit is reached (per source, per e-mail, per process); then
     nothing is written. A bot (filled honeypot) gets the same outcome as a person, with a
     reference that belongs to no row, and counts against no limit: a flood of bots must not
     use up the places of real applicants. The outcome's `ids` hold the new participant's ID.
@@ -413,8 +454,9 @@ def submit(
     found = problems(application, choices, today)
     if found:
         raise ApplicationRefused(found)
-    if not limits.admit(session_key):
-        raise ApplicationRefused([Problem("", apply_message("too_many"))])
+    refusal = limits.refusal(source or session_key, application.email)
+    if refusal is not None:
+        raise ApplicationRefused([Problem("", refusal)])
     person_id = record_id or new_record_id(store, "Participants")
     unit = Unit()
     index = unit.append(
@@ -482,7 +524,7 @@ def participant_record(
         "First name": application.first_name,
         "Last name": application.last_name,
         "Email": application.email,
-        "Phone": application.phone,
+        "Phone": phones.normalise(application.phone) or application.phone,
         "Birth date": application.birth_date,
         "Gender": application.gender,
         "Office": application.office,

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass, field
+
 import pandas as pd
 
-from access import Throttle, check_password, hash_password, staff_member, verify_password
+from access import (
+    Throttle,
+    account_key,
+    behind_proxy,
+    check_password,
+    hash_password,
+    request_source,
+    staff_member,
+    verify_password,
+)
 
 HASHES = {"coordinator@example.org": hash_password("a long enough secret")}
 
@@ -58,7 +70,7 @@ def test_success_clears_the_wait() -> None:
     assert check_password(
         "Coordinator@Example.org", "a long enough secret", HASHES, throttle, "s", waits.append
     )
-    assert throttle.delay("account:coordinator@example.org", "session:s") == 0
+    assert throttle.delay(account_key("coordinator@example.org")) == 0
 
 
 def test_an_unknown_account_is_refused_and_slowed_down_too() -> None:
@@ -90,3 +102,122 @@ def test_inactive_or_unlisted_staff_do_not_enter() -> None:
 def test_a_bootstrap_admin_enters_before_the_staff_tab_has_rows() -> None:
     user = staff_member("first@example.org", staff(), ["first@example.org"])
     assert user is not None and user.is_admin
+
+
+# -- per account and per source, whatever the session -----------------------------------------
+
+
+class FakeTime:
+    """A clock that only moves when someone sleeps on it: tests never wait for real."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.waits: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+
+
+@dataclass
+class AnsweringThrottle(Throttle):
+    """A throttle that notes when (on its clock) each failed attempt was answered."""
+
+    answered: list[float] = field(default_factory=list)
+
+    def failed(self, *keys: str) -> None:
+        self.answered.append(self.clock())
+        super().failed(*keys)
+
+
+def test_four_sessions_guessing_one_account_in_parallel_are_answered_one_after_another() -> None:
+    time = FakeTime()
+    throttle = AnsweringThrottle(clock=time.clock, sleep=time.sleep)
+    start = threading.Barrier(4)
+
+    def guess(number: int) -> None:
+        start.wait()
+        source = f"ip:198.51.100.{number}"
+        assert not check_password("coordinator@example.org", "wrong", HASHES, throttle, source)
+
+    threads = [threading.Thread(target=guess, args=(number,)) for number in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert time.waits == [0.0, 0.5, 1.0, 2.0], "each waits after the failures before it"
+    assert throttle.answered == [0.0, 0.5, 1.5, 3.5], "one after another, never together"
+
+
+def test_a_right_password_is_not_slowed_down_by_guesses_on_another_account() -> None:
+    time = FakeTime()
+    throttle = Throttle(clock=time.clock, sleep=time.sleep)
+    hashes = {**HASHES, "other@example.org": hash_password("another long secret")}
+    for _ in range(5):
+        check_password("other@example.org", "wrong", hashes, throttle, "ip:203.0.113.7")
+    assert check_password(
+        "coordinator@example.org", "a long enough secret", hashes, throttle, "ip:198.51.100.9"
+    )
+    assert time.waits[-1] == 0
+
+
+def test_a_source_guessing_one_account_after_another_is_slowed_down_on_each() -> None:
+    time = FakeTime()
+    throttle = Throttle(clock=time.clock, sleep=time.sleep)
+    for number in range(4):
+        check_password(f"user{number}@example.org", "wrong", HASHES, throttle, "ip:203.0.113.7")
+    assert time.waits == [0.0, 0.5, 1.0, 2.0]
+
+
+def test_a_right_password_clears_the_account_but_not_the_guessing_source() -> None:
+    time = FakeTime()
+    throttle = Throttle(clock=time.clock, sleep=time.sleep)
+    for _ in range(2):
+        check_password("coordinator@example.org", "wrong", HASHES, throttle, "ip:203.0.113.7")
+    right = "a long enough secret"
+    assert check_password("coordinator@example.org", right, HASHES, throttle, "ip:198.51.100.9")
+    assert throttle.delay(account_key("coordinator@example.org")) == 0
+    assert throttle.delay("source:ip:203.0.113.7") == 1.0
+
+
+def test_failures_are_forgotten_after_a_quiet_quarter_of_an_hour() -> None:
+    time = FakeTime()
+    throttle = Throttle(clock=time.clock, sleep=time.sleep)
+    for _ in range(3):
+        check_password("coordinator@example.org", "wrong", HASHES, throttle, "ip:203.0.113.7")
+    time.now += 14 * 60
+    assert throttle.delay(account_key("coordinator@example.org")) == 2.0
+    time.now += 60
+    assert throttle.delay(account_key("coordinator@example.org")) == 0
+    assert throttle.failures == {}, "nothing is kept of keys no longer used"
+
+
+def test_an_attempt_on_one_account_does_not_wait_for_the_turn_of_another() -> None:
+    throttle = Throttle(sleep=lambda seconds: None)
+    done = threading.Event()
+
+    def sign_in() -> None:
+        check_password("coordinator@example.org", "wrong", HASHES, throttle, "ip:198.51.100.9")
+        done.set()
+
+    with throttle.turn(account_key("other@example.org")):
+        threading.Thread(target=sign_in).start()
+        assert done.wait(timeout=30)
+
+
+def test_the_source_is_the_client_address_and_ipv6_counts_by_its_network() -> None:
+    assert request_source("203.0.113.7") == "ip:203.0.113.7"
+    assert request_source("2001:db8:1:2:aaaa::1") == request_source("2001:db8:1:2:bbbb::9")
+    assert request_source("2001:db8:1:2::1") == "ip:2001:db8:1:2::/64"
+    assert request_source(None) == "", "a local connection has no address"
+
+
+def test_a_forwarded_address_counts_only_when_the_app_is_declared_behind_a_proxy() -> None:
+    forwarded = ["198.51.100.66, 203.0.113.7"]
+    assert request_source("10.0.0.2", forwarded) == "ip:10.0.0.2", "a client can forge it"
+    assert request_source("10.0.0.2", forwarded, behind_proxy=True) == "ip:203.0.113.7"
+    assert request_source(None, [], behind_proxy=True) == ""
+    assert behind_proxy({"access": {"behind_proxy": True}}) and not behind_proxy({})

@@ -10,9 +10,11 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
+import streamlit
 from streamlit.testing.v1 import AppTest
 
 import clock
+from ratelimit import SlidingWindowLimiter
 from services import applications
 from sheets.reader import locate_headers
 from sheets.schema import tab
@@ -197,9 +199,10 @@ def test_formula_like_text_is_stored_as_text_in_the_xlsx(
     row = next(r for r in sheet.iter_rows(min_row=2) if r[at["ID"]].value == new_id)
     columns = {"first_name": "First name", "last_name": "Last name", "goal": "Goal"}
     columns |= {"background": "Background", "phone": "Phone"}
+    stored = {**typed, "phone": "+32470123456"}  # one form (E.164): still "+" first, still text
     for field, column in columns.items():
         cell = row[at[column]]
-        assert (cell.value, cell.data_type) == (typed[field], "s"), column
+        assert (cell.value, cell.data_type) == (stored[field], "s"), column
 
 
 def test_missing_and_malformed_fields_are_listed_and_what_was_typed_stays(
@@ -257,9 +260,10 @@ def test_a_filled_honeypot_pretends_success_and_writes_nothing(
 def test_the_session_rate_limit_refuses_with_a_message_and_writes_nothing(
     tmp_path: Path, workbook: Path
 ) -> None:
+    """Without a client address (a local connection), the browser session is the source."""
     before = len(people(workbook))
     for _ in range(3):
-        applications.LIMITS.per_session.hit("this-browser")
+        applications.LIMITS.per_source.hit("session:this-browser")
     app = fill(open_apply(tmp_path, "en", state={"apply-session-key": "this-browser"}))
     send(app)
     assert "many applications in a short time" in errors(app)
@@ -288,3 +292,67 @@ def test_a_second_application_with_the_same_email_is_flagged_and_not_revealed(
     text = page_text(app)
     assert "Thank you, Amina" in text
     assert known["ID"] not in text and "duplicate" not in text.lower()
+
+
+# -- limits per source and per e-mail, whatever the browser session -----------------------------
+
+REAL_CONTEXT = streamlit.context
+
+
+class ContextFrom:
+    """`st.context` as a visitor from `address` gives it (AppTest has no client address)."""
+
+    def __init__(self, address: str) -> None:
+        self.ip_address = address
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(REAL_CONTEXT, name)
+
+
+def from_address(monkeypatch: pytest.MonkeyPatch, address: str) -> None:
+    """The sessions opened from now on come from `address`."""
+    monkeypatch.setattr(streamlit, "context", ContextFrom(address))
+
+
+def test_the_limit_per_visitor_survives_a_reload(
+    tmp_path: Path, workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(applications.LIMITS, "per_source", SlidingWindowLimiter(1, 600))
+    from_address(monkeypatch, "203.0.113.7")
+    send(fill(open_apply(tmp_path, "en")))
+    before = len(people(workbook))
+    reloaded = send(fill(open_apply(tmp_path, "en"), email="someone.else@example.be"))
+    assert "many applications in a short time" in errors(reloaded)
+    assert len(people(workbook)) == before
+
+
+def test_another_address_can_still_apply_when_one_address_has_used_its_hourly_share(
+    tmp_path: Path, workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(10):
+        assert applications.LIMITS.source_share.hit("ip:203.0.113.7")
+        assert applications.LIMITS.overall.hit()
+    before = len(people(workbook))
+    from_address(monkeypatch, "203.0.113.7")
+    refused = send(fill(open_apply(tmp_path, "fr")))
+    assert "depuis cette connexion ou avec cette adresse e-mail" in errors(refused)
+    assert len(people(workbook)) == before
+    from_address(monkeypatch, "198.51.100.9")
+    accepted = send(fill(open_apply(tmp_path, "fr")))
+    assert "Merci, Amina" in page_text(accepted)
+    assert len(people(workbook)) == before + 1
+
+
+def test_the_same_email_is_limited_whatever_the_address(
+    tmp_path: Path, workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(applications.LIMITS, "per_email", SlidingWindowLimiter(1, 24 * 3600))
+    from_address(monkeypatch, "203.0.113.7")
+    send(fill(open_apply(tmp_path, "nl"), email="amina@example.be"))
+    before = len(people(workbook))
+    from_address(monkeypatch, "198.51.100.9")
+    again = send(fill(open_apply(tmp_path, "nl"), email="Amina+2@Example.be"))
+    assert "met dit e-mailadres" in errors(again)
+    assert len(people(workbook)) == before
+    other = send(fill(open_apply(tmp_path, "nl"), email="marc@example.be"))
+    assert "Bedankt, Amina" in page_text(other), "the address itself may still apply"

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from access import User, hash_password
+import access
+from access import Throttle, User, hash_password
 from tests.apptest import ADMIN, ANTWERP, BRUSSELS, ROOT, assert_no_exception
+from tests.test_page_apply import from_address
 
 PASSWORD = "a long enough secret"
 
@@ -118,3 +120,64 @@ def test_the_demo_workbook_offers_one_click_entry(
     assert_no_exception(test)
     assert test.session_state["user"].offices == ("Brussels",)
     assert "Demo workbook" in test.info[0].value
+
+
+# -- the wait is per account and per source, whatever the browser session -----------------------
+
+
+def attempt(test: AppTest, email: str, password: str) -> AppTest:
+    test.text_input[0].input(email)
+    test.text_input[1].input(password)
+    test.button[0].click().run()
+    assert_no_exception(test)
+    return test
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits the sign-in page asks for, noted instead of slept."""
+    noted: list[float] = []
+    monkeypatch.setattr(access, "THROTTLE", Throttle(sleep=noted.append))
+    return noted
+
+
+def test_guesses_on_an_account_slow_it_down_in_a_new_session_from_another_address(
+    workbook: Path, waits: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secrets: dict[str, object] = {"passwords": {"slow@example.org": hash_password(PASSWORD)}}
+    from_address(monkeypatch, "203.0.113.7")
+    guesser = app(secrets=secrets)
+    for _ in range(2):
+        attempt(guesser, "slow@example.org", "not the password")
+    from_address(monkeypatch, "198.51.100.9")
+    attempt(app(secrets=secrets), "slow@example.org", "not the password")
+    assert waits == [0.0, 0.5, 1.0]
+
+
+def test_a_reload_does_not_reset_the_wait_of_an_address_guessing_several_accounts(
+    workbook: Path, waits: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secrets: dict[str, object] = {"passwords": {"slow@example.org": hash_password(PASSWORD)}}
+    from_address(monkeypatch, "203.0.113.7")
+    for account in ("one@example.org", "two@example.org", "three@example.org"):
+        attempt(app(secrets=secrets), account, "not the password")
+    assert waits == [0.0, 0.5, 1.0]
+
+
+def test_a_right_password_from_elsewhere_is_not_slowed_down_by_guesses_on_another_account(
+    workbook: Path, waits: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secrets: dict[str, object] = {
+        "passwords": {
+            "slow@example.org": hash_password(PASSWORD),
+            ANTWERP.email: hash_password(PASSWORD),
+        }
+    }
+    from_address(monkeypatch, "203.0.113.7")
+    guesser = app(secrets=secrets)
+    for _ in range(3):
+        attempt(guesser, "slow@example.org", "not the password")
+    from_address(monkeypatch, "198.51.100.9")
+    colleague = attempt(app(secrets=secrets), ANTWERP.email, PASSWORD)
+    assert waits[-1] == 0
+    assert [t.value for t in colleague.title] == ["Today"]

@@ -97,3 +97,11 @@ def test_a_limiter_needs_a_positive_limit_and_window() -> None:
         SlidingWindowLimiter(0, 60)
     with pytest.raises(ValueError):
         SlidingWindowLimiter(1, 0)
+
+
+def test_a_share_per_key_keeps_one_key_from_using_up_the_shared_limit(clock: Clock) -> None:
+    share = SlidingWindowLimiter(2, 3600, clock)
+    overall = SlidingWindowLimiter(3, 3600, clock)
+    assert [admit([(share, "ip:a"), (overall, "")]) for _ in range(3)] == [True, True, False]
+    assert admit([(share, "ip:b"), (overall, "")]), "the refused hit of a left room for b"
+    assert not admit([(share, "ip:c"), (overall, "")]), "the shared limit still holds"
