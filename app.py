@@ -44,7 +44,8 @@ def office_filter() -> None:
     )
 
 
-def store_status() -> None:
+def store_status(user: User) -> None:
+    """Which kind of workbook the app uses; where it is (a path, a URL) for admins only."""
     store = ui.store()
     status = store.status()
     with st.sidebar.expander(ui.tr("app.workbook"), icon=":material/table:"):
@@ -53,7 +54,7 @@ def store_status() -> None:
             if status.backend == "google"
             else ui.tr("app.backend_local")
         )
-        st.caption(f"{kind}: {status.location}")
+        st.caption(f"{kind}: {ui.code(status.location)}" if user.is_admin else kind)
         if status.last_read is not None:
             st.caption(ui.tr("app.last_read", time=status.last_read.strftime("%d/%m/%Y %H:%M:%S")))
         if st.button(ui.tr("app.refresh"), icon=":material/refresh:", key="refresh-store"):
@@ -62,7 +63,7 @@ def store_status() -> None:
 
 
 def signed_in_box(user: User) -> None:
-    st.sidebar.caption(ui.tr("signin.signed_in_as", name=user.name))
+    st.sidebar.caption(ui.md_tr("signin.signed_in_as", name=user.name))
     if st.sidebar.button(ui.tr("signin.sign_out"), key="sign-out", icon=":material/logout:"):
         st.session_state.pop(ui.USER, None)
         if "auth" in ui.secrets():
@@ -84,13 +85,13 @@ def main() -> None:
                 st.info(ui.tr("app.demo_banner"), icon=":material/science:")
             signed_in_box(user)
             office_filter()
-            store_status()
+            store_status(user)
             show_flash()
             show_conflicts()
         navigation.run()
     except StoreError as error:
         signed_in = isinstance(st.session_state.get(ui.USER), User)
-        st.error(ui.text(error.msg) if signed_in else ui.tr("app.unavailable"))
+        st.error(ui.md_text(error.msg) if signed_in else ui.tr("app.unavailable"))
 
 
 main()

@@ -85,7 +85,7 @@ def store_section(report: QualityReport) -> None:
     if not report.store:
         st.info(ui.tr("quality.none"))
     for tab_name, issues in by_tab(report.store).items():
-        with st.expander(f"{tab_name} ({len(issues)})"):
+        with st.expander(f"{ui.plain(tab_name)} ({len(issues)})"):
             table(issues_frame(issues), key=f"store-{tab_name}")
 
 
@@ -99,7 +99,7 @@ def missing_id_section(report: QualityReport, user: User) -> None:
         with st.container(border=True):
             left, right = st.columns([3, 1])
             shown = ", ".join(str(number) for number in numbers)
-            left.markdown(ui.tr("quality.missing_line", tab=tab_name, rows=shown))
+            left.markdown(ui.md_tr("quality.missing_line", tab=tab_name, rows=shown))
             if right.button(
                 ui.tr("quality.assign_ids"),
                 key=f"assign-ids-{tab_name}",
@@ -114,12 +114,12 @@ def consistency_section(report: QualityReport) -> None:
     if not report.consistency:
         st.info(ui.tr("quality.none"))
     for issue in report.consistency[:MAX_LINKS]:
-        line = ui.tr(
+        line = ui.md_tr(
             "quality.consistency_line",
             tab=issue.tab,
             row=issue.row if issue.row is not None else "—",
             column=column_label(issue.column),
-            problem=localised(issue.problem),
+            problem=ui.md_text(issue.problem),
         )
         if issue.page is not None and (PAGES_DIR / Path(issue.page).name).exists():
             st.page_link(issue.page, label=line, query_params={"id": issue.record_id})

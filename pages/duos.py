@@ -8,7 +8,6 @@ sheet meanwhile comes back as a conflict instead of being overwritten.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -117,15 +116,14 @@ STATUS_COLORS: dict[str, Any] = {
 }
 PARTICIPANTS_PAGE = "pages/participants.py"
 People = Mapping[str, Mapping[str, Any]]
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 
 # -- small helpers -------------------------------------------------------------------------
 
 
 def md(text: object) -> str:
-    """Text from the sheet, shown as itself inside Markdown."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    """Text from the sheet, shown as itself inside Markdown (bare links broken too)."""
+    return ui.plain(text)
 
 
 def form_key(duo_id: str, form: str, field: str = "") -> str:
@@ -144,7 +142,7 @@ def picked_date(value: object) -> date | None:
 def refused(problems: Sequence[Msg]) -> bool:
     """Show why the input cannot be saved; True when there is any reason."""
     for problem in problems:
-        st.error(ui.text(problem))
+        st.error(ui.md_text(problem))
     return bool(problems)
 
 
@@ -276,7 +274,7 @@ def show_duo(data: Snapshot, duo_id: str, user: User) -> None:
         back_to_list()
     duo = duo_as_seen(data, duo_id)
     if duo is None:
-        st.error(ui.tr("duos.not_found", id=duo_id))
+        st.error(ui.md_tr("duos.not_found", id=duo_id))
         return
     people = by_id(records(data.participants))
     show_header(duo, people, user)
@@ -313,8 +311,8 @@ def show_header(duo: Mapping[str, Any], people: People, user: User) -> None:
     mentor_id, mentee_id = cell_text(duo, "Mentor ID"), cell_text(duo, "Mentee ID")
     names = [person_name(people[pid]) if pid in people else pid for pid in (mentor_id, mentee_id)]
     st.subheader(md(" & ".join(names)))
-    st.badge(ui.label(status), color=STATUS_COLORS.get(status, "gray"))
-    st.caption(cell_text(duo, "ID"))
+    st.badge(ui.md_label(status), color=STATUS_COLORS.get(status, "gray"))
+    st.caption(md(cell_text(duo, "ID")))
     who, where, when = st.columns(3)
     with who:
         person_line("duos.mentor", mentor_id, people, user)
@@ -404,7 +402,7 @@ def partial_text(row: Mapping[str, Any]) -> Callable[[str], str]:
 
 def partial_label(row: Mapping[str, Any]) -> Callable[[str], str]:
     """Reads a choice cell of `row`, in the user's language, escaped for Markdown."""
-    return lambda column: md(ui.label(cell_text(row, column)))
+    return lambda column: ui.md_label(cell_text(row, column))
 
 
 def show_timeline(data: Snapshot, duo: Mapping[str, Any]) -> None:
@@ -440,7 +438,7 @@ def event_label(event: Event) -> str:
 
 def health_badge(health: str) -> str:
     color = HEALTH_COLORS.get(health)
-    shown = md(ui.label(health))
+    shown = ui.md_label(health)
     return f":{color}[{shown}]" if color and shown else shown
 
 
@@ -453,7 +451,7 @@ def show_actions(data: Snapshot, duo: dict[str, Any], user: User) -> None:
     notice_days = evaluation_notice_days(data["Settings"])
     forms = action_forms(duo, notice_days)
     if not forms:
-        st.info(ui.tr("duos.no_actions", status=ui.label(cell_text(duo, "Status"))))
+        st.info(ui.md_tr("duos.no_actions", status=ui.md_label(cell_text(duo, "Status"))))
     else:
         titles = [title for title, _ in forms]
         due = outcome_is_due(duo, ui.today())
@@ -710,7 +708,9 @@ def evaluation_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         for row in records(evaluations[evaluations["Duo ID"] == duo_id])
     ]
     st.caption(
-        ui.tr("duos.answered", who=", ".join(answered)) if answered else ui.tr("duos.none_answered")
+        ui.md_tr("duos.answered", who=", ".join(answered))
+        if answered
+        else ui.tr("duos.none_answered")
     )
     once = guard(duo_id, "evaluation")
     with st.form(form_key(duo_id, "evaluation"), clear_on_submit=False):
@@ -811,7 +811,7 @@ def confirm_second_evaluation(
     earlier = earlier_evaluations(data["Evaluations"], duo_id, pending.respondent)
     dates = ", ".join(ui.fmt_date(day) or "?" for day in earlier)
     st.warning(
-        ui.tr("duos.second_evaluation", respondent=ui.label(pending.respondent), dates=dates)
+        ui.md_tr("duos.second_evaluation", respondent=ui.md_label(pending.respondent), dates=dates)
     )
     confirm, cancel = st.columns(2)
     if confirm.button(ui.tr("duos.second_confirm"), key=f"{pending_key}-confirm"):

@@ -79,13 +79,13 @@ def interview(data: Snapshot, user: User, person_id: str) -> None:
     st.button(ui.tr("participants.back"), icon=":material/arrow_back:", on_click=PICKER.close)
     person = data.person(person_id)
     if person is None:
-        st.warning(ui.tr("participants.not_found", id=person_id))
+        st.warning(ui.md_tr("participants.not_found", id=person_id))
         return
-    st.subheader(f"{person_name(person)} · {person_id}")
+    st.subheader(f"{ui.plain(person_name(person))} · {ui.plain(person_id)}")
     status = cell_text(person, "Status")
-    st.caption(" · ".join(ui.label(v) for v in (cell_text(person, "Role"), status) if v))
+    st.caption(" · ".join(ui.md_label(v) for v in (cell_text(person, "Role"), status) if v))
     if status not in WAITING_FOR_INTAKE:
-        st.info(ui.tr("intake.not_waiting", status=ui.label(status)))
+        st.info(ui.md_tr("intake.not_waiting", status=ui.md_label(status)))
         st.page_link(
             "pages/participants.py",
             label=ui.tr("intake.open_profile"),
@@ -95,10 +95,10 @@ def interview(data: Snapshot, user: User, person_id: str) -> None:
     attended_on = info_session_attended_on(data["Attendance"], data["Sessions"], person_id)
     applied = ui.fmt_date(cell_date(person, "Applied on")) or "—"
     if attended_on is None:
-        st.caption(ui.tr("intake.applied_no_session", applied=applied))
+        st.caption(ui.md_tr("intake.applied_no_session", applied=applied))
     else:
         session = ui.fmt_date(attended_on)
-        st.caption(ui.tr("intake.applied_and_session", applied=applied, session=session))
+        st.caption(ui.md_tr("intake.applied_and_session", applied=applied, session=session))
     interview_form(data, user, person, attended_on)
 
 
@@ -165,7 +165,7 @@ def consent(person: Mapping[str, Any], keys: str) -> bool:
     """Shows the consent date; when there is none, offers to record it as given today."""
     given = cell_date(person, "Consent on")
     if given is not None:
-        st.markdown(ui.tr("intake.consent_given", date=ui.fmt_date(given)))
+        st.markdown(ui.md_tr("intake.consent_given", date=ui.fmt_date(given)))
         return False
     st.warning(ui.tr("intake.consent_missing"))
     return st.checkbox(ui.tr("intake.consent_today"), key=f"{keys}-consent")
@@ -193,7 +193,7 @@ def eligibility(person: Mapping[str, Any], profile: Mapping[str, Any], on: date,
         st.success(ui.tr("intake.eligible"))
         return True
     for problem in problems:
-        st.warning(ui.text(problem))
+        st.warning(ui.md_text(problem))
     return st.checkbox(ui.tr("intake.acknowledge"), key=f"{keys}-acknowledge")
 
 

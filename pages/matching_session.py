@@ -79,6 +79,11 @@ def tr(key: str, /, **params: object) -> str:
     return ui.tr(f"matching_page.{key}", **params)
 
 
+def md(key: str, /, **params: object) -> ui.Markdown:
+    """`tr` for a Markdown element: names and other typed text in `params` escaped."""
+    return ui.md_tr(f"matching_page.{key}", **params)
+
+
 def choices() -> PairChoices:
     """The coordinator's choices about pairs in this browser session (see `PairChoices`)."""
     kept = st.session_state.get(CHOICES)
@@ -106,7 +111,7 @@ def follow_query(data: Snapshot) -> dict[str, Any] | None:
     st.session_state[QUERY_DONE] = asked
     person = data.person(asked)
     if person is None or person.get("Role") != "Mentee":
-        st.warning(tr("mentee_not_in_view", key=asked))
+        st.warning(md("mentee_not_in_view", key=asked))
         return None
     st.session_state[OFFICE] = person["Office"]
     st.session_state[MENTEE] = asked
@@ -223,7 +228,7 @@ def choose_mentee(waiting: pd.DataFrame) -> str:
 def show_suggestion(rank: int, suggestion: Suggestion, user: User, links: bool) -> None:
     with st.container(border=True):
         name, bar, action = st.columns([3, 3, 2], vertical_alignment="center")
-        name.markdown(f"**{rank}. {suggestion.mentor_name or suggestion.mentor_id}**")
+        name.markdown(f"**{rank}. {ui.plain(suggestion.mentor_name or suggestion.mentor_id)}**")
         if links:
             name.page_link(
                 "pages/participants.py",
@@ -237,7 +242,7 @@ def show_suggestion(rank: int, suggestion: Suggestion, user: User, links: bool) 
         else:
             with action:
                 propose_button(suggestion)
-        st.markdown("\n".join(f"- {ui.text(reason)}" for reason in reason_messages(suggestion)))
+        st.markdown("\n".join(f"- {ui.md_text(reason)}" for reason in reason_messages(suggestion)))
         with st.expander(tr("score_details")):
             st.dataframe(parts_frame(suggestion), hide_index=True, width="stretch")
 
@@ -269,7 +274,7 @@ def propose_button(suggestion: Suggestion) -> None:
 
 
 def confirm_proposal(suggestion: Suggestion, user: User) -> None:
-    st.warning(tr("confirm_propose", mentor=suggestion.mentor_name, mentee=suggestion.mentee_name))
+    st.warning(md("confirm_propose", mentor=suggestion.mentor_name, mentee=suggestion.mentee_name))
     token = PROPOSE_ONCE.field()
     confirm, cancel, _ = st.columns([1, 1, 4])
     if confirm.button(
@@ -321,7 +326,9 @@ def one_mentee(
     PROPOSE_ONCE.show()
     st.subheader(tr("waiting_title", count=len(waiting)))
     if asked is not None and asked["ID"] not in set(waiting["ID"]):
-        st.info(tr("mentee_not_waiting", name=person_name(asked), status=ui.label(asked["Status"])))
+        st.info(
+            md("mentee_not_waiting", name=person_name(asked), status=ui.md_label(asked["Status"]))
+        )
     if waiting.empty:
         st.info(tr("no_waiting"))
         return
@@ -337,7 +344,7 @@ def one_mentee(
         )
     ranking = rank_mentors(mentee_id, pool, settings=settings, excluded=choices().excluded)
     name = waiting.loc[waiting["ID"] == mentee_id, "Name"].iloc[0]
-    st.subheader(tr("ranking_title", name=name))
+    st.subheader(md("ranking_title", name=name))
     st.caption(tr("ranking_counts", eligible=ranking.eligible_count, blocked=ranking.blocked_count))
     if not ranking.suggestions:
         st.info(tr("no_suggestions"))
@@ -357,9 +364,9 @@ def explain_vanished_pending(ranking: Ranking, mentee_id: str) -> None:
     if pending[0] != mentee_id:
         return
     blocked = ranking.why_not(pending[1])
-    why = "; ".join(ui.text(r) for r in blocked.reasons) if blocked else tr("out_of_top")
+    why = "; ".join(ui.md_text(r) for r in blocked.reasons) if blocked else tr("out_of_top")
     name = blocked.candidate_name if blocked and blocked.candidate_name else pending[1]
-    st.warning(tr("pending_gone", mentor=name, why=why))
+    st.warning(md("pending_gone", mentor=name, why=ui.Markdown(why)))
 
 
 # -- the whole pool ---------------------------------------------------------------------------
@@ -486,15 +493,15 @@ def show_batch(outcome: object, names: Names) -> None:
     """What a confirmed batch did: how many duos, and why each refused pair was refused."""
     if not isinstance(outcome, BatchOutcome):
         return
-    st.success(ui.text(outcome.message), icon=":material/check_circle:")
+    st.success(ui.md_text(outcome.message), icon=":material/check_circle:")
     if not outcome.refused:
         return
     lines = [
-        tr(
+        md(
             "refused_line",
             mentee=names.get(r.request.mentee_id, r.request.mentee_id),
             mentor=names.get(r.request.mentor_id, r.request.mentor_id),
-            reason=ui.text(r.reason),
+            reason=ui.md_text(r.reason),
         )
         for r in outcome.refused
     ]
@@ -534,7 +541,7 @@ def show_choices(names: Names) -> None:
         for label, pairs in ((tr("col_lock"), locked), (tr("col_exclude"), excluded)):
             for mentee_id, mentor_id in sorted(pairs):
                 mentee, mentor = names.get(mentee_id, mentee_id), names.get(mentor_id, mentor_id)
-                st.markdown(f"- {label}: {mentee} – {mentor}")
+                st.markdown(f"- {label}: {ui.plain(mentee)} – {ui.plain(mentor)}")
         st.button(tr("forget_choices"), key="matching-forget", on_click=forget_choices)
 
 
@@ -562,19 +569,21 @@ def show_health(health: OfficeHealth | None, names: Names) -> None:
     if health is None:
         st.info(tr("no_waiting"))
         return
-    st.markdown(ui.text(health.summary))
+    st.markdown(ui.md_text(health.summary))
     if not health.shortages:
         st.success(tr("health_ok"))
     for shortage in health.shortages:
         with st.container(border=True):
-            st.markdown(f"**{ui.text(shortage.message)}**")
-            st.caption(", ".join(names.get(person, person) for person in shortage.mentees))
+            st.markdown(f"**{ui.md_text(shortage.message)}**")
+            st.caption(
+                ui.plain(", ".join(names.get(person, person) for person in shortage.mentees))
+            )
     for title, people in (
         (tr("zero_title"), health.zero_eligible),
         (tr("one_title"), health.one_eligible),
     ):
         if people:
-            st.markdown(f"**{title}**: " + ", ".join(names.get(p, p) for p in people))
+            st.markdown(f"**{title}**: " + ui.plain(", ".join(names.get(p, p) for p in people)))
 
 
 # -- the page ---------------------------------------------------------------------------------

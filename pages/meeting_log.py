@@ -154,7 +154,7 @@ def valid(duo: LinkedDuo, entry: MeetingEntry) -> bool:
     """Whether the meeting can be logged as it is (else say why)."""
     problems = meeting_problems(entry, duo, ui.today())
     for problem in problems:
-        st.error(ui.text(problem))
+        st.error(ui.md_text(problem))
     return not problems
 
 
@@ -167,7 +167,7 @@ def write(once: Once, token: str, link: str, secret: str, entry: MeetingEntry) -
         refuse()
     except InputRefused as refused:
         for problem in refused.problems:
-            st.error(ui.text(problem))
+            st.error(ui.md_text(problem))
         return None
     except StoreError:
         unavailable()
@@ -227,7 +227,7 @@ def main() -> None:
     duo = linked_duo(link, secret)
     mentor_name = duo.mentor_first_name or "…"
     mentee_name = duo.mentee_first_name or "…"
-    st.subheader(ui.tr("meeting_log.hello", mentor=mentor_name, mentee=mentee_name))
+    st.subheader(ui.md_tr("meeting_log.hello", mentor=mentor_name, mentee=mentee_name))
     st.caption(ui.tr("meeting_log.intro"))
     recent_table(duo)
     once = form_once()

@@ -206,11 +206,11 @@ def profile(data: Snapshot, user: User, person_id: str) -> None:
     st.button(ui.tr("participants.back"), icon=":material/arrow_back:", on_click=PICKER.close)
     person = data.person(person_id)
     if person is None:
-        st.warning(ui.tr("participants.not_found", id=person_id))
+        st.warning(ui.md_tr("participants.not_found", id=person_id))
         return
     status, role = cell_text(person, "Status"), cell_text(person, "Role")
-    st.subheader(f"{person_name(person)} · {person_id}")
-    st.caption(" · ".join(ui.label(v) for v in (role, status, cell_text(person, "Office")) if v))
+    st.subheader(f"{ui.plain(person_name(person))} · {ui.plain(person_id)}")
+    st.caption(" · ".join(ui.md_label(v) for v in (role, status, cell_text(person, "Office")) if v))
     tabs = st.tabs(
         [
             ui.tr("participants.tab_profile"),
@@ -269,7 +269,7 @@ def profile_form(data: Snapshot, user: User, person: Mapping[str, Any]) -> None:
 
 def status_steps(data: Snapshot, user: User, person: Mapping[str, Any]) -> None:
     person_id = cell_text(person, "ID")
-    st.markdown(ui.tr("participants.current_status", status=ui.label(person.get("Status"))))
+    st.markdown(ui.md_tr("participants.current_status", status=ui.md_label(person.get("Status"))))
     once = Once(f"step-{person_id}")
     once.show()  # the step just taken, whichever form the new status offers next
     actions = allowed_participant_actions(person, data.duos)
@@ -350,12 +350,12 @@ def duos_and_sessions(data: Snapshot, person_id: str) -> None:
     duo_page = (PAGES_DIR / "duos.py").exists()
     for duo in duos.to_dict("records"):
         started = ui.fmt_date(duo["Agreement on"]) or ui.fmt_date(duo["Proposed on"])
-        line = ui.tr(
+        line = ui.md_tr(
             "participants.duo_line",
             duo=duo["ID"],
-            role=ui.label(duo["Role"]),
+            role=ui.md_label(duo["Role"]),
             other=duo["With"],
-            status=ui.label(duo["Status"]),
+            status=ui.md_label(duo["Status"]),
             date=started,
         )
         if duo_page:

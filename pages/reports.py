@@ -403,7 +403,7 @@ def show_tables(report: Report) -> None:
 def show_scope(view: ReportView) -> None:
     covered = ", ".join(ui.label(office) for office in view.offices or ())
     st.caption(
-        ui.tr(
+        ui.md_tr(
             "reports_page.scope",
             start=ui.fmt_date(view.report.start),
             end=ui.fmt_date(view.report.end),

@@ -78,8 +78,10 @@ def show_notes() -> None:
         st.warning(ui.tr("sessions.over_capacity", registered=over[0], capacity=over[1]))
     if skipped:
         lines = [
-            ui.tr(
-                "sessions.skipped_line", person=item.person, reason=ui.text(localised(item.reason))
+            ui.md_tr(
+                "sessions.skipped_line",
+                person=item.person,
+                reason=ui.md_text(item.reason),
             )
             for item in skipped
         ]
@@ -202,7 +204,7 @@ def plan_fields(data: Snapshot, user: User, today: dt.date) -> SessionDraft | No
         )
         problems = draft_problems(draft, user, today)
         for problem in problems:
-            st.error(ui.text(problem))
+            st.error(ui.md_text(problem))
         if not problems:
             return draft
     return None
@@ -244,7 +246,7 @@ def pick_session(data: Snapshot, shown: pd.DataFrame, today: dt.date) -> str | N
     options = [*upcoming["ID"], *past["ID"]]
     if asked and asked not in options:
         if data.record("Sessions", asked) is None:
-            st.error(ui.tr("sessions.not_found", id=asked))
+            st.error(ui.md_tr("sessions.not_found", id=asked))
             asked = None
         else:
             options.insert(0, asked)
@@ -267,7 +269,7 @@ def session_detail(data: Snapshot, user: User, session_id: str, today: dt.date) 
     if session is None:
         return
     people = registrations(session_id, data.participants, data["Attendance"])
-    st.subheader(session_title(session))
+    st.subheader(ui.plain(session_title(session)))
     capacity = session["Capacity"]
     columns = st.columns(4)
     columns[0].metric(ui.tr("sessions.col_registered"), len(people))
@@ -275,7 +277,7 @@ def session_detail(data: Snapshot, user: User, session_id: str, today: dt.date) 
     columns[2].metric(ui.tr("sessions.col_absent"), int((people["Status"] == ABSENT).sum()))
     columns[3].metric(ui.tr("sessions.capacity"), "—" if pd.isna(capacity) else int(capacity))
     if session["Notes"]:
-        st.caption(session["Notes"])
+        st.caption(ui.plain(session["Notes"]))
     if not pd.isna(capacity) and len(people) > capacity:
         st.warning(ui.tr("sessions.over_capacity", registered=len(people), capacity=int(capacity)))
     register_form(data, user, session)

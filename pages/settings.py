@@ -164,7 +164,7 @@ def show_problems(state: SettingsState) -> None:
     if not state.problems:
         return
     lines = [
-        ui.tr("settings_page.problem_row", row=problem.row, name=problem.name, raw=problem.raw)
+        ui.md_tr("settings_page.problem_row", row=problem.row, name=problem.name, raw=problem.raw)
         for problem in state.problems
     ]
     st.warning("\n".join([ui.tr("settings_page.problems_intro"), *(f"- {line}" for line in lines)]))
@@ -223,7 +223,7 @@ def set_up_section(user: User) -> None:
     steps = st.session_state.get(SET_UP_STEPS)
     if steps:
         st.markdown(ui.tr("settings_page.set_up_last"))
-        st.markdown("\n".join(f"- {ui.text(step)}" for step in steps))
+        st.markdown("\n".join(f"- {ui.md_text(step)}" for step in steps))
 
 
 def health_section(user: User) -> None:
@@ -237,7 +237,7 @@ def health_section(user: User) -> None:
         else ui.tr("settings_page.never")
     )
     st.caption(
-        ui.tr(
+        ui.md_tr(
             "settings_page.where",
             backend=ui.tr(backend),
             location=status.location,

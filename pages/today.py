@@ -52,7 +52,7 @@ def show_to_do_list(view: TodayView) -> None:
 def show_items(group: list[AttentionItem]) -> None:
     for item in group[:MAX_LINKS_PER_KIND]:
         target, query = link_for(item)
-        line = ui.text(item.message)
+        line = ui.md_text(item.message)
         if target:
             st.page_link(target, label=line, query_params=query)
         else:

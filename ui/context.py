@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -81,6 +82,86 @@ def text(msg: Msg) -> str:
     """
     params = {name: _labelled(value) for name, value in msg.params.items()}
     return t(msg.key, lang(), **params)
+
+
+class Markdown(str):
+    """Text for an element that renders Markdown, anything someone typed inside it escaped.
+
+    `plain` leaves a `Markdown` text as it is, so an escaped text may go into a message's
+    parameters (`md_tr`, `md_text`) without being escaped twice.
+    """
+
+
+_INLINE = re.compile(r"([\\`*_\[\]()<>!|~:$&{}])")
+"""Characters that start Markdown (or Streamlit's extensions: :color[..], $math$) anywhere."""
+_LINE_START = re.compile(r"^([ \t]*)([-+=#])(?=[-+=#\s]|$)", re.MULTILINE)
+"""Lists, headings, rules and setext underlines: they count only at the start of a line."""
+_ORDERED = re.compile(r"^([ \t]*\d{1,9})(?=\.(?:[ \t]|$))", re.MULTILINE)
+"""An ordered list's "1. " (its "1) " has the ")" escaped already)."""
+_AUTOLINK = re.compile(r"(?i)(?<=http)(?=s?:)|(?<=www)(?=\.)|(?<=@)")
+"""Where GFM turns bare text into a link (http://, https://, www., e-mail addresses)."""
+WORD_JOINER = "\u2060"
+
+
+def plain(value: object) -> Markdown:
+    """`value` shown as itself in a Markdown element: no bold, link, image, heading or list.
+
+    Markdown syntax is backslash-escaped. Escapes do not stop GFM's bare links
+    (`http://...`, `www.`, `name@host.tld`): Streamlit finds those in the text after the
+    escapes are read, so an invisible word joiner is put inside them (after `http`, `www`,
+    `@`). Raw HTML is never rendered (no `unsafe_allow_html`), and its `<` is escaped too.
+    """
+    if isinstance(value, Markdown):
+        return value
+    text = _AUTOLINK.sub(WORD_JOINER, "" if value is None else str(value))
+    text = _INLINE.sub(r"\\\1", text)
+    text = _LINE_START.sub(r"\1\\\2", text)
+    return Markdown(_ORDERED.sub(r"\1\\", text))
+
+
+def code(value: object) -> Markdown:
+    """`value` as an inline code span: shown as typed, in the code font, on one line.
+
+    Nothing inside a code span is Markdown (no escapes either): the fence is one backtick
+    longer than any run of backticks in the text, so the text cannot close it.
+    """
+    text = " ".join(str(value).splitlines()) or " "
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" else ""
+    return Markdown(f"{fence}{pad}{text}{pad}{fence}")
+
+
+def md_tr(key: str, /, **params: Any) -> Markdown:
+    """`tr` for a Markdown element: the catalogue's Markdown kept, text parameters escaped."""
+    return Markdown(tr(key, **{name: _escaped(value) for name, value in params.items()}))
+
+
+def md_text(msg: Msg) -> Markdown:
+    """`text` for a Markdown element: stored values labelled, anything else escaped."""
+    params = {name: _md_labelled(value) for name, value in msg.params.items()}
+    return Markdown(t(msg.key, lang(), **params))
+
+
+def md_label(value: Any) -> Markdown:
+    """`label` for a Markdown element: a known value's label, any other value escaped."""
+    return Markdown(label(value)) if _known(str(value)) else plain(value)
+
+
+def _md_labelled(value: Any) -> Any:
+    """`_labelled`, the labels (catalogue texts) kept as they are and other text escaped."""
+    if isinstance(value, list | tuple):
+        return Markdown(", ".join(md_label(item) for item in value))
+    if not isinstance(value, str) or not value or isinstance(value, Markdown):
+        return value
+    parts = value.split(", ")
+    if len(parts) > 1 and all(_known(part) for part in parts):
+        return Markdown(", ".join(md_label(part) for part in parts))
+    return md_label(value)
+
+
+def _escaped(value: Any) -> Any:
+    """Text escaped; numbers and dates kept as they are, for the catalogue's `{x:.0f}`."""
+    return plain(value) if isinstance(value, str) else value
 
 
 def _labelled(value: Any) -> Any:

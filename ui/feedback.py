@@ -9,7 +9,7 @@ import streamlit as st
 from i18n import Msg
 from services.unit import Outcome, overwrite
 from sheets.store import Conflict, StoreError
-from ui.context import label, store, text, tr, who
+from ui.context import code, label, md_text, md_tr, plain, store, tr, who
 from workflow import RecordChange, TransitionError
 
 FLASH = "flash"
@@ -25,7 +25,7 @@ def flash(msg: Msg) -> None:
 def show_flash() -> None:
     msg = st.session_state.pop(FLASH, None)
     if isinstance(msg, Msg):
-        st.success(text(msg))
+        st.success(md_text(msg))
 
 
 def attempt(action: Callable[[], Outcome]) -> Outcome | None:
@@ -38,7 +38,7 @@ def attempt(action: Callable[[], Outcome]) -> Outcome | None:
         with st.spinner(tr("common.saving"), show_time=True):
             outcome = action()
     except (StoreError, TransitionError) as error:
-        st.error(text(error.msg))
+        st.error(md_text(error.msg))
         return None
     if outcome.conflicts:
         st.session_state[CONFLICTS] = outcome.conflicts
@@ -76,7 +76,7 @@ def show_conflicts() -> None:
                 try:
                     overwrite(store(), change, column, conflict.proposed, who())
                 except StoreError as error:
-                    st.error(text(error.msg))
+                    st.error(md_text(error.msg))
                     return
                 _settled(index)
 
@@ -96,10 +96,10 @@ def _offer_redo(pending: list[tuple[RecordChange, Conflict]], redo: Callable[[],
 
 
 def _both_values(change: RecordChange, conflict: Conflict) -> None:
-    st.markdown(tr("app.conflict_cell", record=change.record_id, column=conflict.column))
+    st.markdown(md_tr("app.conflict_cell", record=change.record_id, column=conflict.column))
     left, right = st.columns(2)
-    left.markdown(tr("app.conflict_theirs", value=_shown(conflict.current)))
-    right.markdown(tr("app.conflict_mine", value=_shown(conflict.proposed)))
+    left.markdown(md_tr("app.conflict_theirs", value=_shown(conflict.current)))
+    right.markdown(md_tr("app.conflict_mine", value=_shown(conflict.proposed)))
 
 
 def _clear_conflicts() -> None:
@@ -115,7 +115,7 @@ def _settled(index: int) -> None:
 
 
 def _shown(value: object) -> str:
+    """A cell's value for a Markdown line: a list as plain text, one value as code."""
     if isinstance(value, list | tuple):
-        return ", ".join(label(v) for v in value) or "—"
-    shown = label(value) if value not in (None, "") else "—"
-    return f"`{shown}`"
+        return plain(", ".join(label(v) for v in value) or "—")
+    return code(label(value) if value not in (None, "") else "—")

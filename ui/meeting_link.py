@@ -40,7 +40,7 @@ def meeting_links(duo: Mapping[str, Any], user: User) -> None:
             try:
                 link = link_for(store, duo_id, app_address(), secret, role, user=user)
             except (StoreError, TransitionError) as error:
-                st.error(ui.text(error.msg))
+                st.error(ui.md_text(error.msg))
                 return
             st.markdown(f"**{ui.tr(label)}**")
             st.code(link, language=None, wrap_lines=True)

@@ -35,7 +35,7 @@ import streamlit as st
 
 from services.unit import Outcome
 from sheets.ids import id_for
-from ui.context import text
+from ui.context import md_text
 
 MEMO_SIZE = 1000
 """How many used tokens (and recent entries) the process remembers."""
@@ -95,7 +95,7 @@ def new_token() -> str:
 def show_outcome(outcome: Any) -> None:
     """The default confirmation: the outcome's message as a success."""
     if isinstance(outcome, Outcome):
-        st.success(text(outcome.message), icon=":material/check_circle:")
+        st.success(md_text(outcome.message), icon=":material/check_circle:")
 
 
 def succeeded(result: Any) -> bool:
