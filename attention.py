@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from i18n import Msg
+from sheets.schema import CANCELLED as CANCELLED_COLUMN
 from workflow import (
     ACTIVE,
     APPLIED,
@@ -151,6 +152,7 @@ class AttentionItem:
 
 
 Rows = Sequence[Mapping[str, Any]]
+CANCELLED = CANCELLED_COLUMN.name
 
 
 def attention_items(
@@ -176,6 +178,7 @@ def attention_items(
     """
     s = settings or AttentionSettings()
     people, all_duos = records(participants), records(duos)
+    meetings, check_ins, evaluations = map(in_force, (meetings, check_ins, evaluations))
     about = _DuoItems(by_id(people))
     items = [
         *_applicants_without_info_session(people, _booked(sessions, attendance, today), today, s),
@@ -189,6 +192,14 @@ def attention_items(
         *_evaluations_due(about, all_duos, _evaluated(evaluations), today, s),
     ]
     return sorted(for_offices(items, offices), key=_urgency)
+
+
+def in_force(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The rows of a Meetings, Check-ins or Evaluations tab that count: all but those
+    cancelled from the Duos page (kept in the sheet, marked in `Cancelled`)."""
+    if frame is None or frame.empty or CANCELLED not in frame.columns:
+        return frame
+    return frame[~frame[CANCELLED].fillna(False).astype(bool)]
 
 
 def for_offices(

@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from attention import waiting_mentees
+from attention import in_force, waiting_mentees
 from i18n import Msg
 from workflow import (
     ACTIVE,
@@ -366,8 +366,9 @@ def office_report(
     """The report of the period [start, end] (both included) for the given offices (None: all)."""
     people = records(participants)
     all_duos = _duos_with_office(people, records(duos))
-    meeting_rows = records(meetings, ("Duo ID", "Date", "Hours"))
-    everything = _Scope(people, all_duos, meeting_rows, records(evaluations), all_duos)
+    meeting_rows = records(in_force(meetings), ("Duo ID", "Date", "Hours"))
+    evaluation_rows = records(in_force(evaluations))
+    everything = _Scope(people, all_duos, meeting_rows, evaluation_rows, all_duos)
     scope = _narrow(everything, offices)
     covered = sorted(
         {cell_text(row, "Office") for row in scope.people}

@@ -31,17 +31,23 @@ from services.duos import (
     EvaluationEntry,
     Event,
     can_log_meetings,
+    cancel_entry,
     change_duo,
     check_in_problems,
     combined_reason,
+    correct_check_in,
+    correct_meeting,
     date_or_today,
+    duo_entries,
     duo_overview,
     earlier_evaluations,
+    entry_tab,
     evaluation_notice_days,
     evaluation_open,
     evaluation_opens_later,
     evaluation_problems,
     filter_overview,
+    is_cancelled,
     log_check_in,
     log_evaluation,
     log_meeting,
@@ -283,6 +289,8 @@ def show_duo(data: Snapshot, duo_id: str, user: User) -> None:
     show_actions(data, duo, user)
     st.subheader(ui.tr("duos.timeline"))
     show_timeline(data, duo)
+    st.subheader(ui.tr("duos.entries"))
+    show_entries(data, duo, user)
 
 
 def person_line(role: str, person_id: str, people: People, user: User) -> None:
@@ -415,7 +423,10 @@ def show_timeline(data: Snapshot, duo: Mapping[str, Any]) -> None:
             icon = EVENT_ICONS.get(event.kind, ":material/event:")
             details = event_details(event)
             line = f"{icon} **{ui.fmt_date(event.on)}** · {md(event_label(event))}"
-            st.markdown(f"{line} — {details}" if details else line)
+            line = f"{line} — {details}" if details else line
+            if event.kind in ENTRY_EVENTS and is_cancelled(event.row):
+                line = f"~~{line}~~ · *{ui.tr('duos.cancelled_mark')}*"
+            st.markdown(line)
 
 
 EVENT_ICONS = {
@@ -706,6 +717,7 @@ def evaluation_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
     answered = [
         f"{ui.label(cell_text(row, 'Respondent'))} ({ui.fmt_date(cell_date(row, 'Date'))})"
         for row in records(evaluations[evaluations["Duo ID"] == duo_id])
+        if not is_cancelled(row)
     ]
     st.caption(
         ui.md_tr("duos.answered", who=", ".join(answered))
@@ -824,6 +836,191 @@ def confirm_second_evaluation(
     if cancel.button(ui.tr("duos.second_cancel"), key=f"{pending_key}-cancel"):
         st.session_state.pop(pending_key, None)
         st.rerun()
+
+
+# -- correcting or cancelling a meeting, check-in or evaluation ----------------------------
+
+ENTRY_EVENTS = frozenset({"meeting", "check_in", "evaluation"})
+ENTRIES_SHOWN = "duos-entries-shown"  # each entry's row as the last run showed it
+EntryForm = Callable[[Snapshot, Mapping[str, Any], User, Event], None]
+
+
+def show_entries(data: Snapshot, duo: Mapping[str, Any], user: User) -> None:
+    """Each meeting, check-in and evaluation that counts, with its Correct and Cancel."""
+    entries = duo_entries(data, cell_text(duo, "ID"))
+    if not entries:
+        st.caption(ui.tr("duos.no_entries"))
+        return
+    st.caption(ui.tr("duos.entries_help"))
+    for event in entries:
+        title = f"{ui.fmt_date(event.on)} · {event_label(event)} · {cell_text(event.row, 'ID')}"
+        with st.expander(title):
+            details = event_details(event)
+            if details:
+                st.markdown(details)
+            correct, cancel = st.tabs([ui.tr("duos.correct"), ui.tr("duos.cancel_entry")])
+            with correct:
+                CORRECT_FORMS[event.kind](data, duo, user, event)
+            with cancel:
+                cancel_form(duo, user, event)
+
+
+def entry_form(event: Event, action: str) -> str:
+    """The form name of an action on one entry (its ID in it)."""
+    return f"{action}-{cell_text(event.row, 'ID')}"
+
+
+def entry_as_seen(duo_id: str, form: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """The entry as the user saw it: on the run that sends its form, the row of the run before."""
+    shown: dict[str, dict[str, Any]] = st.session_state.setdefault(ENTRIES_SHOWN, {})
+    if st.session_state.get(submit_key(duo_id, form)) and form in shown:
+        return shown[form]
+    shown[form] = dict(row)
+    return shown[form]
+
+
+def cancel_form(duo: Mapping[str, Any], user: User, event: Event) -> None:
+    """Cancel an entry: a reason and a confirmation; the row stays, marked cancelled."""
+    duo_id, row_id, form = (
+        cell_text(duo, "ID"),
+        cell_text(event.row, "ID"),
+        entry_form(event, "cancel"),
+    )
+    once = guard(duo_id, form)
+    with st.form(form_key(duo_id, form), clear_on_submit=False):
+        token = once.field()
+        reason = st.text_input(ui.tr("duos.cancel_reason"), key=form_key(duo_id, form, "reason"))
+        sure = st.checkbox(ui.tr("duos.cancel_confirm"), key=form_key(duo_id, form, "confirm"))
+        sent = st.form_submit_button(ui.tr("duos.cancel_entry"), key=submit_key(duo_id, form))
+    once.show()
+    if not sent:
+        return
+    problems = [] if reason.strip() else [Msg("duos.reason_required")]
+    if not refused(problems) and not sure:
+        st.warning(ui.tr("duos.cancel_confirm"))
+        return
+    if not problems:
+        tab_name = entry_tab(event)
+        save(lambda: cancel_entry(ui.store(), user, tab_name, row_id, reason), once, token)
+
+
+def correct_meeting_form(data: Snapshot, duo: Mapping[str, Any], user: User, event: Event) -> None:
+    duo_id, row_id, form = (
+        cell_text(duo, "ID"),
+        cell_text(event.row, "ID"),
+        entry_form(event, "correct"),
+    )
+    seen, once = entry_as_seen(duo_id, form, event.row), guard(duo_id, form)
+    with st.form(form_key(duo_id, form), clear_on_submit=False):
+        token = once.field()
+        left, middle, right = st.columns(3)
+        with left:
+            on = date_input(ui.tr("duos.date"), event.on, form_key(duo_id, form, "date"))
+        hours = middle.number_input(
+            ui.tr("duos.hours", low=f"{MIN_HOURS:g}", high=f"{MAX_HOURS:g}"),
+            min_value=0.0,
+            max_value=24.0,
+            value=cell_number(seen, "Hours") or 0.0,
+            step=0.5,
+            format="%.1f",
+            key=form_key(duo_id, form, "hours"),
+        )
+        mode = right.radio(
+            ui.tr("duos.mode"),
+            MEETING_MODES,
+            index=choice_index(MEETING_MODES, cell_text(seen, "Mode")),
+            format_func=ui.format_choices(MEETING_MODES),
+            horizontal=True,
+            key=form_key(duo_id, form, "mode"),
+        )
+        listed = list_values(data, "Topics")
+        topics = st.multiselect(
+            ui.tr("duos.topics"),
+            listed,
+            default=[topic for topic in seen.get("Topics") or [] if topic in listed],
+            placeholder=ui.tr("duos.choose"),
+            key=form_key(duo_id, form, "topics"),
+        )
+        summary = st.text_area(
+            ui.tr("duos.summary"), cell_text(seen, "Summary"), key=form_key(duo_id, form, "summary")
+        )
+        sent = st.form_submit_button(ui.tr("duos.correct"), key=submit_key(duo_id, form))
+    once.show()
+    if not sent or on is None:
+        return
+    entry = MeetingEntry(on, float(hours), str(mode or ""), tuple(topics), summary)
+    if not refused(meeting_entry_problems(duo, data["Lists"], entry, ui.today())):
+        save(
+            lambda: correct_meeting(ui.store(), user, row_id, entry, seen, ui.today()),
+            once,
+            token,
+        )
+
+
+def correct_check_in_form(data: Snapshot, duo: Mapping[str, Any], user: User, event: Event) -> None:
+    duo_id, row_id, form = (
+        cell_text(duo, "ID"),
+        cell_text(event.row, "ID"),
+        entry_form(event, "correct"),
+    )
+    seen, once = entry_as_seen(duo_id, form, event.row), guard(duo_id, form)
+    with st.form(form_key(duo_id, form), clear_on_submit=False):
+        token = once.field()
+        left, middle, right = st.columns(3)
+        with left:
+            on = date_input(ui.tr("duos.date"), event.on, form_key(duo_id, form, "date"))
+        with_whom = middle.radio(
+            ui.tr("duos.with"),
+            CHECK_IN_WITH,
+            index=choice_index(CHECK_IN_WITH, cell_text(seen, "With")),
+            format_func=ui.format_choices(CHECK_IN_WITH),
+            horizontal=True,
+            key=form_key(duo_id, form, "with"),
+        )
+        health = right.radio(
+            ui.tr("duos.health"),
+            HEALTHS,
+            index=choice_index(HEALTHS, cell_text(seen, "Health")),
+            format_func=ui.format_choices(HEALTHS),
+            horizontal=True,
+            key=form_key(duo_id, form, "health"),
+        )
+        notes = st.text_area(
+            ui.tr("duos.notes"), cell_text(seen, "Notes"), key=form_key(duo_id, form, "notes")
+        )
+        follow_up = st.text_input(
+            ui.tr("duos.follow_up"),
+            cell_text(seen, "Follow-up"),
+            key=form_key(duo_id, form, "follow-up"),
+        )
+        sent = st.form_submit_button(ui.tr("duos.correct"), key=submit_key(duo_id, form))
+    once.show()
+    if not sent or on is None:
+        return
+    entry = CheckInEntry(on, str(with_whom or ""), str(health or ""), notes, follow_up)
+    if not refused(check_in_problems(entry, ui.today())):
+        save(
+            lambda: correct_check_in(ui.store(), user, row_id, entry, seen, ui.today()),
+            once,
+            token,
+        )
+
+
+def choice_index(values: Sequence[str], value: str) -> int | None:
+    """Where a cell's value stands among a radio's choices (None: none picked)."""
+    return values.index(value) if value in values else None
+
+
+def no_correction_form(data: Snapshot, duo: Mapping[str, Any], user: User, event: Event) -> None:
+    """An evaluation is corrected by cancelling it and recording it again."""
+    st.caption(ui.tr("duos.evaluation_correct_help"))
+
+
+CORRECT_FORMS: dict[str, EntryForm] = {
+    "meeting": correct_meeting_form,
+    "check_in": correct_check_in_form,
+    "evaluation": no_correction_form,
+}
 
 
 STEP_FORMS: tuple[tuple[DuoAction, Form], ...] = (

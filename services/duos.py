@@ -31,13 +31,15 @@ from typing import Any
 import pandas as pd
 
 from access import User
+from attention import in_force
 from i18n import Messages, Msg
 from meetings import DuoTerms, InputRefused, MeetingEntry, listed_topics, meeting_problems
 from services.offices import check_office
 from services.snapshot import Snapshot
-from services.unit import Outcome, Unit, apply_changes, new_record_id, read_now
+from services.unit import Outcome, Unit, apply_changes, new_record_id, read_now, same
 from settings import attention_settings, current_values
 from sheets.schema import (
+    CANCELLED,
     CONTRACT,
     HEALTH,
     OBJECTIVES_MET,
@@ -219,6 +221,7 @@ def earlier_evaluations(
     evaluations: pd.DataFrame | None, duo_id: str, respondent: str
 ) -> list[date | None]:
     """The dates of the evaluations this respondent already gave for this duo."""
+    evaluations = in_force(evaluations)
     if evaluations is None or evaluations.empty:
         return []
     mine = evaluations[evaluations["Duo ID"] == duo_id]
@@ -260,8 +263,8 @@ def duo_overview(data: Snapshot, today: date) -> pd.DataFrame:
     """
     duos = data.duos
     names, offices = _people_columns(data.participants)
-    check_ins = _latest_by_duo(data["Check-ins"], today)
-    last_meeting = _latest_by_duo(data["Meetings"], today)["Date"]
+    check_ins = _latest_by_duo(_counted(data["Check-ins"]), today)
+    last_meeting = _latest_by_duo(_counted(data["Meetings"]), today)["Date"]
     frame = pd.DataFrame(
         {
             "ID": duos["ID"],
@@ -310,6 +313,18 @@ def _latest_by_duo(frame: pd.DataFrame, today: date) -> pd.DataFrame:
     dated = frame[frame["Date"].notna() & (frame["Date"] <= pd.Timestamp(today))]
     latest = dated.sort_values("Date", kind="stable").drop_duplicates("Duo ID", keep="last")
     return latest.set_index("Duo ID")
+
+
+def _counted(frame: pd.DataFrame) -> pd.DataFrame:
+    """A tab's rows but the cancelled ones (`attention.in_force`), for a frame always given."""
+    kept = in_force(frame)
+    assert kept is not None
+    return kept
+
+
+def is_cancelled(row: Mapping[str, Any]) -> bool:
+    """A meeting, check-in or evaluation cancelled from the Duos page (kept, counted nowhere)."""
+    return bool(row.get(CANCELLED.name) or False)
 
 
 def status_counts(overview: pd.DataFrame) -> dict[str, int]:
@@ -604,3 +619,158 @@ def _append_one(
         tab_name, [{**record, "ID": record_id or new_record_id(store, tab_name)}], action
     )
     return list(unit.write(store, who(user)).ids[index])
+
+
+# -- correcting and cancelling a meeting, check-in or evaluation ----------------------------
+
+
+ENTRY_KINDS: dict[str, str] = {
+    "Meetings": "meeting",
+    "Check-ins": "check_in",
+    "Evaluations": "evaluation",
+}
+"""The tabs whose rows the Duos page corrects or cancels, and the word their actions use."""
+
+
+def _entry_in_reach(
+    store: Store, user: User, tab_name: str, row_id: str, tabs: Sequence[str] = ()
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, pd.DataFrame]]:
+    """The row of `tab_name` and its duo, as the workbook holds them now (one fresh read).
+
+    A row of a duo of an office the user does not work for is refused (`check_office`)."""
+    if tab_name not in ENTRY_KINDS:
+        raise TransitionError(duo_message("not_an_entry"))
+    names = ["Duos", "Participants", tab_name, *tabs]
+    frames = {name: table.frame for name, table in read_now(store, names).items()}
+    row = by_id(records(frames[tab_name])).get(row_id)
+    if row is None:
+        raise RecordNotFound(Msg("store.record_not_found", {"tab": tab_name, "key": row_id}))
+    duo_id = cell_text(row, "Duo ID")
+    duo = by_id(records(frames["Duos"])).get(duo_id)
+    if duo is None:
+        raise RecordNotFound(Msg("store.record_not_found", {"tab": DUOS_TAB, "key": duo_id}))
+    check_office(user, duo_office(duo, by_id(records(frames["Participants"]))), duo_id)
+    if is_cancelled(row):
+        raise TransitionError(duo_message("already_cancelled", entry=row_id))
+    return dict(row), dict(duo), frames
+
+
+def cancel_entry(store: Store, user: User, tab_name: str, row_id: str, reason: str) -> Outcome:
+    """Mark a meeting, check-in or evaluation cancelled (never deleted), with its reason.
+
+    One unit: the `Cancelled` cell and an audit note with the reason; the update's own audit
+    row says who and when (`cancel_meeting`, `cancel_check_in`, `cancel_evaluation`). The row
+    is read afresh and refused when already cancelled; the cell itself is not compared (a blank
+    and a written "no" both mean not cancelled, and cancelling twice at once leaves it True).
+    """
+    _entry_in_reach(store, user, tab_name, row_id)
+    _refuse([] if reason.strip() else [duo_message("reason_required")])
+    action = f"cancel_{ENTRY_KINDS[tab_name]}"
+    unit = Unit()
+    unit.update(RecordChange(tab_name, row_id, {CANCELLED.name: True}, {}), action)
+    unit.note(action, tab_name, row_id, reason.strip())
+    conflicts = unit.conflicts(unit.write(store, who(user)))
+    return Outcome(duo_message("entry_cancelled", entry=row_id), conflicts=conflicts)
+
+
+def _correct(
+    store: Store,
+    user: User,
+    tab_name: str,
+    row_id: str,
+    cells: Mapping[str, Any],
+    seen: Mapping[str, Any],
+) -> Outcome:
+    """Write only the cells that differ from the row as the user saw it, each checked
+    against it (someone else's change since comes back as a conflict)."""
+    changed = {name: value for name, value in cells.items() if not same(value, seen.get(name))}
+    if not changed:
+        return Outcome(Msg("services.nothing_changed"))
+    was = {name: seen.get(name) for name in changed}
+    unit = Unit()
+    unit.update(RecordChange(tab_name, row_id, changed, was), f"correct_{ENTRY_KINDS[tab_name]}")
+    conflicts = unit.conflicts(unit.write(store, who(user)))
+    return Outcome(duo_message("entry_corrected", entry=row_id), conflicts=conflicts)
+
+
+def correct_meeting(
+    store: Store,
+    user: User,
+    row_id: str,
+    entry: MeetingEntry,
+    seen: Mapping[str, Any],
+    today: date,
+) -> Outcome:
+    """Correct a Meetings row: the same rules as logging it (`meetings.meeting_problems`)."""
+    _, duo, frames = _entry_in_reach(store, user, "Meetings", row_id, ("Lists",))
+    _refuse(meeting_entry_problems(duo, frames["Lists"], entry, today))
+    assert entry.on is not None and entry.hours is not None, "refused above"
+    cells = {
+        "Date": entry.on,
+        "Hours": float(entry.hours),
+        "Mode": entry.mode,
+        "Topics": list(entry.topics),
+        "Summary": entry.summary.strip(),
+    }
+    return _correct(store, user, "Meetings", row_id, cells, seen)
+
+
+def correct_check_in(
+    store: Store,
+    user: User,
+    row_id: str,
+    entry: CheckInEntry,
+    seen: Mapping[str, Any],
+    today: date,
+) -> Outcome:
+    """Correct a Check-ins row: the same rules as logging it (`check_in_problems`)."""
+    _entry_in_reach(store, user, "Check-ins", row_id)
+    _refuse(check_in_problems(entry, today))
+    cells = {
+        "Date": entry.on,
+        "With": entry.with_whom,
+        "Health": entry.health,
+        "Notes": entry.notes.strip(),
+        "Follow-up": entry.follow_up.strip(),
+    }
+    return _correct(store, user, "Check-ins", row_id, cells, seen)
+
+
+def correct_evaluation(
+    store: Store,
+    user: User,
+    row_id: str,
+    entry: EvaluationEntry,
+    seen: Mapping[str, Any],
+    today: date,
+) -> Outcome:
+    """Correct an Evaluations row: the same rules as logging it (`evaluation_problems`)."""
+    _entry_in_reach(store, user, "Evaluations", row_id)
+    _refuse(evaluation_problems(entry, today))
+    cells = {
+        "Respondent": entry.respondent,
+        "Date": entry.on,
+        "Objectives met": entry.objectives_met,
+        "Outcome": entry.outcome,
+        "Contract": entry.contract,
+        "Satisfaction": entry.satisfaction,
+        "Comments": entry.comments.strip(),
+    }
+    return _correct(store, user, "Evaluations", row_id, cells, seen)
+
+
+def duo_entries(data: Snapshot, duo_id: str) -> list[Event]:
+    """The duo's meetings, check-ins and evaluations that count (not cancelled), newest
+    first: what the Duos page offers to correct or cancel."""
+    events = [
+        Event(day, kind, row)
+        for tab_name, kind in ENTRY_KINDS.items()
+        for row in records(_counted(data[tab_name]).pipe(lambda f: f[f["Duo ID"] == duo_id]))
+        if (day := cell_date(row, "Date")) is not None
+    ]
+    return sorted(events, key=lambda event: event.on, reverse=True)
+
+
+def entry_tab(event: Event) -> str:
+    """The tab an entry of `duo_entries` comes from."""
+    return next(tab_name for tab_name, kind in ENTRY_KINDS.items() if kind == event.kind)
