@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -21,11 +22,15 @@ from services.sessions import (
     SessionDraft,
     SessionOutcome,
     attendance_open,
+    cancel_registration,
     draft_problems,
     eligible_people,
     filter_sessions,
+    is_past,
     mark_attendance,
     mark_trained_ready,
+    move_registration,
+    move_targets,
     plan_session,
     register_people,
     registrations,
@@ -280,7 +285,11 @@ def session_detail(data: Snapshot, user: User, session_id: str, today: dt.date) 
         st.caption(ui.plain(session["Notes"]))
     if not pd.isna(capacity) and len(people) > capacity:
         st.warning(ui.tr("sessions.over_capacity", registered=len(people), capacity=int(capacity)))
-    register_form(data, user, session)
+    if is_past(session, today):
+        st.info(ui.tr("sessions.register_past"))
+    else:
+        register_form(data, user, session)
+    manage_form(data, user, session, people, today)
     attendance_form(user, session, people, today)
     if session["Kind"] == TRAINING:
         ready_button(data, user, session_id)
@@ -308,16 +317,104 @@ def register_form(data: Snapshot, user: User, session: dict[str, Any]) -> None:
             placeholder=ui.tr("sessions.choose_people"),
             key=f"register-people-{session_id}",
         )
+        confirmed = confirm_box(f"register-{session_id}")
         if st.form_submit_button(ui.tr("sessions.register_submit"), type="primary"):
             if not chosen:
                 st.error(ui.tr("sessions.nobody_chosen"))
             else:
                 once.submit(
                     token,
-                    lambda: finished(
-                        attempt(lambda: register_people(ui.store(), user, session_id, chosen))
+                    lambda: confirmed_or_asked(
+                        f"register-{session_id}",
+                        lambda: register_people(
+                            ui.store(), user, session_id, chosen, confirmed=confirmed
+                        ),
                     ),
                 )
+    once.show()
+
+
+def confirm_box(form: str) -> bool:
+    """Inside a form: when its last send asked for confirmation, why, and the box to give it."""
+    asked: Msg | None = st.session_state.get(f"{form}-asking")
+    if asked is None:
+        return False
+    st.warning(ui.tr(asked.key, **asked.params))
+    return st.checkbox(ui.tr("sessions.confirm_register"), key=f"{form}-confirmed")
+
+
+def confirmed_or_asked(form: str, action: Callable[[], SessionOutcome]) -> Outcome | None:
+    """Run the action; when it asks for confirmation, run the page again to ask (nothing
+    written, the form as typed)."""
+    outcome = attempt(action)
+    if isinstance(outcome, SessionOutcome) and outcome.needs_confirmation is not None:
+        st.session_state[f"{form}-asking"] = outcome.message
+        st.rerun()
+    st.session_state.pop(f"{form}-asking", None)
+    st.session_state.pop(f"{form}-confirmed", None)
+    return finished(outcome)
+
+
+def manage_form(
+    data: Snapshot, user: User, session: dict[str, Any], people: pd.DataFrame, today: dt.date
+) -> None:
+    """Per registered person: cancel the registration, or move it to another session."""
+    if people.empty:
+        return
+    session_id = session["ID"]
+    form = f"manage-{session_id}"
+    st.markdown(f"#### {ui.tr('sessions.manage')}")
+    names = dict(zip(people["Participant ID"], people["Name"], strict=True))
+    marks = dict(zip(people["Participant ID"], people["Status"], strict=True))
+    once = Once(form, defaults={f"{form}-person": None, f"{form}-target": None})
+    with st.form(form, clear_on_submit=False):
+        token = once.field()
+        person = st.selectbox(
+            ui.tr("sessions.manage_person"),
+            list(names),
+            index=None,
+            format_func=lambda pid: names.get(pid, pid),
+            placeholder=ui.tr("sessions.choose"),
+            key=f"{form}-person",
+        )
+        targets = move_targets(session, data["Sessions"], data["Attendance"], person or "", today)
+        target = st.selectbox(
+            ui.tr("sessions.move_to"),
+            targets,
+            index=None,
+            format_func=lambda sid: f"{session_title(data.record('Sessions', sid))} · {sid}",
+            placeholder=ui.tr("sessions.choose"),
+            key=f"{form}-target",
+        )
+        confirmed = confirm_box(form)
+        left, right = st.columns(2)
+        cancel = left.form_submit_button(ui.tr("sessions.cancel_submit"))
+        move = right.form_submit_button(ui.tr("sessions.move_submit"), type="primary")
+    if (cancel or move) and not person:
+        st.error(ui.tr("sessions.nobody_chosen"))
+    elif cancel and person:
+        once.submit(
+            token,
+            lambda: finished(
+                attempt(
+                    lambda: cancel_registration(
+                        ui.store(), user, session_id, person, marks.get(person, "")
+                    )
+                )
+            ),
+        )
+    elif move and person and not target:
+        st.error(ui.tr("sessions.choose_target"))
+    elif move and person and target:
+        once.submit(
+            token,
+            lambda: confirmed_or_asked(
+                form,
+                lambda: move_registration(
+                    ui.store(), user, session_id, target, person, today=today, confirmed=confirmed
+                ),
+            ),
+        )
     once.show()
 
 

@@ -5,8 +5,9 @@ registers the people who fit it (applicants for an information session, mentors 
 is done for a training, mentors in a duo or alumni for a peer exchange), then marks who came.
 Attending moves people on through the workflow rules (`AttendInfoSession`, `MarkTrained`,
 `MarkReady`); a person whose status does not allow the move is skipped and named, never an
-error for the whole group. A full session is a warning, not a block: coordinators know that
-some registered people never come.
+error for the whole group. A full session asks before registering more people, but does not
+block: coordinators know that some registered people never come. A registration is cancelled
+(or moved to another session) by marking its row Cancelled; such a row counts nowhere.
 
 The first half of this module is pure (DataFrames in, DataFrames out); the second half are
 the use cases that write through the store.
@@ -26,7 +27,7 @@ from i18n import Messages, Msg
 from services.offices import check_office
 from services.unit import Outcome, Unit, new_record_id, read_now, write_planned
 from sheets.schema import PROGRAMME_LANGUAGES
-from sheets.store import RecordNotFound, Store, Written
+from sheets.store import RecordNotFound, Store, Table, Written
 from workflow import (
     ALUMNI,
     APPLIED,
@@ -53,6 +54,8 @@ INFO_SESSION_KIND, TRAINING, PEER_EXCHANGE = "Info session", "Training", "Peer e
 SESSION_KINDS: tuple[str, ...] = (INFO_SESSION_KIND, TRAINING, PEER_EXCHANGE)
 SESSION_LANGUAGES: tuple[str, ...] = PROGRAMME_LANGUAGES
 REGISTERED, ATTENDED, ABSENT = "Registered", "Attended", "Absent"
+CANCELLED = "Cancelled"
+"""A registration called off: the row stays (who and when are in Audit), counted nowhere."""
 DEFAULT_CAPACITY: dict[str, int] = {INFO_SESSION_KIND: 25, TRAINING: 15, PEER_EXCHANGE: 20}
 MAX_CAPACITY = 500
 
@@ -98,30 +101,40 @@ OVERVIEW_COLUMNS = (
 
 
 def sessions_overview(sessions: pd.DataFrame, attendance: pd.DataFrame) -> pd.DataFrame:
-    """Every session with its counts: Registered (everyone signed up, whatever came of it),
-    Attended, Absent, and Places left (negative when over capacity; NaN without capacity)."""
+    """Every session with its counts: Registered (everyone signed up, whatever came of it,
+    cancelled registrations aside), Attended, Absent, and Places left (never below 0; NaN
+    without capacity)."""
     if sessions.empty:
         return pd.DataFrame(columns=[*OVERVIEW_COLUMNS, "_row"])
     counts = _attendance_counts(attendance)
     frame = sessions.copy()
     for column in ("Registered", "Attended", "Absent"):
         frame[column] = frame["ID"].map(counts[column]).fillna(0).astype(int)
-    frame["Places left"] = frame["Capacity"] - frame["Registered"]
+    frame["Places left"] = (frame["Capacity"] - frame["Registered"]).clip(lower=0)
     return frame.loc[:, [*OVERVIEW_COLUMNS, "_row"]]
 
 
 def _attendance_counts(attendance: pd.DataFrame) -> dict[str, pd.Series]:
-    """Per session: everyone registered (whatever their mark), those Attended, those Absent."""
-    if attendance.empty:
+    """Per session: everyone registered (whatever their mark, cancelled aside), those Attended,
+    those Absent."""
+    kept = active(attendance)
+    if kept.empty:
         empty = pd.Series(dtype="int64")
         return {"Registered": empty, "Attended": empty, "Absent": empty}
-    marks = attendance.groupby(["Session ID", "Status"]).size().unstack(fill_value=0)
+    marks = kept.groupby(["Session ID", "Status"]).size().unstack(fill_value=0)
     zero = pd.Series(0, index=marks.index)
     return {
         "Registered": marks.sum(axis=1),
         "Attended": marks.get(ATTENDED, zero),
         "Absent": marks.get(ABSENT, zero),
     }
+
+
+def active(attendance: pd.DataFrame) -> pd.DataFrame:
+    """The attendance rows that count: every one but the cancelled registrations."""
+    if attendance.empty:
+        return attendance
+    return attendance[attendance["Status"].astype(str).str.strip() != CANCELLED]
 
 
 def filter_sessions(
@@ -173,9 +186,57 @@ def fits(person: Mapping[str, Any], kind: str) -> bool:
 
 
 def registered_ids(attendance: pd.DataFrame, session_id: str) -> set[str]:
+    """The people registered for a session (a cancelled registration aside)."""
+    kept = active(attendance)
+    if kept.empty:
+        return set()
+    return set(kept.loc[kept["Session ID"] == session_id, "Participant ID"])
+
+
+def cancelled_ids(attendance: pd.DataFrame, session_id: str) -> set[str]:
+    """The people whose registration for a session was cancelled (their row stays)."""
     if attendance.empty:
         return set()
-    return set(attendance.loc[attendance["Session ID"] == session_id, "Participant ID"])
+    rows = attendance[attendance["Session ID"] == session_id]
+    return set(rows.loc[rows["Status"].astype(str).str.strip() == CANCELLED, "Participant ID"])
+
+
+def places_left(session: Mapping[str, Any], attendance: pd.DataFrame) -> int | None:
+    """Capacity minus the people registered, never below 0 (None: no capacity)."""
+    capacity = cell_number(session, "Capacity")
+    if capacity is None:
+        return None
+    return max(0, int(capacity) - len(registered_ids(attendance, cell_text(session, "ID"))))
+
+
+def is_past(session: Mapping[str, Any], today: dt.date) -> bool:
+    """A session dated before today (one without a date is not)."""
+    on = cell_date(session, "Date")
+    return on is not None and on < today
+
+
+def move_targets(
+    session: Mapping[str, Any],
+    sessions: pd.DataFrame,
+    attendance: pd.DataFrame,
+    person_id: str,
+    today: dt.date,
+) -> list[str]:
+    """The sessions a registration may move to: same kind and office, not past, not this one,
+    and the person not registered there yet; soonest first."""
+    kind, office = cell_text(session, "Kind"), cell_text(session, "Office")
+    found = [
+        row
+        for row in records(sessions)
+        if cell_text(row, "ID")
+        and cell_text(row, "ID") != cell_text(session, "ID")
+        and cell_text(row, "Kind") == kind
+        and cell_text(row, "Office") == office
+        and not is_past(row, today)
+        and person_id not in registered_ids(attendance, cell_text(row, "ID"))
+    ]
+    found.sort(key=lambda row: (cell_date(row, "Date") or dt.date.max, cell_text(row, "ID")))
+    return [cell_text(row, "ID") for row in found]
 
 
 def eligible_people(
@@ -212,7 +273,8 @@ def registrations(
     """
     if attendance.empty:
         return pd.DataFrame(columns=list(REGISTRATION_COLUMNS))
-    rows = attendance[attendance["Session ID"] == session_id]
+    kept = active(attendance)
+    rows = kept[kept["Session ID"] == session_id]
     people = by_id(records(participants, ("ID", "First name", "Last name", "Role", "Status")))
     shown = []
     for row in records(rows):
@@ -338,6 +400,9 @@ class SessionOutcome(Outcome):
     skipped: list[Skipped] = field(default_factory=list)
     over_capacity: tuple[int, int] | None = None
     """(registered, capacity) when more people are registered than there are places."""
+    needs_confirmation: tuple[int, int] | None = None
+    """(people to register, places left) when that is more than the places left: nothing was
+    written; the same call with `confirmed=True` writes it."""
 
 
 @dataclass(frozen=True)
@@ -357,6 +422,11 @@ def _current(store: Store, user: User, session_id: str) -> _Current:
     """Read the session afresh (past any read cache: a write is planned on it) and refuse one
     of another office (as if it did not exist)."""
     tables = read_now(store, [SESSIONS_TAB, ATTENDANCE_TAB, PARTICIPANTS_TAB, DUOS_TAB])
+    return _current_in(tables, user, session_id)
+
+
+def _current_in(tables: Mapping[str, Table], user: User, session_id: str) -> _Current:
+    """`_current` from tables already read (two sessions read at once)."""
     session = tables[SESSIONS_TAB].record(session_id)
     if session is None:
         raise RecordNotFound(Msg("store.record_not_found", {"tab": "Sessions", "key": session_id}))
@@ -377,20 +447,26 @@ def _capacity_note(session: Mapping[str, Any], registered: int) -> tuple[int, in
 
 
 def register_people(
-    store: Store, user: User, session_id: str, person_ids: Sequence[str]
+    store: Store,
+    user: User,
+    session_id: str,
+    person_ids: Sequence[str],
+    *,
+    confirmed: bool = False,
 ) -> SessionOutcome:
-    """Append one Registered attendance row per person who fits the session, in one unit.
+    """Register each person who fits the session, in one unit.
 
     The attendance is read afresh just before writing, so a person is never registered
     twice, even when a coordinator sends the same registration again or two register them
     from pages loaded earlier. People of another office, or whose role or status does not
-    fit, are skipped and named. (Attendance rows have no ID: it is this read, not the store,
-    that keeps a repeated registration out.)
+    fit, are skipped and named. Someone whose registration was cancelled gets that row back
+    as Registered (one row per person and session). More people than places left writes
+    nothing unless `confirmed`: the outcome's `needs_confirmation` says so.
     """
     now = _current(store, user, session_id)
     taken = registered_ids(now.attendance, session_id)
     kind, office = cell_text(now.session, "Kind"), cell_text(now.session, "Office")
-    rows: list[dict[str, Any]] = []
+    chosen: list[str] = []
     skipped: list[Skipped] = []
     for person_id in dict.fromkeys(person_ids):
         person = now.people.get(person_id)
@@ -398,14 +474,131 @@ def register_people(
         if reason is not None:
             skipped.append(Skipped(person_name(person or {"ID": person_id}), reason))
             continue
-        rows.append({"Session ID": session_id, "Participant ID": person_id, "Status": REGISTERED})
+        chosen.append(person_id)
+    left = places_left(now.session, now.attendance)
+    if chosen and not confirmed and left is not None and len(chosen) > left:
+        message = session_message("confirm_over_capacity", count=len(chosen), left=left)
+        return SessionOutcome(message, skipped=skipped, needs_confirmation=(len(chosen), left))
     unit = Unit()
-    if rows:
-        unit.append(ATTENDANCE_TAB, rows, "register_session")
+    _plan_registrations(unit, now.attendance, session_id, chosen, "register_session")
     unit.write(store, user.email)
-    outcome = SessionOutcome(session_message("registered", count=len(rows)), skipped=skipped)
-    outcome.over_capacity = _capacity_note(now.session, len(taken) + len(rows))
+    outcome = SessionOutcome(session_message("registered", count=len(chosen)), skipped=skipped)
+    outcome.over_capacity = _capacity_note(now.session, len(taken) + len(chosen))
     return outcome
+
+
+def _plan_registrations(
+    unit: Unit, attendance: pd.DataFrame, session_id: str, person_ids: Sequence[str], action: str
+) -> None:
+    """Registered rows for these people: a cancelled row back, else a new row."""
+    cancelled = cancelled_ids(attendance, session_id)
+    rows = []
+    for person_id in person_ids:
+        if person_id in cancelled:
+            where = {"Session ID": session_id, "Participant ID": person_id}
+            unit.update_where(
+                ATTENDANCE_TAB, where, {"Status": REGISTERED}, {"Status": CANCELLED}, action
+            )
+        else:
+            rows.append(
+                {"Session ID": session_id, "Participant ID": person_id, "Status": REGISTERED}
+            )
+    if rows:
+        unit.append(ATTENDANCE_TAB, rows, action)
+
+
+def cancel_registration(
+    store: Store, user: User, session_id: str, person_id: str, seen: str
+) -> Outcome:
+    """Mark a registration Cancelled (the row stays; who and when go to Audit), one unit.
+
+    `seen` is the attendance status the user saw: a mark someone changed meanwhile is kept
+    and comes back as a conflict.
+    """
+    now = _current(store, user, session_id)
+    person = now.people.get(person_id)
+    _check_person_office(user, person)
+    if person_id not in registered_ids(now.attendance, session_id):
+        raise TransitionError(session_message("registration_gone"))
+    unit = Unit()
+    _plan_cancel(unit, session_id, person_id, seen, "cancel_registration")
+    written = unit.write(store, user.email)
+    name = person_name(person or {"ID": person_id})
+    outcome = Outcome(session_message("cancelled", person=name))
+    outcome.conflicts = unit.conflicts(written)
+    return outcome
+
+
+def _plan_cancel(unit: Unit, session_id: str, person_id: str, seen: str, action: str) -> int:
+    where = {"Session ID": session_id, "Participant ID": person_id}
+    return unit.update_where(ATTENDANCE_TAB, where, {"Status": CANCELLED}, {"Status": seen}, action)
+
+
+def _check_person_office(user: User, person: Mapping[str, Any] | None) -> None:
+    if person is not None and not user.may_see(cell_text(person, "Office")):
+        raise TransitionError(session_message("other_office"))
+
+
+def move_registration(
+    store: Store,
+    user: User,
+    from_session: str,
+    to_session: str,
+    person_id: str,
+    *,
+    today: dt.date,
+    confirmed: bool = False,
+) -> SessionOutcome:
+    """Cancel a registration and register the person for another session, in one unit.
+
+    Refused when the new session is past, of another office, or the person is already
+    registered there (or does not fit it); a full session asks first (`needs_confirmation`)
+    unless `confirmed`.
+    """
+    tables = read_now(store, [SESSIONS_TAB, ATTENDANCE_TAB, PARTICIPANTS_TAB, DUOS_TAB])
+    old = _current_in(tables, user, from_session)
+    new = _current_in(tables, user, to_session)
+    if person_id not in registered_ids(new.attendance, from_session):
+        raise TransitionError(session_message("registration_gone"))
+    seen = _marks_now(new.attendance, from_session).get(person_id, "")
+    _check_move(user, old, new, person_id, today)
+    left = places_left(new.session, new.attendance)
+    if not confirmed and left is not None and left < 1:
+        message = session_message("confirm_over_capacity", count=1, left=left)
+        return SessionOutcome(message, needs_confirmation=(1, left))
+    unit = Unit()
+    index = _plan_cancel(unit, from_session, person_id, seen, "move_registration")
+    _plan_registrations(unit, new.attendance, to_session, [person_id], "move_registration")
+    written = unit.write(store, user.email)
+    name = person_name(new.people.get(person_id) or {"ID": person_id})
+    outcome = SessionOutcome(session_message("moved", person=name))
+    outcome.conflicts = unit.conflicts(written)
+    if not written.updates[index].ok:
+        outcome.message = session_message("changed_meanwhile", status=seen)
+    taken = len(registered_ids(new.attendance, to_session)) + 1
+    outcome.over_capacity = _capacity_note(new.session, taken)
+    return outcome
+
+
+def _check_move(user: User, old: _Current, new: _Current, person_id: str, today: dt.date) -> None:
+    """Refuse a move to a past session, to one of another office or kind, or to one where
+    the person is already registered."""
+    if is_past(new.session, today):
+        raise TransitionError(session_message("move_past"))
+    kind, office = cell_text(new.session, "Kind"), cell_text(new.session, "Office")
+    if office != cell_text(old.session, "Office"):
+        raise TransitionError(session_message("other_office"))
+    person = new.people.get(person_id)
+    taken = person_id in registered_ids(new.attendance, cell_text(new.session, "ID"))
+    if taken:
+        raise TransitionError(session_message("already_registered"))
+    if kind != cell_text(old.session, "Kind"):
+        reason = _registration_problem(user, person, kind, office, taken)
+        if reason is not None:
+            raise TransitionError(reason)
+    _check_person_office(user, person)
+    if person is not None and cell_text(person, "Office") != office:
+        raise TransitionError(session_message("other_office"))
 
 
 def _registration_problem(

@@ -188,6 +188,7 @@ ATTENDANCE_STATUS = _choices(
     ("Registered", "Inscrit", "Inscrite", "Ingeschreven"),
     ("Attended", "Présent", "Présente", "Aanwezig"),
     ("Absent", "Afwezig", "Excusé", "Verontschuldigd"),
+    ("Cancelled", "Annulé", "Annulée", "Geannuleerd"),
 )
 RESPONDENT = _choices(
     ("Mentor",),
@@ -258,6 +259,8 @@ def _col(
 
 UPDATED_ON = _col("Updated on", TIMESTAMP, "Mis à jour le", "Modifié le", "Bijgewerkt op")
 NOTES = _col("Notes", TEXT, "Remarques", "Commentaires", "Opmerkingen", "Notities")
+CANCELLED = _col("Cancelled", BOOL, "Annulé", "Annulée", "Annulation", "Geannuleerd")
+"""A meeting, check-in or evaluation cancelled from the Duos page: kept, but counted nowhere."""
 
 PARTICIPANTS = Tab(
     "Participants",
@@ -400,6 +403,7 @@ MEETINGS = Tab(
         _col("Summary", TEXT, "Résumé", "Samenvatting", "Verslag"),
         _col("Logged by", TEXT, "Encodé par", "Noté par", "Ingevoerd door"),
         _col("Logged on", TIMESTAMP, "Encodé le", "Ingevoerd op"),
+        CANCELLED,
     ),
     id_prefix="M",
     aliases=("Rencontres", "Réunions", "Ontmoetingen", "Afspraken"),
@@ -418,6 +422,7 @@ CHECK_INS = Tab(
         NOTES,
         _col("Follow-up", TEXT, "Suivi", "Opvolging", "Actie"),
         _col("Logged on", TIMESTAMP, "Encodé le", "Ingevoerd op"),
+        CANCELLED,
     ),
     id_prefix="C",
     aliases=("Suivis", "Suivi", "Opvolging", "Opvolgingen"),
@@ -500,6 +505,7 @@ EVALUATIONS = Tab(
         _col("Contract", CHOICE, "Contrat", "Contract", choices=CONTRACT),
         _col("Satisfaction", NUMBER, "Tevredenheid"),
         _col("Comments", TEXT, "Commentaires", "Remarques", "Opmerkingen", "Commentaar"),
+        CANCELLED,
     ),
     id_prefix="E",
     aliases=("Évaluations", "Evaluaties"),

@@ -136,11 +136,14 @@ def test_registering_appends_a_registration_once_even_from_two_screens(workbook:
     assert [e.value for e in second.error] == ["Choose at least one person to register."]
 
 
-def test_a_full_session_warns_but_still_registers(workbook: Path) -> None:
+def test_a_full_session_asks_before_it_registers_more_people(workbook: Path) -> None:
     session_id = new_session(workbook, "Training", "Antwerp", TODAY + dt.timedelta(days=5), 1)
     first, second = people_with(workbook, "Antwerp", "Mentor", "Intake done")[:2]
     app = session_page(session_id, ANTWERP, lang="nl")
     app.multiselect(key=f"register-people-{session_id}").set_value([first, second])
+    press(app, "Inschrijven")
+    assert attendance_of(workbook, session_id) == []
+    app.checkbox(key=f"register-{session_id}-confirmed").check()
     press(app, "Inschrijven")
     assert [p for p, _ in attendance_of(workbook, session_id)] == sorted([first, second])
     assert "overvol: 2 ingeschreven voor 1 plaatsen" in warnings(app)
