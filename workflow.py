@@ -472,6 +472,119 @@ def _person_cells(record: Mapping[str, Any], step: PersonStep) -> dict[str, Any]
             return {"Status": WITHDRAWN, "Notes": _append_note(notes, line)}
 
 
+# -- merging two applicant rows and undoing a move -------------------------------------------
+
+MERGEABLE_STATUSES = frozenset({APPLIED, INFO_SESSION})
+"""Applicants before their intake: the only rows that may be merged as one person."""
+MERGE_KEPT_OUT = frozenset({"ID", "Status", "Updated on", ROW})
+"""Cells a merge never copies onto the kept row."""
+UNDO_INTAKE = "intake"
+"""The Audit action of the intake form, a status move when it completed or withdrew."""
+_MOVED_TO: dict[str, frozenset[str]] = {
+    PersonAction.ATTEND_INFO_SESSION: frozenset({INFO_SESSION}),
+    PersonAction.COMPLETE_INTAKE: frozenset({INTAKE_DONE, READY}),
+    PersonAction.MARK_TRAINED: frozenset({TRAINED}),
+    PersonAction.MARK_READY: frozenset({READY}),
+    PersonAction.PUT_ON_HOLD: frozenset({ON_HOLD}),
+    PersonAction.RESUME: PRE_DUO_STATUSES,
+    PersonAction.WITHDRAW: frozenset({WITHDRAWN}),
+    PersonAction.RETURN_TO_POOL: frozenset({READY}),
+    UNDO_INTAKE: frozenset({INTAKE_DONE, READY}),
+}
+"""Per status move (an Audit action), the statuses it leaves a person in."""
+UNDOABLE_ACTIONS = frozenset(_MOVED_TO)
+
+
+def _blank_cell(value: Any) -> bool:
+    if isinstance(value, list | tuple | set | dict):
+        return not value
+    return _missing(value) or (isinstance(value, str) and not value.strip())
+
+
+def merge_applicants(keep: Row, other: Row, on: date, columns: Iterable[str]) -> Transition:
+    """Two rows of one applicant as one: the kept row gets each of `columns` it lacks from
+    the other (a filled cell is never overwritten); the other is Withdrawn, noted as merged."""
+    kept, gone = as_record(keep), as_record(other)
+    _check_merge(kept, gone)
+    filled = {
+        column: _seen_value(gone, column)
+        for column in columns
+        if column not in MERGE_KEPT_OUT
+        and _blank_cell(kept.get(column))
+        and not _blank_cell(gone.get(column))
+    }
+    keep_id = cell_text(kept, "ID")
+    line = f"{on.isoformat()} merged into {keep_id}"
+    closed = {"Status": WITHDRAWN, "Notes": _append_note(cell_text(gone, "Notes"), line)}
+    changes = (_change(PARTICIPANTS_TAB, kept, filled), _change(PARTICIPANTS_TAB, gone, closed))
+    message = workflow_message(
+        "merged", other=cell_text(gone, "ID"), person=person_name(kept), id=keep_id
+    )
+    return Transition(tuple(change for change in changes if change is not None), message)
+
+
+def _check_merge(kept: Mapping[str, Any], gone: Mapping[str, Any]) -> None:
+    if cell_text(kept, "ID") == cell_text(gone, "ID"):
+        raise TransitionError(workflow_message("merge_same_row"))
+    for person in (kept, gone):
+        if cell_text(person, "Status") not in MERGEABLE_STATUSES:
+            raise TransitionError(
+                workflow_message(
+                    "merge_not_applicant",
+                    person=person_name(person),
+                    status=cell_text(person, "Status"),
+                )
+            )
+    if cell_text(kept, "Office") != cell_text(gone, "Office"):
+        raise TransitionError(workflow_message("merge_other_office"))
+
+
+def status_before(person: Row, action: str) -> str | None:
+    """The status a person had before `action` brought them where they are (None: unknown).
+
+    Known when the move starts from one status for the person's role, and for a pause (the
+    app notes the status it paused); a withdrawal from any status is not known.
+    """
+    record = as_record(person)
+    role, status = cell_text(record, "Role"), cell_text(record, "Status")
+    if action == PersonAction.PUT_ON_HOLD:
+        return status_before_hold(record)
+    if action == UNDO_INTAKE:
+        return INFO_SESSION if status in (INTAKE_DONE, READY) else None
+    if action == PersonAction.COMPLETE_INTAKE:
+        return INFO_SESSION
+    starts = PERSON_MOVES.get(PersonAction(action), {}).get(role, frozenset())
+    return next(iter(starts)) if len(starts) == 1 else None
+
+
+def check_undo(moved_on: date | None, today: date, status: str, seen_status: str | None) -> None:
+    """An undo is for a move made today, of a status nobody changed since the user saw it."""
+    if seen_status is not None and status != seen_status:
+        raise TransitionError(workflow_message("undo_changed_since"))
+    if moved_on != today:
+        raise TransitionError(workflow_message("undo_not_today"))
+
+
+def undo_person_move(person: Row, action: str, duos: pd.DataFrame | None) -> Transition:
+    """The move back to the status before the person's last move `action`, or `TransitionError`.
+
+    The person must still be where that move left them, out of any live duo, and the status
+    before must be known and fit their role.
+    """
+    record = as_record(person)
+    status, role = cell_text(record, "Status"), cell_text(record, "Role")
+    if action not in UNDOABLE_ACTIONS or status not in _MOVED_TO[action]:
+        raise TransitionError(workflow_message("undo_nothing"))
+    if live_duos_of(cell_text(record, "ID"), records(duos)):
+        raise TransitionError(workflow_message("person_has_live_duo", person=person_name(record)))
+    before = status_before(record, action)
+    if before is None or (before == TRAINED and role != MENTOR):
+        raise TransitionError(workflow_message("undo_before_unknown"))
+    change = _change(PARTICIPANTS_TAB, record, {"Status": before})
+    message = workflow_message("person_moved", person=person_name(record), status=before)
+    return Transition(() if change is None else (change,), message)
+
+
 # -- duo moves ----------------------------------------------------------------------------
 
 

@@ -20,10 +20,14 @@ from services.people import (
     find_people,
     history,
     list_options,
+    merge_candidates,
+    merge_people,
     office_choices,
     resume_targets,
     save_profile,
     sessions_of,
+    undo_last_move,
+    undo_target,
 )
 from services.snapshot import Snapshot
 from services.unit import Outcome
@@ -63,6 +67,7 @@ from workflow import (
     allowed_participant_actions,
     cell_text,
     person_name,
+    records,
 )
 
 require_shell()
@@ -223,6 +228,8 @@ def profile(data: Snapshot, user: User, person_id: str) -> None:
         profile_form(data, user, person)
     with tabs[1]:
         status_steps(data, user, person)
+        undo_control(data, user, person)
+        merge_control(data, user, person)
     with tabs[2]:
         duos_and_sessions(data, person_id)
     with tabs[3]:
@@ -297,6 +304,72 @@ def status_steps(data: Snapshot, user: User, person: Mapping[str, Any]) -> None:
             token,
             lambda: attempt(lambda: change_status(ui.store(), user, person, step(), data.duos)),
         )
+
+
+def undo_control(data: Snapshot, user: User, person: Mapping[str, Any]) -> None:
+    """ "Undo last move", when the person's last status move was made today."""
+    person_id, status = cell_text(person, "ID"), cell_text(person, "Status")
+    once = Once(f"undo-{person_id}")
+    once.show()
+    target = undo_target(ui.store(), person, ui.today(), data.duos)
+    if target is None:
+        return
+    with st.form(f"undo-{person_id}", clear_on_submit=False, border=False):
+        token = once.field()
+        label = ui.tr("participants.undo_go", status=ui.label(target))
+        submitted = st.form_submit_button(label, icon=":material/undo:", key=f"undo-{person_id}-go")
+    if submitted:
+        once.submit(
+            token,
+            lambda: attempt(
+                lambda: undo_last_move(ui.store(), user, person_id, ui.today(), seen_status=status)
+            ),
+        )
+
+
+def merge_control(data: Snapshot, user: User, person: Mapping[str, Any]) -> None:
+    """ "Merge with…": this applicant's row is kept, the other chosen row merged into it."""
+    person_id = cell_text(person, "ID")
+    candidates = merge_candidates(data.participants, person)
+    once = Once(f"merge-{person_id}")
+    if candidates.empty and once.result() is None:
+        return
+    with st.expander(ui.tr("participants.merge_title")):
+        once.show()
+        if candidates.empty:
+            st.caption(ui.tr("participants.merge_none"))
+            return
+        names = {cell_text(c, "ID"): f"{person_name(c)} · {c['ID']}" for c in records(candidates)}
+        with st.form(f"merge-{person_id}", clear_on_submit=False):
+            token = once.field()
+            st.caption(ui.tr("participants.merge_hint"))
+            other = st.selectbox(
+                ui.tr("participants.merge_with"),
+                list(names),
+                index=None,
+                format_func=lambda key: names.get(key, key),
+                key=f"merge-{person_id}-other",
+            )
+            sure = st.checkbox(
+                ui.tr("participants.merge_confirm"), key=f"merge-{person_id}-confirm"
+            )
+            submitted = st.form_submit_button(
+                ui.tr("participants.merge_go"), type="primary", key=f"merge-{person_id}-go"
+            )
+    if submitted:
+        once.submit(token, lambda: merged(data, user, person, other if sure else None))
+
+
+def merged(
+    data: Snapshot, user: User, person: Mapping[str, Any], other_id: str | None
+) -> Outcome | None:
+    """The merge the form asked for (None: not confirmed, or refused, and said why)."""
+    other = data.person(other_id) if other_id else None
+    if other is None:
+        st.error(ui.tr("participants.merge_confirm_first"))
+        return None
+    keep_id = cell_text(person, "ID")
+    return attempt(lambda: merge_people(ui.store(), user, keep_id, other_id or "", person, other))
 
 
 def step_inputs(

@@ -17,12 +17,21 @@ from typing import Any
 
 import pandas as pd
 
+import clock
 import phones
 from access import User
 from attention import ready_since
 from i18n import Msg
 from services.offices import check_office
-from services.unit import Outcome, apply_changes, apply_transition, same, save_record
+from services.unit import (
+    Outcome,
+    Unit,
+    apply_changes,
+    apply_transition,
+    read_now,
+    same,
+    save_record,
+)
 from sheets.schema import PARTICIPANTS
 from sheets.store import Store
 from sheets.values import normalise_key
@@ -31,9 +40,11 @@ from workflow import (
     INFO_SESSION,
     INTAKE_DONE,
     MENTEE,
+    MERGEABLE_STATUSES,
     PARTICIPANTS_TAB,
     READY,
     TRAINED,
+    UNDOABLE_ACTIONS,
     AttendInfoSession,
     CompleteIntake,
     PersonAction,
@@ -46,11 +57,16 @@ from workflow import (
     apply_person_action,
     cell_date,
     cell_text,
+    check_undo,
     duos_by_person,
     eligibility_problems,
+    merge_applicants,
     person_name,
     records,
+    status_before,
     status_before_hold,
+    undo_person_move,
+    workflow_message,
 )
 
 NOT_EDITABLE = ("ID", "Status", "Updated on")
@@ -456,3 +472,135 @@ def _check_may_change(user: User, person: Mapping[str, Any], changes: Mapping[st
 def _cells(transition: Transition) -> Iterable[tuple[str, Any]]:
     for change in transition.changes:
         yield from change.cells.items()
+
+
+# -- merging two rows of one applicant ----------------------------------------------------
+
+MERGE = "merge"
+UNDO = "undo"
+ATTENDANCE_TAB = "Attendance"
+
+
+def merge_candidates(people: pd.DataFrame, person: Mapping[str, Any]) -> pd.DataFrame:
+    """The other applicants of the person's office, by name: the rows it may be merged with."""
+    if cell_text(person, "Status") not in MERGEABLE_STATUSES or people.empty:
+        return people.iloc[0:0]
+    others = people[
+        people["Status"].isin(list(MERGEABLE_STATUSES))
+        & (people["Office"] == cell_text(person, "Office"))
+        & (people["ID"] != cell_text(person, "ID"))
+    ]
+    order = others["Last name"].map(normalise_key) + " " + others["First name"].map(normalise_key)
+    return others.loc[order.sort_values(kind="stable").index]
+
+
+def merge_people(
+    store: Store,
+    user: User,
+    keep_id: str,
+    other_id: str,
+    seen_keep: Mapping[str, Any],
+    seen_other: Mapping[str, Any],
+) -> Outcome:
+    """Merge two rows of one applicant in one unit of work (audited as `merge`).
+
+    The kept row gets every field it lacks from the other (a filled cell is never
+    overwritten), the other is Withdrawn with "merged into <keep_id>" in its Notes, and the
+    other's registrations move to the kept ID (one the kept person already has stays).
+    Both rows are checked against what the user saw: a cell changed meanwhile is a conflict.
+    """
+    for seen, person_id in ((seen_keep, keep_id), (seen_other, other_id)):
+        if cell_text(seen, "ID") != person_id:
+            raise ValueError(f"the record seen is not {person_id}")
+        check_office(user, cell_text(seen, "Office"), person_id)
+    transition = merge_applicants(seen_keep, seen_other, clock.today(), PARTICIPANTS.column_names)
+    unit = Unit()
+    for change in transition.changes:
+        unit.update(change, MERGE)
+    attendance = read_now(store, [ATTENDANCE_TAB])[ATTENDANCE_TAB].frame
+    for session_id in registrations_to_move(attendance, keep_id, other_id):
+        where = {"Session ID": session_id, "Participant ID": other_id}
+        unit.update_where(
+            ATTENDANCE_TAB, where, {"Participant ID": keep_id}, {"Participant ID": other_id}, MERGE
+        )
+    return Outcome(transition.message, conflicts=unit.conflicts(unit.write(store, user.email)))
+
+
+def registrations_to_move(attendance: pd.DataFrame, keep_id: str, other_id: str) -> list[str]:
+    """The sessions of the other row's registrations that the kept person does not have."""
+    if attendance.empty:
+        return []
+    ids = attendance["Participant ID"].map(lambda v: str(v).strip())
+    sessions = attendance["Session ID"].map(lambda v: str(v).strip())
+    kept = set(sessions[ids == keep_id])
+    return list(dict.fromkeys(s for s in sessions[ids == other_id] if s and s not in kept))
+
+
+# -- undoing the last status move -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LastMove:
+    """The last status move of a person the app wrote: its Audit action and day."""
+
+    action: str
+    on: date | None
+
+
+def last_move(store: Store, person_id: str) -> LastMove | None:
+    """The person's last Audit row that changed their status (None: none in recent history)."""
+    audit = store.recent("Audit", HISTORY_ROWS).frame
+    if audit.empty:
+        return None
+    mine = audit[(audit["Record ID"] == person_id) & (audit["Tab"] == PARTICIPANTS_TAB)]
+    moved = mine[mine["Details"].map(lambda details: "Status" in _columns_of(details))]
+    if moved.empty:
+        return None
+    row = moved.sort_values(["When", "_row"], kind="stable").iloc[-1]
+    when = row["When"]
+    return LastMove(str(row["Action"]), None if pd.isna(when) else pd.Timestamp(when).date())
+
+
+def _columns_of(details: Any) -> list[str]:
+    return [name.strip() for name in str(details).split(",")]
+
+
+def undo_target(
+    store: Store, person: Mapping[str, Any], today: date, duos: pd.DataFrame | None = None
+) -> str | None:
+    """The status "Undo last move" would put the person back to (None: nothing to offer)."""
+    move = last_move(store, cell_text(person, "ID"))
+    if move is None or move.on != today or move.action not in UNDOABLE_ACTIONS:
+        return None
+    try:
+        undo_person_move(person, move.action, duos)
+    except TransitionError:
+        return None
+    return status_before(person, move.action)
+
+
+def undo_last_move(
+    store: Store,
+    user: User,
+    person_id: str,
+    today: date,
+    seen_status: str | None = None,
+) -> Outcome:
+    """Move the person back to the status before their last move, if it was made today by
+    the app and the status has not changed since (`seen_status`: the status the user saw).
+
+    A workflow move like any other (the rules check it), audited as `undo`.
+    """
+    tables = read_now(store, [PARTICIPANTS_TAB, "Duos"])
+    people = tables[PARTICIPANTS_TAB].frame
+    found = people[people["ID"] == person_id]
+    if found.empty:
+        raise TransitionError(workflow_message("undo_nothing"))
+    person = records(found)[0]
+    check_office(user, cell_text(person, "Office"), person_id)
+    move = last_move(store, person_id)
+    if move is None or move.action not in UNDOABLE_ACTIONS:
+        raise TransitionError(workflow_message("undo_nothing"))
+    check_undo(move.on, today, cell_text(person, "Status"), seen_status)
+    transition = undo_person_move(person, move.action, tables["Duos"].frame)
+    return apply_transition(store, transition, user.email, UNDO)
