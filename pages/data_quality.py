@@ -87,6 +87,7 @@ def store_section(report: QualityReport) -> None:
     for tab_name, issues in by_tab(report.store).items():
         with st.expander(f"{ui.plain(tab_name)} ({len(issues)})"):
             table(issues_frame(issues), key=f"store-{tab_name}")
+            record_links(issues)
 
 
 def missing_id_section(report: QualityReport, user: User) -> None:
@@ -108,21 +109,46 @@ def missing_id_section(report: QualityReport, user: User) -> None:
                 succeed(attempt(partial(assign_ids, ui.store(), user, tab_name)))
 
 
+def issue_line(issue: Issue) -> str:
+    return ui.md_tr(
+        "quality.consistency_line",
+        tab=issue.tab,
+        row=issue.row if issue.row is not None else "—",
+        column=column_label(issue.column),
+        problem=ui.md_text(issue.problem),
+    )
+
+
+def opens_a_record(issue: Issue) -> bool:
+    return issue.page is not None and (PAGES_DIR / Path(issue.page).name).exists()
+
+
+def record_link(issue: Issue, line: str) -> None:
+    """A line that opens the participant or duo it is about (`?id=` on its page)."""
+    assert issue.page is not None
+    st.page_link(issue.page, label=line, query_params={"id": issue.record_id})
+
+
+def record_links(issues: Sequence[Issue]) -> None:
+    """Under a table of unreadable values: a link to each record they are about."""
+    linked = [issue for issue in issues if opens_a_record(issue)]
+    if linked:
+        st.caption(ui.tr("quality.open_records"))
+    for issue in linked[:MAX_LINKS]:
+        record_link(issue, issue_line(issue))
+    if len(linked) > MAX_LINKS:
+        st.caption(ui.tr("quality.more", count=len(linked) - MAX_LINKS))
+
+
 def consistency_section(report: QualityReport) -> None:
     st.subheader(ui.tr("quality.consistency_title", count=len(report.consistency)))
     st.caption(ui.tr("quality.consistency_help"))
     if not report.consistency:
         st.info(ui.tr("quality.none"))
     for issue in report.consistency[:MAX_LINKS]:
-        line = ui.md_tr(
-            "quality.consistency_line",
-            tab=issue.tab,
-            row=issue.row if issue.row is not None else "—",
-            column=column_label(issue.column),
-            problem=ui.md_text(issue.problem),
-        )
-        if issue.page is not None and (PAGES_DIR / Path(issue.page).name).exists():
-            st.page_link(issue.page, label=line, query_params={"id": issue.record_id})
+        line = issue_line(issue)
+        if opens_a_record(issue):
+            record_link(issue, line)
         else:
             st.markdown(f"- {line}")
     if len(report.consistency) > MAX_LINKS:

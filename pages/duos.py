@@ -66,7 +66,7 @@ from ui.meeting_link import meeting_links
 from ui.navigation import allowed_specs
 from ui.once import Once
 from ui.shell import require_shell
-from ui.tables import column_config, downloads
+from ui.tables import column_config, defused, downloads
 from workflow import (
     ACTIVE,
     ALUMNI,
@@ -219,7 +219,7 @@ def show_list(data: Snapshot) -> None:
     frame = translated(shown.loc[:, list(OVERVIEW_COLUMNS)], ("Status", "Health"))
     frame = frame.rename(columns=overview_titles())
     event = st.dataframe(
-        frame,
+        defused(frame),
         hide_index=True,
         column_config=column_config(frame),
         on_select="rerun",

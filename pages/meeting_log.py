@@ -29,6 +29,7 @@ from sheets.store import StoreError
 from ui import context as ui
 from ui.once import Once
 from ui.shell import require_shell
+from ui.tables import defused
 
 require_shell()
 
@@ -61,7 +62,7 @@ def recent_table(duo: LinkedDuo) -> None:
         }
         for meeting in duo.recent
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="log-recent")
+    st.dataframe(defused(pd.DataFrame(rows)), hide_index=True, width="stretch", key="log-recent")
 
 
 def form_once() -> Once:

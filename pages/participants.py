@@ -45,7 +45,7 @@ from ui.person_form import (
 )
 from ui.picker import PeoplePicker
 from ui.shell import require_shell
-from ui.tables import displayed, table
+from ui.tables import displayed, downloads, table, titled
 from workflow import (
     DUO_ACTION_LABELS,
     MENTOR,
@@ -202,6 +202,7 @@ def people_list(data: Snapshot) -> None:
     ).rename(columns={WAITING_DAYS: ui.tr("participants.waiting_days")})
     names = dict(zip(found["ID"], found[NAME], strict=True))
     PICKER.show(shown, names, ui.tr("participants.open"))
+    downloads(titled(shown), "participants")
 
 
 # -- one person -------------------------------------------------------------------------

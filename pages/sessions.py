@@ -50,6 +50,7 @@ from workflow import person_name, records
 require_shell()
 
 NOTES = "sessions-notes"
+PICK_KEY = "session-pick"
 PAST_DAYS, AHEAD_DAYS = 90, 120
 LANGUAGE_OF_UI = {"fr": "French", "nl": "Dutch", "en": "English"}
 COUNT_COLUMNS = ("Registered", "Attended", "Absent", "Places left")
@@ -221,7 +222,6 @@ def planned(user: User, draft: SessionDraft, today: dt.date, record_id: str) -> 
         outcome.message = localised(outcome.message)
         if outcome.ids:
             st.query_params["id"] = outcome.ids[0]
-            st.session_state["session-pick"] = outcome.ids[0]
     return outcome
 
 
@@ -256,13 +256,18 @@ def pick_session(data: Snapshot, shown: pd.DataFrame, today: dt.date) -> str | N
         else:
             options.insert(0, asked)
     titles = {sid: f"{session_title(data.record('Sessions', sid))} · {sid}" for sid in options}
+    if asked in options and st.session_state.get(PICK_KEY) != asked:
+        # The widget follows `?id=` through its state alone: no default value as well, which
+        # Streamlit would warn about ("created with a default value but also had its value
+        # set via the Session State API").
+        st.session_state[PICK_KEY] = asked
     picked = st.selectbox(
         ui.tr("sessions.open"),
         options,
-        index=options.index(asked) if asked in options else None,
+        index=None,
         format_func=lambda sid: titles.get(sid, sid),
         placeholder=ui.tr("sessions.choose"),
-        key="session-pick",
+        key=PICK_KEY,
     )
     if picked and st.query_params.get("id") != picked:
         st.query_params["id"] = picked
@@ -444,9 +449,14 @@ def marks_as_shown(session_id: str, people: pd.DataFrame) -> dict[str, str]:
     return shown
 
 
+def all_present_key(session_id: str) -> str:
+    return f"all-present-{session_id}"
+
+
 def forget_marks(session_id: str, person_ids: list[str]) -> None:
     """After saving: the next run shows the form anew, from the workbook as it is then."""
     st.session_state.pop(f"attendance-shown-{session_id}", None)
+    st.session_state.pop(all_present_key(session_id), None)
     for pid in person_ids:
         st.session_state.pop(attendance_key(session_id, pid), None)
 
@@ -482,6 +492,8 @@ def attendance_form(
                 key=attendance_key(session_id, pid),
             )
         ]
+        if st.checkbox(ui.tr("sessions.all_present"), key=all_present_key(session_id)):
+            ticked = list(people["Participant ID"])
         also_ready = session["Kind"] == TRAINING and st.checkbox(
             ui.tr("sessions.also_ready"), key=f"also-ready-{session_id}"
         )

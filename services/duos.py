@@ -333,11 +333,15 @@ def status_counts(overview: pd.DataFrame) -> dict[str, int]:
 
 
 def filter_overview(overview: pd.DataFrame, statuses: Sequence[str], search: str) -> pd.DataFrame:
-    """The duos of the chosen statuses (all when none is chosen) whose ID or names match."""
-    shown = overview[overview["Status"].isin(statuses)] if statuses else overview
+    """The duos of the chosen statuses (all when none is chosen); a search, whatever the status.
+
+    Someone looking a duo up by name or ID finds it even when it is ended or proposed: the
+    status pills narrow the list, not the search.
+    """
     words = search.strip().casefold()
     if not words:
-        return shown
+        return overview[overview["Status"].isin(statuses)] if statuses else overview
+    shown = overview
     haystack = (
         shown["ID"] + " " + shown["Mentor"] + " " + shown["Mentee"] + " " + shown["Coordinator"]
     ).str.casefold()

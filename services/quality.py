@@ -14,8 +14,8 @@ Everything here returns `Msg` objects: the page translates. No Streamlit.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -76,7 +76,10 @@ class QualityReport:
 def quality_report(data: Snapshot) -> QualityReport:
     """Every issue in the records the user may see (the Settings tab is everyone's)."""
     return QualityReport(
-        store=[*store_issues(data.findings), *phone_issues(data.participants)],
+        store=[
+            *linked(store_issues(data.findings), record_rows(data)),
+            *phone_issues(data.participants),
+        ],
         missing_ids=missing_id_issues(data.findings),
         consistency=consistency_issues(data.participants, data.duos),
         settings=settings_issues(data["Settings"]),
@@ -97,6 +100,30 @@ def store_issues(findings: Iterable[Finding]) -> list[Issue]:
         )
         for finding in _sorted(findings)
         if finding.problem != MISSING_ID
+    ]
+
+
+def record_rows(data: Snapshot) -> dict[tuple[str, int], str]:
+    """The ID of each sheet row of the tabs whose records a page opens: (tab, row) -> ID."""
+    rows: dict[tuple[str, int], str] = {}
+    for tab in RECORD_PAGES:
+        frame = data.frames.get(tab)
+        if frame is None or ROW not in frame.columns or "ID" not in frame.columns:
+            continue
+        for record in records(frame, ["ID", ROW]):
+            row, record_id = sheet_row(record), cell_text(record, "ID")
+            if row is not None and record_id:
+                rows[(tab, row)] = record_id
+    return rows
+
+
+def linked(issues: Iterable[Issue], rows: Mapping[tuple[str, int], str]) -> list[Issue]:
+    """The issues, each naming the record of its sheet row where there is one."""
+    return [
+        issue
+        if issue.record_id or issue.row is None
+        else replace(issue, record_id=rows.get((issue.tab, issue.row), ""))
+        for issue in issues
     ]
 
 

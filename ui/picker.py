@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.context import tr
-from ui.tables import column_config
+from ui.tables import column_config, defused
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class PeoplePicker:
         """`shown`: the table as displayed, one row per ID of `names` in the same order."""
         st.session_state[self.shown_key] = list(names)
         st.dataframe(
-            shown,
+            defused(shown),
             hide_index=True,
             column_config=column_config(shown),
             key=self.table_key,

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from exports import to_csv, to_excel
+from exports import defuse, to_csv, to_excel
 from ui.context import label, lang, tr
 
 DATE_FORMAT = "DD/MM/YYYY"
@@ -34,6 +34,40 @@ def displayed(
     return shown
 
 
+def defused(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as put on screen: formula-like text defused, as in every download.
+
+    Streamlit's own table toolbar offers "Download as CSV" of exactly what is shown, so the
+    text cells of every table the app shows go through `exports.defuse` first.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if _texty(series):
+            out[column] = series.map(_defused_cell)
+    return out
+
+
+def _texty(series: pd.Series) -> bool:
+    return (
+        series.dtype == object
+        or pd.api.types.is_string_dtype(series)
+        or isinstance(series.dtype, pd.CategoricalDtype)
+    )
+
+
+def _defused_cell(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [defuse(item) for item in value]
+    return defuse(value)
+
+
+def titled(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with the headers the table shows (the user's language), e.g. for a download."""
+    titles = {c: tr(f"columns.{_key(c)}") for c in frame.columns if _known(c)}
+    return frame.rename(columns=titles)
+
+
 def column_config(frame: pd.DataFrame) -> dict[str, Any]:
     """Date columns shown dd/mm/yyyy; headers in the user's language where we know them."""
     config: dict[str, Any] = {}
@@ -48,7 +82,7 @@ def column_config(frame: pd.DataFrame) -> dict[str, Any]:
 
 def table(frame: pd.DataFrame, *, key: str | None = None, height: int | None = None) -> None:
     st.dataframe(
-        frame,
+        defused(frame),
         hide_index=True,
         width="stretch",
         column_config=column_config(frame),
