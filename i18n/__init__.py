@@ -13,21 +13,33 @@ Messages live in TOML catalogues beside this file, one per area of the tool
 
 Domain code that must stay free of any language choice returns `Msg` objects
 (a key and its parameters); pages turn them into text with `Msg.text(lang)`.
+
+Dates and decimal numbers go into messages as they are (`datetime.date`, `pd.Timestamp`,
+`float`): `t` writes them the language's way, once, with Babel: dates day first as the
+tables show them (26/11/2026), decimals with the language's mark (0,5 in fr and nl, 0.5 in en).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
+from babel.numbers import format_decimal, get_decimal_symbol
+
 LANGUAGES: tuple[str, ...] = ("fr", "nl", "en")
 LANGUAGE_NAMES: dict[str, str] = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 FALLBACK_LANGUAGE = "en"
 
 _CATALOGUE_DIR = Path(__file__).parent
+LOCALES: dict[str, str] = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
+"""The Babel locale of each language (British English: day first, like the tables)."""
+DAY_PATTERN = "dd/MM/yyyy"
+"""Dates the Belgian way, as the tables show them (`DD/MM/YYYY` columns)."""
 
 
 @cache
@@ -61,7 +73,58 @@ def t(key: str, lang: str, /, **params: Any) -> str:
     if texts is None:
         return key
     template = texts.get(lang) or texts.get(FALLBACK_LANGUAGE) or key
-    return template.format(**params) if params else template
+    return template.format(**localised(params, lang)) if params else template
+
+
+def locale_of(lang: str) -> str:
+    return LOCALES.get(lang, LOCALES[FALLBACK_LANGUAGE])
+
+
+def day_text(day: dt.date) -> str:
+    """A date day first, the same in every language: 26/11/2026 (blank for NaT)."""
+    if day != day:  # NaT
+        return ""
+    return str(format_date(day, format=DAY_PATTERN, locale=LOCALES[FALLBACK_LANGUAGE]))
+
+
+class LocalNumber(float):
+    """A decimal number written with its language's decimal mark, in a message's placeholder.
+
+    `{x}` gives Babel's `format_decimal` (0,5 in fr); a placeholder's own format such as
+    `{x:.0f}` or `{x:.2f}` is kept, only its decimal point is the language's.
+    """
+
+    locale: str
+
+    def __new__(cls, value: float, locale: str) -> LocalNumber:
+        number = super().__new__(cls, value)
+        number.locale = locale
+        return number
+
+    def __format__(self, spec: str) -> str:
+        if not spec:
+            return str(format_decimal(float(self), locale=self.locale))
+        written = format(float(self), spec)
+        if "," in spec or "_" in spec:
+            return written
+        return written.replace(".", str(get_decimal_symbol(self.locale)))
+
+    def __str__(self) -> str:
+        return self.__format__("")
+
+
+def localised(params: dict[str, Any], lang: str) -> dict[str, Any]:
+    """`params` with their dates and decimal numbers written the language's way."""
+    return {name: local_value(value, lang) for name, value in params.items()}
+
+
+def local_value(value: Any, lang: str) -> Any:
+    """A date as `day_text`, a decimal number as a `LocalNumber`; anything else as it is."""
+    if isinstance(value, dt.date):
+        return day_text(value)
+    if isinstance(value, float) and not isinstance(value, LocalNumber) and value == value:
+        return LocalNumber(value, locale_of(lang))
+    return value
 
 
 @dataclass(frozen=True)

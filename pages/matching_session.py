@@ -48,6 +48,7 @@ from ui.feedback import attempt
 from ui.navigation import allowed_specs
 from ui.once import Once
 from ui.shell import require_shell
+from ui.tables import defused
 from workflow import person_name
 
 require_shell()
@@ -55,6 +56,8 @@ require_shell()
 OFFICE = "matching-office"
 MENTEE = "matching-mentee"
 QUERY_DONE = "matching-query-done"
+TAB = "matching-tab"
+"""The tab shown: kept in the session, so a rerun (a confirmed batch) stays on it."""
 CHOICES = "matching-choices"
 SETTING_PREFIX = "matching-setting-"
 # The settings a coordinator may change for this session (the Settings page saves them).
@@ -195,7 +198,7 @@ def show_waiting(waiting: pd.DataFrame) -> None:
                 )
             )
     st.dataframe(
-        shown,
+        defused(shown),
         hide_index=True,
         width="stretch",
         key="matching-waiting",
@@ -225,10 +228,31 @@ def choose_mentee(waiting: pd.DataFrame) -> str:
     return str(choice)
 
 
-def show_suggestion(rank: int, suggestion: Suggestion, user: User, links: bool) -> None:
+def below_minimum(suggestion: Suggestion) -> bool:
+    """Eligible, but scoring under the minimum: never proposed for the whole pool."""
+    return suggestion.eligible and not suggestion.acceptable
+
+
+def suggestion_title(rank: int, suggestion: Suggestion) -> str:
+    """The mentor's rank and name, muted (grey) when the pair is below the minimum."""
+    title = f"**{rank}. {ui.plain(suggestion.mentor_name or suggestion.mentor_id)}**"
+    return f":gray[{title}]" if below_minimum(suggestion) else title
+
+
+def show_shortfall(suggestion: Suggestion, minimum: float) -> None:
+    """A pair below the minimum says so first, with by how much."""
+    if below_minimum(suggestion):
+        shortfall = round(minimum - suggestion.score, 1)
+        st.caption(tr("below_minimum_by", shortfall=shortfall, minimum=minimum))
+
+
+def show_suggestion(
+    rank: int, suggestion: Suggestion, user: User, links: bool, minimum: float
+) -> None:
     with st.container(border=True):
+        show_shortfall(suggestion, minimum)
         name, bar, action = st.columns([3, 3, 2], vertical_alignment="center")
-        name.markdown(f"**{rank}. {ui.plain(suggestion.mentor_name or suggestion.mentor_id)}**")
+        name.markdown(suggestion_title(rank, suggestion))
         if links:
             name.page_link(
                 "pages/participants.py",
@@ -244,7 +268,7 @@ def show_suggestion(rank: int, suggestion: Suggestion, user: User, links: bool) 
                 propose_button(suggestion)
         st.markdown("\n".join(f"- {ui.md_text(reason)}" for reason in reason_messages(suggestion)))
         with st.expander(tr("score_details")):
-            st.dataframe(parts_frame(suggestion), hide_index=True, width="stretch")
+            st.dataframe(defused(parts_frame(suggestion)), hide_index=True, width="stretch")
 
 
 def score_text(suggestion: Suggestion) -> str:
@@ -301,7 +325,7 @@ def show_blocked(ranking: Ranking) -> None:
         st.caption(tr("blocked_caption"))
         shown = blocked[:MAX_BLOCKED_SHOWN]
         st.dataframe(
-            pd.DataFrame(
+            defused_frame(
                 {
                     tr("col_mentor"): [b.candidate_name or b.candidate_id for b in shown],
                     tr("col_score"): [b.score for b in shown],
@@ -350,7 +374,7 @@ def one_mentee(
         st.info(tr("no_suggestions"))
     explain_vanished_pending(ranking, mentee_id)
     for rank, suggestion in enumerate(ranking.suggestions, start=1):
-        show_suggestion(rank, suggestion, user, links)
+        show_suggestion(rank, suggestion, user, links, settings.min_score)
     show_blocked(ranking)
 
 
@@ -416,6 +440,8 @@ def row_ticks(edited: pd.DataFrame) -> list[RowTicks]:
 
 def proposal_editor(office: str, proposal: Proposal) -> None:
     frame = proposal_frame(proposal)
+    shown_columns = ["mentee", "mentor", "reasons"]
+    frame[shown_columns] = defused(frame[shown_columns])
     if frame.empty:
         st.info(tr("no_pairs"))
         return
@@ -466,7 +492,8 @@ def proposal_editor(office: str, proposal: Proposal) -> None:
 
 def confirm_batch(user: User, names: Names) -> None:
     """The accepted pairs, once confirmed, are created once however often it is clicked."""
-    once = Once("matching-batch", render=lambda outcome: show_batch(outcome, names))
+    links = duo_page_exists(user)
+    once = Once("matching-batch", render=lambda outcome: show_batch(outcome, names, links))
     once.show()
     requests = choices().to_create
     if not requests:
@@ -489,11 +516,17 @@ def confirm_batch(user: User, names: Names) -> None:
         st.rerun()
 
 
-def show_batch(outcome: object, names: Names) -> None:
-    """What a confirmed batch did: how many duos, and why each refused pair was refused."""
+def duo_page_exists(user: User) -> bool:
+    return any(spec.file == "duos.py" for spec in allowed_specs(user))
+
+
+def show_batch(outcome: object, names: Names, links: bool = False) -> None:
+    """What a confirmed batch did: the new duos by name (with links to them), and why each
+    refused pair was refused."""
     if not isinstance(outcome, BatchOutcome):
         return
     st.success(ui.md_text(outcome.message), icon=":material/check_circle:")
+    show_created(outcome, names, links)
     if not outcome.refused:
         return
     lines = [
@@ -508,12 +541,35 @@ def show_batch(outcome: object, names: Names) -> None:
     st.error("\n".join([tr("refused_title"), *(f"- {line}" for line in lines)]))
 
 
+def show_created(outcome: BatchOutcome, names: Names, links: bool) -> None:
+    """One line per new duo, its ID and both names; a link to the duo when the page exists."""
+    if not outcome.created:
+        return
+    st.markdown(tr("created_title"))
+    for duo_id, request in zip(outcome.ids, outcome.created, strict=False):
+        line = md(
+            "created_duo",
+            id=duo_id,
+            mentee=names.get(request.mentee_id, request.mentee_id),
+            mentor=names.get(request.mentor_id, request.mentor_id),
+        )
+        if links:
+            st.page_link(
+                "pages/duos.py",
+                label=line,
+                icon=":material/handshake:",
+                query_params={"id": duo_id},
+            )
+        else:
+            st.markdown(f"- {line}")
+
+
 def show_unmatched(proposal: Proposal) -> None:
     if not proposal.unmatched:
         return
     st.subheader(tr("unmatched_title", count=len(proposal.unmatched)))
     st.dataframe(
-        pd.DataFrame(
+        defused_frame(
             {
                 tr("col_mentee"): [u.mentee_name or u.mentee_id for u in proposal.unmatched],
                 tr("col_waiting_days"): [u.waiting_days for u in proposal.unmatched],
@@ -551,8 +607,8 @@ def whole_pool(office: str, names: Names, proposal: Proposal, user: User) -> Non
         tr(
             "pool_caption",
             pairs=len(proposal.pairs) + len(proposal.locked),
-            total=f"{proposal.total_score:.0f}",
-            seconds=f"{proposal.seconds:.2f}",
+            total=round(proposal.total_score),
+            seconds=round(proposal.seconds, 2),
         )
     )
     confirm_batch(user, names)
@@ -598,6 +654,11 @@ def metrics(session: OfficeSession) -> None:
     columns[3].metric(tr("metric_proposed"), len(proposal.pairs) + len(proposal.locked))
 
 
+def defused_frame(columns: dict[str, Any]) -> pd.DataFrame:
+    """A table built here, its text made safe for the toolbar's CSV download."""
+    return defused(pd.DataFrame(columns))
+
+
 def computed(data: Snapshot, office: str, settings: MatchSettings) -> OfficeSession:
     """The office's session, computed once per data version and choice of inputs.
 
@@ -637,7 +698,10 @@ def main() -> None:
     session = computed(data, office, settings)
 
     metrics(session)
-    one, whole, checkup = st.tabs([tr("tab_one"), tr("tab_pool"), tr("tab_health")])
+    # Keyed tabs keep the one shown across reruns; every tab still runs (the tests read them).
+    one, whole, checkup = st.tabs(
+        [tr("tab_one"), tr("tab_pool"), tr("tab_health")], key=TAB, on_change="rerun"
+    )
     with one:
         one_mentee(session.pool, session.waiting, settings, user, asked)
     with whole:
