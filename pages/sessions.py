@@ -51,6 +51,8 @@ require_shell()
 
 NOTES = "sessions-notes"
 PICK_KEY = "session-pick"
+FOLLOWED_KEY = "session-pick-followed"
+"""The `?id=` the session box last followed."""
 PAST_DAYS, AHEAD_DAYS = 90, 120
 LANGUAGE_OF_UI = {"fr": "French", "nl": "Dutch", "en": "English"}
 COUNT_COLUMNS = ("Registered", "Attended", "Absent", "Places left")
@@ -256,11 +258,13 @@ def pick_session(data: Snapshot, shown: pd.DataFrame, today: dt.date) -> str | N
         else:
             options.insert(0, asked)
     titles = {sid: f"{session_title(data.record('Sessions', sid))} · {sid}" for sid in options}
-    if asked in options and st.session_state.get(PICK_KEY) != asked:
-        # The widget follows `?id=` through its state alone: no default value as well, which
-        # Streamlit would warn about ("created with a default value but also had its value
-        # set via the Session State API").
+    if asked in options and asked != st.session_state.get(FOLLOWED_KEY):
+        # The widget follows a new `?id=` (a link, a session just planned) through its state
+        # alone: no default value as well, which Streamlit would warn about ("created with a
+        # default value but also had its value set via the Session State API"). An `?id=` it
+        # followed already is left alone, so a session picked in the box stays picked.
         st.session_state[PICK_KEY] = asked
+        st.session_state[FOLLOWED_KEY] = asked
     picked = st.selectbox(
         ui.tr("sessions.open"),
         options,
@@ -271,6 +275,7 @@ def pick_session(data: Snapshot, shown: pd.DataFrame, today: dt.date) -> str | N
     )
     if picked and st.query_params.get("id") != picked:
         st.query_params["id"] = picked
+    st.session_state[FOLLOWED_KEY] = picked
     return picked
 
 

@@ -222,3 +222,17 @@ def test_a_mark_changed_in_the_sheet_meanwhile_is_kept_and_shown(workbook: Path)
     assert attendance_of(workbook, session_id) == [(applicant, "Absent")]
     assert status_of(store_of(workbook), applicant) == "Applied"
     assert "someone else changed this attendance to Absent meanwhile" in warnings(app)
+
+
+def test_a_session_picked_in_the_box_stays_picked_after_one_was_opened_by_its_link(
+    workbook: Path,
+) -> None:
+    app = open_page("sessions.py")
+    offered = [label.rsplit(" · ", 1)[-1] for label in app.selectbox(key="session-pick").options]
+    first, other = offered[0], offered[1]
+    app = session_page(first)
+    assert app.selectbox(key="session-pick").value == first
+    app.selectbox(key="session-pick").set_value(other).run()
+    assert_no_exception(app)
+    assert app.selectbox(key="session-pick").value == other
+    assert app.query_params["id"] == [other] or app.query_params["id"] == other
