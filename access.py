@@ -8,6 +8,9 @@ Pure functions (no Streamlit): the sign-in page and the shell call them.
   (`[passwords]`), compared in constant time; `python -m access hash` prints a hash.
 - Failed attempts make the next attempt wait longer, per account and per source (the
   client's address), whatever the browser session; attempts on one account take turns.
+- Staying signed in (password and demo users): a signed, expiring session token (e-mail and
+  expiry, HMAC-SHA256 with the app's secret key) kept in a browser cookie; `session_email`
+  checks it. Whether that person may still enter is checked against Staff on every run.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import getpass
 import hashlib
 import hmac
 import ipaddress
+import json
+import re
 import secrets
 import sys
 import threading
@@ -37,6 +42,13 @@ FIRST_DELAY_SECONDS = 0.5
 MAX_DELAY_SECONDS = 30.0
 FORGET_AFTER_SECONDS = 15 * 60.0
 FORWARDED_FOR = "X-Forwarded-For"
+SESSION_COOKIE = "duo_session"
+SESSION_SECONDS = 10 * 60 * 60
+"""A working day: how long a session cookie keeps someone signed in."""
+MAX_SESSION_TOKEN_CHARS = 500
+_SESSION_CONTEXT = b"duo-for-a-job session cookie\x00"
+"""Mixed into every signature, so a meeting-log link signed with the same key never passes."""
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @dataclass(frozen=True)
@@ -252,6 +264,45 @@ def staff_member(email: str, staff: pd.DataFrame, bootstrap_admins: list[str]) -
     if wanted in {admin.strip().casefold() for admin in bootstrap_admins}:
         return User(wanted, wanted, "Admin")
     return None
+
+
+def sign_session(email: str, expires: float, secret: str) -> str:
+    """A session token for `email` that stops working at `expires` (seconds since the epoch)."""
+    data = {"e": email.strip().casefold(), "x": int(expires)}
+    payload = _b64url(json.dumps(data, separators=(",", ":"), sort_keys=True).encode())
+    return f"{payload}.{_b64url(_session_mac(secret, payload))}"
+
+
+def session_email(token: str | None, secret: str | None, now: float) -> str | None:
+    """The e-mail a session token was signed for, or None: malformed, tampered or expired."""
+    if not secret or not isinstance(token, str) or len(token) > MAX_SESSION_TOKEN_CHARS:
+        return None
+    payload, _, mac = token.strip().partition(".")
+    if not _BASE64URL.fullmatch(payload) or not _BASE64URL.fullmatch(mac or "!"):
+        return None
+    try:
+        if not hmac.compare_digest(_unb64url(mac), _session_mac(secret, payload)):
+            return None
+        data = json.loads(_unb64url(payload))
+        email, expires = data["e"], data["x"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(email, str) or not email or not isinstance(expires, int):
+        return None
+    return email if now < expires else None
+
+
+def _session_mac(secret: str, payload: str) -> bytes:
+    key = secret.encode()
+    return hmac.new(key, _SESSION_CONTEXT + payload.encode("ascii"), hashlib.sha256).digest()
+
+
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def _unb64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def bootstrap_admins(secrets_: Mapping[str, Any]) -> list[str]:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from access import User
+import clock
+from access import SESSION_COOKIE, SESSION_SECONDS, User, sign_session
 from i18n import LANGUAGE_NAMES, LANGUAGES
 from services.offices import all_offices
 from services.snapshot import DATA_TABS
 from sheets.store import StoreError
 from ui import context as ui
 from ui.feedback import show_conflicts, show_flash
-from ui.navigation import pages_for
+from ui.navigation import follow_deep_link, pages_for
 
 st.set_page_config(page_title="DUO for a JOB", page_icon=":material/handshake:", layout="wide")
 
@@ -66,9 +67,42 @@ def signed_in_box(user: User) -> None:
     st.sidebar.caption(ui.md_tr("signin.signed_in_as", name=user.name))
     if st.sidebar.button(ui.tr("signin.sign_out"), key="sign-out", icon=":material/logout:"):
         st.session_state.pop(ui.USER, None)
+        st.session_state.pop(ui.SESSION_TOKEN, None)
+        st.session_state[ui.COOKIE_DROPPED] = ui.cookies().get(SESSION_COOKIE, "")
+        st.session_state[CLEAR_COOKIE] = True
         if "auth" in ui.secrets():
             st.logout()
         st.rerun()
+
+
+CLEAR_COOKIE = "clear_session_cookie"
+
+
+def set_cookie(value: str, max_age: int) -> None:
+    """Give the browser the session cookie (`max_age` 0 removes it). Streamlit cannot set a
+    cookie from the server, so a script does: not HttpOnly, but signed and expiring."""
+    script = (
+        f'document.cookie = "{SESSION_COOKIE}={value}; Path=/; Max-Age={max_age}; '
+        'SameSite=Strict" + (location.protocol === "https:" ? "; Secure" : "");'
+    )
+    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+
+
+def remember_session(user: User | None) -> None:
+    """A password or demo user gets a session cookie, so a reload or a new tab stays signed in
+    for a working day (the identity provider keeps its own). Signing out removes it."""
+    if user is None:
+        if st.session_state.pop(CLEAR_COOKIE, False):
+            set_cookie("", 0)
+        return
+    if ui.SESSION_TOKEN in st.session_state or ui.identity_provider_email():
+        return
+    secret = ui.session_secret()
+    if not secret:
+        return
+    token = sign_session(user.email, clock.now().timestamp() + SESSION_SECONDS, secret)
+    st.session_state[ui.SESSION_TOKEN] = token
+    set_cookie(token, SESSION_SECONDS)
 
 
 def main() -> None:
@@ -80,6 +114,8 @@ def main() -> None:
         store.read(DATA_TABS)
         user = ui.user()
         navigation = st.navigation(pages_for(user))
+        follow_deep_link(user)
+        remember_session(user)
         if user is not None:
             if store.is_demo:
                 st.info(ui.tr("app.demo_banner"), icon=":material/science:")

@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import streamlit as st
 
 import clock
 from access import User
-from i18n import LANGUAGES, Msg, catalogue, normalise_language, t
+from i18n import LANGUAGES, Msg, catalogue, day_text, normalise_language, t
 from services.snapshot import Snapshot, load
 from sheets.config import StoreConfig, config_from, open_store
 from sheets.store import Store
@@ -79,6 +79,7 @@ def text(msg: Msg) -> str:
 
     Domain code puts stored values (statuses, languages, slots) in message parameters as
     they are in the sheet, in English; they are labelled here, a list joined by ", " too.
+    Dates and decimal numbers are written the language's way by `t` (26/11/2026, 0,5).
     """
     params = {name: _labelled(value) for name, value in msg.params.items()}
     return t(msg.key, lang(), **params)
@@ -209,6 +210,8 @@ def fmt_date(value: Any) -> str:
             return ""
     except TypeError:
         pass
+    if isinstance(value, dt.date):
+        return day_text(value)
     if hasattr(value, "strftime"):
         return str(value.strftime("%d/%m/%Y"))
     return str(value)
@@ -240,7 +243,7 @@ def user() -> User | None:
     email = _identity_provider_email()
     if email:
         return _still_staff(email)
-    return None
+    return _from_session_cookie()
 
 
 def _still_staff(email: str) -> User | None:
@@ -253,6 +256,52 @@ def _still_staff(email: str) -> User | None:
         return None
     st.session_state[USER] = member
     return member
+
+
+SESSION_TOKEN = "session_token"
+"""The session token this browser holds (or is about to be given) in its cookie."""
+COOKIE_DROPPED = "session_cookie_dropped"
+"""The token of a cookie signed out of: the browser may still send it in this session."""
+
+
+def cookies() -> Mapping[str, str]:
+    """The browser's cookies as sent when this session began (a seam for the tests)."""
+    try:
+        return dict(st.context.cookies)
+    except Exception:
+        return {}
+
+
+def session_secret() -> str | None:
+    """The key session cookies are signed with (the meeting links' key), or None: no cookie."""
+    from services.meeting_links import secret_key
+
+    return secret_key(secrets(), store())
+
+
+def _from_session_cookie() -> User | None:
+    """The person a valid, unexpired session cookie names, if Staff (or demo) still lets them in."""
+    from access import SESSION_COOKIE, session_email
+
+    token = cookies().get(SESSION_COOKIE)
+    if not token or token == st.session_state.get(COOKIE_DROPPED):
+        return None
+    email = session_email(token, session_secret(), clock.now().timestamp())
+    if not email:
+        return None
+    st.session_state[SESSION_TOKEN] = token
+    demo = next((each for each in DEMO_USERS if each.email == email), None)
+    if demo is not None:
+        if not store().is_demo:
+            return None
+        st.session_state[USER] = demo
+        return demo
+    return _still_staff(email)
+
+
+def identity_provider_email() -> str:
+    """The e-mail of the OpenID Connect login, or "" (that login keeps its own cookie)."""
+    return _identity_provider_email()
 
 
 def _identity_provider_email() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -70,6 +71,10 @@ MEETING_LOG = PageSpec(
 PRIVACY = PageSpec(
     "privacy.py", "privacy", "nav.privacy", ":material/shield_person:", "nav.section_admin", True
 )
+STAFF = PageSpec("staff.py", "staff", "nav.staff", ":material/badge:", "nav.section_admin", True)
+STAFF_PAGES: tuple[PageSpec, ...] = (*COORDINATOR_PAGES, PRIVACY, STAFF)
+DEEP_LINK = "deep_link"
+"""Session key: the staff page (file, query) a signed-out visitor asked for, for after sign-in."""
 
 
 def allowed_specs(user: User | None) -> list[PageSpec]:
@@ -78,7 +83,7 @@ def allowed_specs(user: User | None) -> list[PageSpec]:
         return []
     return [
         spec
-        for spec in (*COORDINATOR_PAGES, PRIVACY)
+        for spec in STAFF_PAGES
         if (user.is_admin or not spec.admin_only) and (PAGES_DIR / spec.file).exists()
     ]
 
@@ -105,8 +110,35 @@ def pages_for(user: User | None) -> dict[str, list[st.Page]]:
         sections.setdefault(tr(spec.section), []).append(_page(spec, default=index == 0))
     public = sections.setdefault(tr("nav.section_public"), [])
     if user is None:
-        public.append(_page(SIGN_IN, default=True))
+        sign_in = _page(SIGN_IN, default=True)
+        public.append(sign_in)
+        public.extend(_deep_link_page(spec, sign_in) for spec in STAFF_PAGES)
     for spec, hidden in ((APPLY, False), (MEETING_LOG, True)):
         if (PAGES_DIR / spec.file).exists():
             public.append(_page(spec, hidden=hidden))
     return sections
+
+
+def _deep_link_page(spec: PageSpec, sign_in: st.Page) -> st.Page:
+    """A hidden stand-in at a staff page's URL for signed-out visitors: it remembers the
+    page and its query (`?id=...`) and opens the sign-in; `follow_deep_link` goes on."""
+
+    def remember() -> None:
+        st.session_state[DEEP_LINK] = (spec.file, _query())
+        st.switch_page(sign_in)
+
+    remember.__name__ = remember.__qualname__ = f"deep_link_{spec.url.replace('-', '_')}"
+    return st.Page(remember, title=tr(spec.title), url_path=spec.url, visibility="hidden")
+
+
+def _query() -> dict[str, Any]:
+    return {key: st.query_params.get(key) for key in st.query_params}
+
+
+def follow_deep_link(user: User | None) -> None:
+    """After sign-in, open the page a deep link asked for (when this user may use it)."""
+    if user is None or DEEP_LINK not in st.session_state:
+        return
+    file, query = st.session_state.pop(DEEP_LINK)
+    if file in {spec.file for spec in allowed_specs(user)}:
+        st.switch_page(str(PAGES_DIR / file), query_params=query)
