@@ -3,8 +3,11 @@
 One applicant goes through the programme's steps on `streamlit run`, driven in Chromium the way
 people use the app: the applicant fills the Apply form signed out; the Brussels coordinator signs
 in with a password, marks the information session, completes the intake, proposes a duo on the
-matching page and takes it from the first meeting to the evaluation. After every step a fresh
-store reads the workbook back to check what landed there. Screenshots of every page visited go to
+matching page and takes it from the first meeting to the evaluation. On the way the coordinator
+corrects what went wrong: the applicant applied twice (the two rows are merged), cannot come to
+the info session chosen (the registration moves to the next one), and a meeting is logged twice
+(the duplicate is cancelled). After every step a fresh store reads the workbook back to check
+what landed there. Screenshots of every page visited go to
 test-artifacts/journey-*.png. A second test checks that a session just planned stays open
 after the next click.
 
@@ -16,21 +19,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, Locator, Page, ViewportSize
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
 import clock
+import phones
 import tests.browser as harness
 from access import hash_password
+from attention import in_force
 from i18n import catalogue, t
+from services.duos import is_cancelled
 from sheets.local import LocalStore
 from sheets.values import normalise_key
 from tests.apptest import BRUSSELS
@@ -63,6 +70,8 @@ LANG = "en"
 PASSWORD = "a long journey starts with one form"
 OFFICE = "Brussels"
 VIEWPORT: ViewportSize = {"width": 1400, "height": 1000}
+PHONE = "0470 12 34 56"
+"""Given only on the second application: the merge brings it to the first row."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,7 @@ class Applicant:
     topics: tuple[str, ...] = ("CV", "Network")
     slots: tuple[str, ...] = ("Mon EVE", "Thu EVE", "Fri EVE", "Sat AM")
     """Broad enough for the demo's free Brussels mentors to be suggested."""
+    phone: str = ""
 
     @property
     def name(self) -> str:
@@ -122,6 +132,26 @@ def one_row(workbook: Path, name: str, column: str, value: str) -> dict[str, Any
     return found[0]
 
 
+def once_written(
+    read: Callable[[], list[dict[str, Any]]], done: Callable[[list[dict[str, Any]]], bool]
+) -> list[dict[str, Any]]:
+    """What `read` finds once `done` holds (or at the end of the wait, for the assertion).
+
+    The success message of a form can still be the one of its previous send when the next
+    send's run has not started yet (a busy machine): the workbook itself says when it landed.
+    """
+    deadline = time.monotonic() + harness.WAIT_MS / 1000
+    found = read()
+    while not done(found) and time.monotonic() < deadline:
+        time.sleep(0.5)
+        found = read()
+    return found
+
+
+def blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value)) or not str(value).strip()
+
+
 def day_of(value: Any) -> dt.date | None:
     return None if pd.isna(value) else pd.Timestamp(value).date()
 
@@ -165,8 +195,13 @@ def shot_on_failure(page: Page, server: Server, name: str) -> Iterator[None]:
 # -- step 1: the application -----------------------------------------------------------------------
 
 
-def apply(page: Page, server: Server, applicant: Applicant) -> str | None:
-    """Fills and sends the Apply form signed out; returns the info session chosen, if any."""
+def apply(page: Page, server: Server, applicant: Applicant, *, again: bool = False) -> str | None:
+    """Fills and sends the Apply form signed out; returns the info session chosen, if any.
+
+    `again`: the same person applies a second time (with a phone number given this time, no
+    info session chosen), as people do who forgot they had already applied.
+    """
+    shots = "journey-02b-apply-again" if again else "journey-01-apply-form"
     open_url(page, f"{server.url}/apply?lang={LANG}")
     main_area(page).get_by_role("heading", level=1, name=say("apply.title")).wait_for()
     pick(page, say("apply.role_question"), say("apply.role_mentee"))
@@ -178,19 +213,22 @@ def apply(page: Page, server: Server, applicant: Applicant) -> str | None:
     fill(page, say("apply.field_last_name"), applicant.last_name)
     fill(page, say("apply.field_email"), applicant.email)
     type_date(page, say("apply.field_birth_date"), applicant.birth_date)
+    if applicant.phone:
+        fill(page, say("apply.field_phone"), applicant.phone)
     choose(page, say("apply.field_languages"), *map(label, applicant.languages))
     choose(page, say("apply.field_sectors_mentee"), *map(label, applicant.sectors))
     choose(page, say("apply.field_topics_mentee"), *map(label, applicant.topics))
     for slot in applicant.slots:
         tick(page, label(slot))
     session = None
-    if page.get_by_role("combobox", name=say("apply.session_question")).count():
+    if not again and page.get_by_role("combobox", name=say("apply.session_question")).count():
         session = choose_first(page, say("apply.session_question"))
     tick(page, say("apply.consent"))
-    screenshot(page, "journey-01-apply-form")
+    screenshot(page, shots)
     press(page, say("apply.send"))
     see(page, say("apply.thanks", name=applicant.first_name))
-    screenshot(page, "journey-02-apply-sent")
+    if not again:
+        screenshot(page, "journey-02-apply-sent")
     return session
 
 
@@ -220,7 +258,24 @@ def check_application(page: Page, workbook: Path, applicant: Applicant, session:
     return str(person["ID"])
 
 
-# -- step 2: signing in, the information session ---------------------------------------------------
+def check_second_application(workbook: Path, applicant: Applicant, first_id: str) -> str:
+    """The second row of the same person (flagged as a possible duplicate); returns its ID."""
+    found = once_written(
+        lambda: rows(workbook, "Participants", "Email", applicant.email),
+        lambda found: len(found) == 2,
+    )
+    others = [row for row in found if row["ID"] != first_id]
+    assert len(found) == 2 and len(others) == 1, found
+    other = others[0]
+    assert (other["Role"], other["Status"], other["Office"]) == ("Mentee", "Applied", OFFICE)
+    assert other["Phone"] == phones.normalise(applicant.phone)
+    assert first_id in str(other["Notes"]), other["Notes"]  # told to the coordinator
+    assert rows(workbook, "Attendance", "Participant ID", other["ID"]) == []
+    assert blank(one_row(workbook, "Participants", "ID", first_id)["Phone"])
+    return str(other["ID"])
+
+
+# -- step 2: signing in, merging the two applications, the information session --------------------
 
 
 def sign_in(page: Page, server: Server, shot: str = "journey-03-signed-in") -> None:
@@ -231,6 +286,42 @@ def sign_in(page: Page, server: Server, shot: str = "journey-03-signed-in") -> N
     see(page, say("signin.signed_in_as", name=BRUSSELS.name), within=sidebar(page))
     main_area(page).get_by_role("heading", level=1, name=say("nav.today")).wait_for()
     screenshot(page, shot)
+
+
+def merge_applications(page: Page, applicant: Applicant, keep_id: str, other_id: str) -> None:
+    """On the first row's record: "Merge with…" the second row."""
+    go_to(page, say("nav.participants"), heading=say("participants.title"))
+    choose(page, say("participants.open"), keep_id, exact=False)
+    wait_for_app(page)
+    record = f"{applicant.name} · {keep_id}"
+    main_area(page).get_by_role("heading", name=record, exact=True).wait_for()
+    page.get_by_role("tab", name=say("participants.tab_status"), exact=True).click()
+    merge = (
+        main_area(page)
+        .get_by_test_id("stExpander")
+        .filter(has_text=say("participants.merge_title"))
+    )
+    merge.locator("summary").click()
+    form = merge.get_by_test_id("stForm")
+    choose(page, say("participants.merge_with"), other_id, exact=False, within=form)
+    tick(page, say("participants.merge_confirm"), within=form)
+    screenshot(page, "journey-03b-merge")
+    press(page, say("participants.merge_go"), within=form)
+    expect_success(page, say("workflow.merged", other=other_id, person=applicant.name, id=keep_id))
+
+
+def check_merged(workbook: Path, applicant: Applicant, keep_id: str, other_id: str) -> None:
+    """The kept row has the phone only the other gave; the other is Withdrawn, noted merged."""
+    gone = once_written(
+        lambda: rows(workbook, "Participants", "ID", other_id),
+        lambda found: [row["Status"] for row in found] == ["Withdrawn"],
+    )
+    assert [row["Status"] for row in gone] == ["Withdrawn"], gone
+    assert f"merged into {keep_id}" in str(gone[0]["Notes"]), gone[0]["Notes"]
+    kept = one_row(workbook, "Participants", "ID", keep_id)
+    assert (kept["Status"], kept["Email"]) == ("Applied", applicant.email)
+    assert (kept["First name"], kept["Last name"]) == (applicant.first_name, applicant.last_name)
+    assert kept["Phone"] == phones.normalise(applicant.phone)
 
 
 def registered_session(workbook: Path, person_id: str) -> dict[str, Any] | None:
@@ -272,6 +363,34 @@ def register(page: Page, applicant: Applicant) -> None:
     expect_success(page, say("sessions.registered", count=1))
 
 
+def move_registration(page: Page, applicant: Applicant) -> str:
+    """On the session open: moves the applicant's registration to the first session offered
+    (the soonest other one); returns that session's ID."""
+    form = page.get_by_test_id("stForm").filter(
+        has=page.get_by_role("button", name=say("sessions.move_submit"))
+    )
+    choose(page, say("sessions.manage_person"), applicant.name, within=form)
+    target = choose_first(page, say("sessions.move_to"), within=form).rsplit(" · ", 1)[-1]
+    screenshot(page, "journey-04-session-move")
+    press(page, say("sessions.move_submit"), within=form)
+    expect_success(page, say("sessions.moved", person=applicant.name))
+    return target
+
+
+def check_moved(workbook: Path, person_id: str, from_session: str, to_session: str) -> None:
+    """The old registration stays, Cancelled; the new one is Registered."""
+    wanted = {from_session: "Cancelled", to_session: "Registered"}
+
+    def statuses(found: list[dict[str, Any]]) -> dict[str, str]:
+        return {row["Session ID"]: row["Status"] for row in found}
+
+    found = once_written(
+        lambda: rows(workbook, "Attendance", "Participant ID", person_id),
+        lambda found: statuses(found) == wanted,
+    )
+    assert len(found) == 2 and statuses(found) == wanted, found
+
+
 def mark_attended(page: Page, applicant: Applicant, *, alone: bool) -> None:
     """Ticks the applicant as present; the others registered (unless `alone`) count absent."""
     marked = say("sessions.marked", status=label("Registered"))
@@ -288,7 +407,8 @@ def information_session(page: Page, workbook: Path, applicant: Applicant, person
     """Marks the applicant present at an info session held today; returns that session's ID.
 
     Attendance is marked from the session's day on: when the applicant chose a later session,
-    the page says so, and the coordinator plans a session today and registers them there.
+    the page says so; the applicant's registration there moves to the next session (they
+    cannot come that day), and the coordinator plans a session today and registers them there.
     """
     go_to(page, say("nav.sessions"), heading=say("sessions.title"))
     chosen = registered_session(workbook, person_id)
@@ -302,6 +422,9 @@ def information_session(page: Page, workbook: Path, applicant: Applicant, person
         open_session(page, chosen["ID"])
         see(page, say("sessions.not_yet"))
         screenshot(page, "journey-04-session-not-yet")
+        # The applicant cannot come that day after all: the registration moves to the next one.
+        moved_to = move_registration(page, applicant)
+        check_moved(workbook, person_id, str(chosen["ID"]), moved_to)
     planned = plan_session_today(page)
     if chosen is not None:  # opened again by hand: see the test of a planned session below
         open_session(page, planned)
@@ -452,6 +575,32 @@ def log_meeting(page: Page, duo_id: str) -> None:
     expect_success(page, say("duos.meeting_logged", duo=duo_id, date=shown(clock.today())))
 
 
+def cancel_entry(page: Page, entry_id: str, reason: str) -> None:
+    """Below the timeline: the entry's Cancel tab, with a reason and the confirmation."""
+    entry = main_area(page).get_by_test_id("stExpander").filter(has_text=entry_id)
+    entry.locator("summary").click()
+    entry.get_by_role("tab", name=say("duos.cancel_entry"), exact=True).click()
+    panel = entry.get_by_role("tabpanel", name=say("duos.cancel_entry"), exact=True)
+    panel.wait_for()
+    fill(page, say("duos.cancel_reason"), reason, within=panel)
+    tick(page, say("duos.cancel_confirm"), within=panel)
+    screenshot(page, "journey-08a-cancel-duplicate")
+    press(page, say("duos.cancel_entry"), within=panel)
+
+
+def check_cancelled(workbook: Path, duo_id: str, kept_id: str, cancelled_id: str) -> None:
+    """The duplicate stays in the workbook, marked Cancelled; only the other one counts."""
+    found = once_written(
+        lambda: rows(workbook, "Meetings", "Duo ID", duo_id),
+        lambda found: any(row["ID"] == cancelled_id and is_cancelled(row) for row in found),
+    )
+    cancelled = {row["ID"]: is_cancelled(row) for row in found}
+    assert cancelled == {kept_id: False, cancelled_id: True}, found
+    meetings = in_force(tab(workbook, "Meetings"))
+    assert meetings is not None
+    assert list(meetings.loc[meetings["Duo ID"] == duo_id, "ID"]) == [kept_id]
+
+
 def log_check_in(page: Page, duo_id: str) -> None:
     panel = duo_tab(page, say("duos.tab_check_in"))
     pick(page, say("duos.with"), label("Both"), within=panel)
@@ -508,9 +657,19 @@ def test_a_coordinator_takes_an_applicant_from_the_apply_form_to_the_end_evaluat
         person_id = check_application(visitor, workbook, applicant, session)
     visitor.context.close()
 
+    with_phone = replace(applicant, phone=PHONE)
+    again = new_window(chromium)  # the same person applies again, giving a phone number
+    with shot_on_failure(again, server, "journey-failed-apply-again"):
+        apply(again, server, with_phone, again=True)
+        other_id = check_second_application(workbook, with_phone, person_id)
+    again.context.close()
+
     page = new_window(chromium)
     with shot_on_failure(page, server, "journey-failed"):
         sign_in(page, server)
+
+        merge_applications(page, applicant, person_id, other_id)
+        check_merged(workbook, with_phone, person_id, other_id)
 
         session_id = information_session(page, workbook, applicant, person_id)
         check_attended(workbook, person_id, session_id)
@@ -542,6 +701,19 @@ def test_a_coordinator_takes_an_applicant_from_the_apply_form_to_the_end_evaluat
             "In person",
         )
         assert list(meeting["Topics"]) == ["CV"]
+
+        log_meeting(page, duo_id)  # the same meeting once more, by mistake
+        logged = once_written(
+            lambda: rows(workbook, "Meetings", "Duo ID", duo_id), lambda found: len(found) == 2
+        )
+        duplicate = [row["ID"] for row in logged if row["ID"] != meeting["ID"]]
+        assert len(logged) == 2 and len(duplicate) == 1, logged
+        cancel_entry(page, duplicate[0], "Logged twice")
+        check_cancelled(workbook, duo_id, meeting["ID"], duplicate[0])
+        expect(
+            main_area(page).get_by_test_id("stExpander").filter(has_text=duplicate[0])
+        ).to_have_count(0)
+        see(page, say("duos.cancelled_mark"))
 
         log_check_in(page, duo_id)
         check_in = one_row(workbook, "Check-ins", "Duo ID", duo_id)
