@@ -870,6 +870,31 @@ def entry_form(event: Event, action: str) -> str:
     return f"{action}-{cell_text(event.row, 'ID')}"
 
 
+def choice_radio(
+    where: Any, label: str, options: Sequence[str], current: str, key: str
+) -> str | None:
+    """A row of choices with the stored value picked (none when it is not among them)."""
+    picked = where.radio(
+        label,
+        options,
+        index=choice_index(options, current),
+        format_func=ui.format_choices(options),
+        horizontal=True,
+        key=key,
+    )
+    return None if picked is None else str(picked)
+
+
+def entry_form_for(
+    duo: Mapping[str, Any], event: Event, action: str
+) -> tuple[str, str, str, dict[str, Any], Once]:
+    """What a form about one entry needs: the duo's ID, the entry's ID, the form's name, the
+    entry as the user saw it, and the form's exactly-once guard."""
+    duo_id, form = cell_text(duo, "ID"), entry_form(event, action)
+    seen = entry_as_seen(duo_id, form, event.row)
+    return duo_id, cell_text(event.row, "ID"), form, seen, guard(duo_id, form)
+
+
 def entry_as_seen(duo_id: str, form: str, row: Mapping[str, Any]) -> dict[str, Any]:
     """The entry as the user saw it: on the run that sends its form, the row of the run before."""
     shown: dict[str, dict[str, Any]] = st.session_state.setdefault(ENTRIES_SHOWN, {})
@@ -881,12 +906,7 @@ def entry_as_seen(duo_id: str, form: str, row: Mapping[str, Any]) -> dict[str, A
 
 def cancel_form(duo: Mapping[str, Any], user: User, event: Event) -> None:
     """Cancel an entry: a reason and a confirmation; the row stays, marked cancelled."""
-    duo_id, row_id, form = (
-        cell_text(duo, "ID"),
-        cell_text(event.row, "ID"),
-        entry_form(event, "cancel"),
-    )
-    once = guard(duo_id, form)
+    duo_id, row_id, form, _, once = entry_form_for(duo, event, "cancel")
     with st.form(form_key(duo_id, form), clear_on_submit=False):
         token = once.field()
         reason = st.text_input(ui.tr("duos.cancel_reason"), key=form_key(duo_id, form, "reason"))
@@ -905,12 +925,7 @@ def cancel_form(duo: Mapping[str, Any], user: User, event: Event) -> None:
 
 
 def correct_meeting_form(data: Snapshot, duo: Mapping[str, Any], user: User, event: Event) -> None:
-    duo_id, row_id, form = (
-        cell_text(duo, "ID"),
-        cell_text(event.row, "ID"),
-        entry_form(event, "correct"),
-    )
-    seen, once = entry_as_seen(duo_id, form, event.row), guard(duo_id, form)
+    duo_id, row_id, form, seen, once = entry_form_for(duo, event, "correct")
     with st.form(form_key(duo_id, form), clear_on_submit=False):
         token = once.field()
         left, middle, right = st.columns(3)
@@ -925,13 +940,12 @@ def correct_meeting_form(data: Snapshot, duo: Mapping[str, Any], user: User, eve
             format="%.1f",
             key=form_key(duo_id, form, "hours"),
         )
-        mode = right.radio(
+        mode = choice_radio(
+            right,
             ui.tr("duos.mode"),
             MEETING_MODES,
-            index=choice_index(MEETING_MODES, cell_text(seen, "Mode")),
-            format_func=ui.format_choices(MEETING_MODES),
-            horizontal=True,
-            key=form_key(duo_id, form, "mode"),
+            cell_text(seen, "Mode"),
+            form_key(duo_id, form, "mode"),
         )
         listed = list_values(data, "Topics")
         topics = st.multiselect(
@@ -958,32 +972,25 @@ def correct_meeting_form(data: Snapshot, duo: Mapping[str, Any], user: User, eve
 
 
 def correct_check_in_form(data: Snapshot, duo: Mapping[str, Any], user: User, event: Event) -> None:
-    duo_id, row_id, form = (
-        cell_text(duo, "ID"),
-        cell_text(event.row, "ID"),
-        entry_form(event, "correct"),
-    )
-    seen, once = entry_as_seen(duo_id, form, event.row), guard(duo_id, form)
+    duo_id, row_id, form, seen, once = entry_form_for(duo, event, "correct")
     with st.form(form_key(duo_id, form), clear_on_submit=False):
         token = once.field()
         left, middle, right = st.columns(3)
         with left:
             on = date_input(ui.tr("duos.date"), event.on, form_key(duo_id, form, "date"))
-        with_whom = middle.radio(
+        with_whom = choice_radio(
+            middle,
             ui.tr("duos.with"),
             CHECK_IN_WITH,
-            index=choice_index(CHECK_IN_WITH, cell_text(seen, "With")),
-            format_func=ui.format_choices(CHECK_IN_WITH),
-            horizontal=True,
-            key=form_key(duo_id, form, "with"),
+            cell_text(seen, "With"),
+            form_key(duo_id, form, "with"),
         )
-        health = right.radio(
+        health = choice_radio(
+            right,
             ui.tr("duos.health"),
             HEALTHS,
-            index=choice_index(HEALTHS, cell_text(seen, "Health")),
-            format_func=ui.format_choices(HEALTHS),
-            horizontal=True,
-            key=form_key(duo_id, form, "health"),
+            cell_text(seen, "Health"),
+            form_key(duo_id, form, "health"),
         )
         notes = st.text_area(
             ui.tr("duos.notes"), cell_text(seen, "Notes"), key=form_key(duo_id, form, "notes")

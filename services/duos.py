@@ -502,6 +502,42 @@ def _split(
     return RecordChange(change.tab, change.record_id, cells, seen, change.row), others
 
 
+def meeting_cells(entry: MeetingEntry) -> dict[str, Any]:
+    """The cells a (checked) meeting fills, when logged or corrected."""
+    assert entry.on is not None and entry.hours is not None, "checked by meeting_problems"
+    return {
+        "Date": entry.on,
+        "Hours": float(entry.hours),
+        "Mode": entry.mode,
+        "Topics": list(entry.topics),
+        "Summary": entry.summary.strip(),
+    }
+
+
+def check_in_cells(entry: CheckInEntry) -> dict[str, Any]:
+    """The cells a (checked) check-in fills, when logged or corrected."""
+    return {
+        "Date": entry.on,
+        "With": entry.with_whom,
+        "Health": entry.health,
+        "Notes": entry.notes.strip(),
+        "Follow-up": entry.follow_up.strip(),
+    }
+
+
+def evaluation_cells(entry: EvaluationEntry) -> dict[str, Any]:
+    """The cells a (checked) evaluation fills, when logged or corrected."""
+    return {
+        "Respondent": entry.respondent,
+        "Date": entry.on,
+        "Objectives met": entry.objectives_met,
+        "Outcome": entry.outcome,
+        "Contract": entry.contract,
+        "Satisfaction": entry.satisfaction,
+        "Comments": entry.comments.strip(),
+    }
+
+
 def log_meeting(
     store: Store,
     user: User,
@@ -521,15 +557,7 @@ def log_meeting(
         raise TransitionError(duo_message("not_active", duo=duo_id))
     _refuse(meeting_entry_problems(duo, frames["Lists"], entry, today))
     assert entry.on is not None and entry.hours is not None, "refused above"
-    record = {
-        "Duo ID": duo_id,
-        "Date": entry.on,
-        "Hours": float(entry.hours),
-        "Mode": entry.mode,
-        "Topics": list(entry.topics),
-        "Summary": entry.summary.strip(),
-        "Logged by": author(user),
-    }
+    record = {"Duo ID": duo_id, **meeting_cells(entry), "Logged by": author(user)}
     ids = _append_one(store, user, "Meetings", record, "log_meeting", record_id)
     return Outcome(duo_message("meeting_logged", duo=duo_id, date=shown_date(entry.on)), ids=ids)
 
@@ -549,15 +577,7 @@ def log_check_in(
     if not can_log_meetings(duo):
         raise TransitionError(duo_message("not_active", duo=duo_id))
     _refuse(check_in_problems(entry, today))
-    record = {
-        "Duo ID": duo_id,
-        "Date": entry.on,
-        "Coordinator": author(user),
-        "With": entry.with_whom,
-        "Health": entry.health,
-        "Notes": entry.notes.strip(),
-        "Follow-up": entry.follow_up.strip(),
-    }
+    record = {"Duo ID": duo_id, **check_in_cells(entry), "Coordinator": author(user)}
     ids = _append_one(store, user, "Check-ins", record, "log_check_in", record_id)
     return Outcome(duo_message("check_in_logged", duo=duo_id, date=shown_date(entry.on)), ids=ids)
 
@@ -595,16 +615,7 @@ def log_evaluation(
     if earlier and not second:
         dates = ", ".join(shown_date(day) or "?" for day in earlier)
         raise TransitionError(duo_message("evaluation_exists", dates=dates))
-    record = {
-        "Duo ID": duo_id,
-        "Respondent": entry.respondent,
-        "Date": entry.on,
-        "Objectives met": entry.objectives_met,
-        "Outcome": entry.outcome,
-        "Contract": entry.contract,
-        "Satisfaction": entry.satisfaction,
-        "Comments": entry.comments.strip(),
-    }
+    record = {"Duo ID": duo_id, **evaluation_cells(entry)}
     ids = _append_one(store, user, "Evaluations", record, "log_evaluation", record_id)
     return Outcome(duo_message("evaluation_logged", duo=duo_id), ids=ids)
 
@@ -708,15 +719,7 @@ def correct_meeting(
     """Correct a Meetings row: the same rules as logging it (`meetings.meeting_problems`)."""
     _, duo, frames = _entry_in_reach(store, user, "Meetings", row_id, ("Lists",))
     _refuse(meeting_entry_problems(duo, frames["Lists"], entry, today))
-    assert entry.on is not None and entry.hours is not None, "refused above"
-    cells = {
-        "Date": entry.on,
-        "Hours": float(entry.hours),
-        "Mode": entry.mode,
-        "Topics": list(entry.topics),
-        "Summary": entry.summary.strip(),
-    }
-    return _correct(store, user, "Meetings", row_id, cells, seen)
+    return _correct(store, user, "Meetings", row_id, meeting_cells(entry), seen)
 
 
 def correct_check_in(
@@ -730,14 +733,7 @@ def correct_check_in(
     """Correct a Check-ins row: the same rules as logging it (`check_in_problems`)."""
     _entry_in_reach(store, user, "Check-ins", row_id)
     _refuse(check_in_problems(entry, today))
-    cells = {
-        "Date": entry.on,
-        "With": entry.with_whom,
-        "Health": entry.health,
-        "Notes": entry.notes.strip(),
-        "Follow-up": entry.follow_up.strip(),
-    }
-    return _correct(store, user, "Check-ins", row_id, cells, seen)
+    return _correct(store, user, "Check-ins", row_id, check_in_cells(entry), seen)
 
 
 def correct_evaluation(
@@ -751,16 +747,7 @@ def correct_evaluation(
     """Correct an Evaluations row: the same rules as logging it (`evaluation_problems`)."""
     _entry_in_reach(store, user, "Evaluations", row_id)
     _refuse(evaluation_problems(entry, today))
-    cells = {
-        "Respondent": entry.respondent,
-        "Date": entry.on,
-        "Objectives met": entry.objectives_met,
-        "Outcome": entry.outcome,
-        "Contract": entry.contract,
-        "Satisfaction": entry.satisfaction,
-        "Comments": entry.comments.strip(),
-    }
-    return _correct(store, user, "Evaluations", row_id, cells, seen)
+    return _correct(store, user, "Evaluations", row_id, evaluation_cells(entry), seen)
 
 
 def duo_entries(data: Snapshot, duo_id: str) -> list[Event]:
