@@ -6,29 +6,15 @@ import streamlit as st
 
 import clock
 from access import SESSION_COOKIE, SESSION_SECONDS, User, sign_session
-from i18n import LANGUAGE_NAMES, LANGUAGES
 from services.offices import all_offices
 from services.snapshot import DATA_TABS
 from sheets.store import StoreError
 from ui import context as ui
 from ui.feedback import show_conflicts, show_flash
+from ui.language import SIDEBAR_KEY, document_language, language_switch
 from ui.navigation import follow_deep_link, pages_for
 
 st.set_page_config(page_title="DUO for a JOB", page_icon=":material/handshake:", layout="wide")
-
-
-def language_switch() -> None:
-    current = ui.lang()
-    choice = st.sidebar.segmented_control(
-        ui.tr("app.language"),
-        LANGUAGES,
-        default=current,
-        format_func=lambda code: LANGUAGE_NAMES[code],
-        key="language-switch",
-    )
-    if choice and choice != current:
-        st.session_state[ui.LANG] = choice
-        st.rerun()
 
 
 def office_filter() -> None:
@@ -108,7 +94,8 @@ def remember_session(user: User | None) -> None:
 def main() -> None:
     """Every data tab is read first, in one call when the cache is cold, so that the sign-in
     check, the office filter and the page all share that one read."""
-    language_switch()
+    language_switch(st.sidebar, SIDEBAR_KEY)
+    document_language()
     try:
         store = ui.store()
         store.read(DATA_TABS)

@@ -22,7 +22,9 @@ from services.applications import Application, ApplicationRefused, FormChoices, 
 from sheets.schema import DAY_PARTS, DAYS, GENDER
 from sheets.store import StoreError
 from ui import context as ui
+from ui.language import page_language_switch
 from ui.once import Once
+from ui.scroll import scroll_to
 from ui.shell import require_shell
 from workflow import MENTEE, MENTOR
 
@@ -30,11 +32,22 @@ require_shell()
 
 APPLY_ONCE = Once("apply-form", shared=True)
 SESSION_KEY = "apply-session-key"
+DONE_KEY = "apply-done"
 HONEYPOT_KEY = "apply-hp"
 FORM_KEYS_PREFIX = "apply-"
 ROLE_ORDER = (MENTEE, MENTOR)
 GENDERS = tuple(choice.value for choice in GENDER)
 LIMITS = applications.LIMITS_BY_FIELD
+# The choice widgets, whose values a language switch sends again (ui/language.py).
+CHOICE_KEYS = (
+    "apply-role",
+    "apply-office",
+    "apply-gender",
+    "apply-languages",
+    "apply-sectors",
+    "apply-topics",
+    "apply-session",
+)
 HIDE_HONEYPOT = (
     f"<style>.st-key-{HONEYPOT_KEY}{{position:absolute;left:-10000px;top:auto;"
     "width:1px;height:1px;overflow:hidden;}</style>"
@@ -94,6 +107,13 @@ def eligibility() -> None:
 
 
 def confirmation(done: dict[str, Any]) -> None:
+    """What was received, in place of the form, scrolled to the top of the window."""
+    with st.container(key=DONE_KEY):
+        confirmation_text(done)
+    scroll_to(DONE_KEY)
+
+
+def confirmation_text(done: dict[str, Any]) -> None:
     st.success(ui.tr("apply.thanks", name=done["first_name"]))
     st.markdown(ui.tr("apply.reference", reference=done["reference"]))
     if done["session"]:
@@ -129,13 +149,15 @@ def session_choice(choices: FormChoices, office: str | None) -> str:
     if not sessions:
         st.caption(ui.tr("apply.session_none"))
         return ""
+    # Radio buttons, not a select box: a phone's select box cuts a long label (date, office,
+    # language, places left) off; a radio's label wraps. "Not now" takes a choice back.
     texts = {session.id: session_label(session) for session in sessions}
-    chosen = st.selectbox(
+    texts[""] = ui.tr("apply.session_not_now")
+    chosen = st.radio(
         ui.tr("apply.session_question"),
         list(texts),
         index=None,
         format_func=texts.__getitem__,
-        placeholder=ui.tr("apply.session_placeholder"),
         key="apply-session",
     )
     return chosen or ""
@@ -335,6 +357,7 @@ def role_and_office(choices: FormChoices) -> tuple[str | None, str | None]:
 
 def main() -> None:
     st.html(HIDE_HONEYPOT)
+    page_language_switch(keep=CHOICE_KEYS)
     st.title(ui.tr("apply.title"))
     sent_before = APPLY_ONCE.result()
     if sent_before is not None:

@@ -27,7 +27,9 @@ from services.meeting_links import TOKEN_PARAMETER, LinkedDuo
 from services.unit import Outcome
 from sheets.store import StoreError
 from ui import context as ui
+from ui.language import page_language_switch
 from ui.once import Once
+from ui.scroll import scroll_to
 from ui.shell import require_shell
 from ui.tables import defused
 
@@ -36,6 +38,8 @@ require_shell()
 DEFAULT_HOURS = 2.0
 SAME_MEETING_SECONDS = 10 * 60  # a meeting like one this link logged so recently is asked about
 SAME_MEETING = "log-same-meeting"
+DONE_KEY = "log-done"
+DONE_SHOWN = "log-done-shown"
 
 
 def refuse() -> NoReturn:
@@ -196,6 +200,20 @@ def ask_about_same_meeting(once: Once, duo: LinkedDuo, link: str, secret: str) -
             st.rerun()
 
 
+def confirmation(once: Once) -> None:
+    """The meeting just logged, under the form; scrolled into view once (the form was long
+    on a phone: the message could land below the window)."""
+    result = once.result()
+    if result is None:
+        return
+    with st.container(key=DONE_KEY):
+        once.show()
+    logged = tuple(getattr(result, "ids", ()))
+    if st.session_state.get(DONE_SHOWN) != logged:
+        st.session_state[DONE_SHOWN] = logged
+        scroll_to(DONE_KEY)
+
+
 def link_secret_or_stop() -> str:
     """The key that signs meeting links; the page stops when links are switched off."""
     try:
@@ -220,6 +238,7 @@ def linked_duo(link: str, secret: str) -> LinkedDuo:
 
 
 def main() -> None:
+    page_language_switch(keep=("log-mode", "log-topics"))
     st.title(ui.tr("meeting_log.title"))
     link = str(st.query_params.get(TOKEN_PARAMETER, "") or "")
     if not link:
@@ -236,7 +255,7 @@ def main() -> None:
     if sent is not None:
         token, entry = sent
         save(once, duo, token, link, secret, entry)
-    once.show()
+    confirmation(once)
     ask_about_same_meeting(once, duo, link, secret)
 
 

@@ -9,6 +9,7 @@ import streamlit as st
 import access
 from access import bootstrap_admins, check_password, request_source, staff_member
 from ui import context as ui
+from ui.language import page_language_switch
 from ui.shell import require_shell
 
 require_shell()
@@ -95,6 +96,7 @@ def refused_notice() -> None:
 
 
 def main() -> None:
+    page_language_switch()
     st.title(ui.tr("signin.title"))
     refused_notice()
     identity_provider()

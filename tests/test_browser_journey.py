@@ -221,8 +221,10 @@ def apply(page: Page, server: Server, applicant: Applicant, *, again: bool = Fal
     for slot in applicant.slots:
         tick(page, label(slot))
     session = None
-    if not again and page.get_by_role("combobox", name=say("apply.session_question")).count():
-        session = choose_first(page, say("apply.session_question"))
+    sessions = page.get_by_role("radiogroup", name=say("apply.session_question"), exact=True)
+    if not again and sessions.count():
+        session = sessions.locator("label").first.inner_text().strip()
+        pick(page, say("apply.session_question"), session)
     tick(page, say("apply.consent"))
     screenshot(page, shots)
     press(page, say("apply.send"))

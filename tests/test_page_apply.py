@@ -113,7 +113,7 @@ def test_a_mentee_applies_in_french_and_registers_for_an_info_session(
     app.checkbox(key="apply-slot-Mon AM").check()
     app.checkbox(key="apply-slot-Sat EVE").check()
     session_id = store_sessions(workbook, "Brussels")[0]
-    app.selectbox(key="apply-session").set_value(session_id)
+    app.radio(key="apply-session").set_value(session_id)
     send(app)
 
     rows = people(workbook)
@@ -173,7 +173,8 @@ def test_the_english_form_explains_who_may_join_and_shows_only_session_facts(
     text = page_text(app)
     assert "between 18 and 33" in text and "50 or older" in text
     assert "2 hours a week for 6 months" in text and "outside the European Union" in text
-    labels = app.selectbox(key="apply-session").options
+    *labels, not_now = app.radio(key="apply-session").options
+    assert not_now == "No session for now"
     assert len(labels) == len(store_sessions(workbook, "Brussels")) and all(
         label.count(" · ") == 3 for label in labels
     )

@@ -99,11 +99,13 @@ def _page(spec: PageSpec, *, default: bool = False, hidden: bool = False) -> st.
     )
 
 
-def pages_for(user: User | None) -> dict[str, list[st.Page]]:
+def pages_for(user: User | None) -> dict[str, list[st.Page]] | list[st.Page]:
     """The navigation, by section: signed-out visitors get only the public pages.
 
     A page missing from this list cannot be reached by its URL either: Streamlit answers
-    "page not found" and shows the default page instead.
+    "page not found" and shows the default page instead. The public pages alone come as a
+    plain list: a section's header sits inside Streamlit's `<ul>` of links, which screen
+    readers then do not announce as a list (axe-core: "list", "listitem").
     """
     sections: dict[str, list[st.Page]] = {}
     for index, spec in enumerate(allowed_specs(user)):
@@ -116,7 +118,7 @@ def pages_for(user: User | None) -> dict[str, list[st.Page]]:
     for spec, hidden in ((APPLY, False), (MEETING_LOG, True)):
         if (PAGES_DIR / spec.file).exists():
             public.append(_page(spec, hidden=hidden))
-    return sections
+    return public if user is None else sections
 
 
 def _deep_link_page(spec: PageSpec, sign_in: st.Page) -> st.Page:
