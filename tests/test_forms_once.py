@@ -93,7 +93,10 @@ def right_after_the_form(app: AppTest) -> str:
     """The text of what the page shows right under the form's submit button."""
     nodes = list(app.main.children.values())
     form = next(index for index, node in enumerate(nodes) if node.type == "form")
-    return str(getattr(nodes[form + 1], "value", ""))
+    after = nodes[form + 1]
+    while getattr(after, "children", None):  # a container (to scroll to): its first element
+        after = next(iter(after.children.values()))
+    return str(getattr(after, "value", ""))
 
 
 @pytest.fixture
