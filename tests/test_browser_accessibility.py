@@ -2,8 +2,8 @@
 
 axe-core (through `axe-playwright-python`) scans Apply, the meeting log (a valid link) and
 sign-in at a phone's and a desktop's size in fr, nl and en: no violation may be "serious" or
-"critical". On a phone the language switch is in the page, the chosen session's label shows
-whole, and a confirmation is in view after sending.
+"critical" (nor on the confirmations). On a phone the language switch is in the page and keeps
+the choices, each session's label shows whole, and a confirmation is in view after sending.
 
 One app process serves the module; each scan opens its own browser context (a new session).
 """
@@ -21,9 +21,11 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
 import clock
+from access import hash_password
 from i18n import LANGUAGES, t
 from services.meeting_links import link_for
 from sheets.local import LocalStore
+from tests.apptest import BRUSSELS
 from tests.browser import (
     Server,
     choose,
@@ -55,7 +57,11 @@ def server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     folder = tmp_path_factory.mktemp("a11y")
     workbook = folder / "workbook.xlsx"
     shutil.copy(demo_template, workbook)
-    app = start_app(folder, workbook, f'[links]\nsecret_key = "{LINK_SECRET}"\n')
+    secrets = (
+        f'[passwords]\n"{BRUSSELS.email}" = "{hash_password("a11y pass phrase")}"\n\n'
+        f'[links]\nsecret_key = "{LINK_SECRET}"\n'
+    )  # a password: sign-in shows its form
+    app = start_app(folder, workbook, secrets)
     yield app
     stop_app(app)
 
@@ -122,21 +128,25 @@ def test_the_public_pages_have_no_serious_accessibility_violation(
     language is the page's. Nothing of Streamlit's is excluded from the scan."""
     page = new_page(chromium, SIZES[size], lang)
     found: dict[str, list[str]] = {}
-    for name, url, heading in (
-        ("apply", f"{server.url}/apply?lang={lang}", "apply.title"),
-        ("meeting-log", f"{meeting_link}&lang={lang}", "meeting_log.title"),
-        ("sign-in", f"{server.url}/?lang={lang}", "signin.title"),
-    ):
-        open_url(page, url)
-        expect(title(page)).to_have_text(t(heading, lang))
-        if name == "apply":
-            choose_role_and_office(page, lang)
-        expect(page.locator("html")).to_have_attribute("lang", lang)
-        problems = blocking(Axe().run(page).response)
-        if problems:
-            screenshot(page, f"a11y-{name}-{lang}-{size}")
-            found[name] = problems
-    page.context.close()
+    try:
+        for name, url, heading in (
+            ("apply", f"{server.url}/apply?lang={lang}", "apply.title"),
+            ("meeting-log", f"{meeting_link}&lang={lang}", "meeting_log.title"),
+            ("sign-in", f"{server.url}/?lang={lang}", "signin.title"),
+        ):
+            open_url(page, url)
+            expect(title(page)).to_have_text(t(heading, lang))
+            if name == "apply":
+                choose_role_and_office(page, lang)
+            if name == "sign-in":
+                expect(page.get_by_label(t("signin.password", lang), exact=True)).to_be_visible()
+            expect(page.locator("html")).to_have_attribute("lang", lang)
+            problems = blocking(Axe().run(page).response)
+            if problems:
+                screenshot(page, f"a11y-{name}-{lang}-{size}")
+                found[name] = problems
+    finally:
+        page.context.close()
     report = "\n".join(f"{name}:\n  " + "\n  ".join(lines) for name, lines in found.items())
     assert not found, f"serious or critical violations ({lang}, {size}):\n{report}"
 
@@ -230,6 +240,7 @@ def test_on_a_phone_the_application_received_is_in_view(server: Server, phone: P
     expect(thanks).to_be_in_viewport()
     expect(phone.get_by_role("button", name=t("apply.send", "fr"))).to_have_count(0)
     screenshot(phone, "a11y-apply-sent-phone")
+    assert blocking(Axe().run(phone).response) == []
 
 
 @pytest.mark.browser
@@ -242,3 +253,4 @@ def test_on_a_phone_the_meeting_logged_is_in_view(meeting_link: str, phone: Page
     )
     expect(logged).to_be_in_viewport()
     screenshot(phone, "a11y-meeting-logged-phone")
+    assert blocking(Axe().run(phone).response) == []
