@@ -18,6 +18,7 @@ import streamlit as st
 from access import User
 from i18n import Msg
 from meetings import MAX_HOURS, MEETING_MODES, MIN_HOURS, MeetingEntry
+from services.bulk import bulk_duo_actions, move_duos
 from services.duos import (
     CHECK_IN_WITH,
     CONTRACTS,
@@ -61,6 +62,7 @@ from services.duos import (
 from services.snapshot import Snapshot
 from services.unit import Outcome
 from ui import context as ui
+from ui.bulk import confirm_box, confirm_first, show_bulk_outcome, ticked_rows, ticked_summary
 from ui.feedback import attempt, flash
 from ui.meeting_link import meeting_links
 from ui.navigation import allowed_specs
@@ -99,6 +101,7 @@ DATE_FORMAT = "DD/MM/YYYY"
 GENERATION = "duos-forms"  # part of every form key: raised after a save to empty the forms
 SHOWN = "duos-shown"  # the duo's row as the last run showed it: what a form is compared with
 LIST_KEY = "duos-list"
+BULK = Once("duos-bulk", render=show_bulk_outcome)
 LIST_ROW_PIXELS, LIST_MAX_PIXELS = 35, 600
 DEFAULT_STATUSES = (PROPOSED, INTRO_PLANNED, ACTIVE)
 END_EARLY_TO = (READY, ALUMNI)  # where mentor and mentee go when their duo ends early
@@ -199,7 +202,7 @@ def overview_titles() -> dict[str, str]:
     }
 
 
-def show_list(data: Snapshot) -> None:
+def show_list(data: Snapshot, user: User) -> None:
     overview = data.memo("duo_overview", lambda: duo_overview(data, ui.today()), ui.today())
     counts, label = status_counts(overview), ui.format_choices(DUO_STATUSES)
     statuses = st.pills(
@@ -212,12 +215,19 @@ def show_list(data: Snapshot) -> None:
     )
     search = st.columns(2)[0].text_input(ui.tr("duos.search"), key="duos-search")
     shown = filter_overview(overview, statuses or [], search)
+    bulk = st.toggle(ui.tr("bulk.tick_duos"), key="duos-bulk")
+    if bulk:
+        BULK.show()  # the last bulk action's result, even when it emptied the list
     if shown.empty:
         st.info(ui.tr("duos.none_found"))
         return
     st.caption(ui.tr("duos.list_hint", count=len(shown)))
     frame = translated(shown.loc[:, list(OVERVIEW_COLUMNS)], ("Status", "Health"))
     frame = frame.rename(columns=overview_titles())
+    if bulk:
+        bulk_panel(data, user, shown, frame)
+        downloads(frame, "duos")
+        return
     event = st.dataframe(
         defused(frame),
         hide_index=True,
@@ -232,6 +242,83 @@ def show_list(data: Snapshot) -> None:
     if rows:
         open_duo(str(shown.iloc[rows[0]]["ID"]))
     downloads(frame, "duos")
+
+
+def bulk_panel(data: Snapshot, user: User, shown: pd.DataFrame, frame: pd.DataFrame) -> None:
+    """The list with a tick per row; one ending for every ticked duo."""
+    st.caption(ui.tr("bulk.tick_help"))
+    ids = [str(duo_id) for duo_id in shown["ID"]]
+    ticked = ticked_rows(frame, ids, "duos-ticks")
+    names = dict(zip(ids, shown["Duo"], strict=True))
+    ticked_summary([names[duo_id] for duo_id in ticked])
+    if not ticked:
+        return
+    actions = bulk_duo_actions([duo for duo in map(data.duo, ticked) if duo is not None])
+    if not actions:
+        st.info(ui.tr("bulk.no_duo_step"))
+        return
+    action = st.selectbox(
+        ui.tr("bulk.duo_step"),
+        actions,
+        index=None,
+        format_func=ui.format_choices(actions, lambda a: ui.text(DUO_ACTION_LABELS[a])),
+        placeholder=ui.tr("participants.step_hint"),
+        key="duos-bulk-step",
+    )
+    if action is None:
+        return
+    form = f"bulk-{action.value}"
+    with st.form(form_key("bulk", form), clear_on_submit=False):
+        token = BULK.field()
+        step = bulk_step_inputs(data, action, form)
+        sure = confirm_box(form_key("bulk", form, "confirm"), len(ticked))
+        sent = st.form_submit_button(
+            ui.text(DUO_ACTION_LABELS[action]), type="primary", key=submit_key("bulk", form)
+        )
+    if not sent or step is None:
+        return
+    if not sure:
+        confirm_first()
+        return
+    if refused(step_problems(step, ui.today())):
+        return
+    save(lambda: move_duos(ui.store(), user, ticked, step, ui.today()), BULK, token)
+
+
+def bulk_step_inputs(data: Snapshot, action: DuoAction, form: str) -> DuoStep | None:
+    """The inputs of an ending for several duos (one date for all), as the duo's own form."""
+    label = "duos.date" if action is DuoAction.DECLINE else "duos.end_date"
+    on = date_input(ui.tr(label), ui.today(), form_key("bulk", form, "date"))
+    if action is DuoAction.DECLINE:
+        by = st.radio(
+            ui.tr("duos.declined_by"),
+            DECLINED_BY,
+            format_func=ui.format_choices(DECLINED_BY),
+            horizontal=True,
+            key=form_key("bulk", form, "by"),
+        )
+        reason = reason_inputs(data, "bulk", form)
+        return None if on is None else Decline(on, str(by), reason)
+    if action is DuoAction.COMPLETE:
+        again = st.checkbox(ui.tr("duos.mentor_wants_another"), key=form_key("bulk", form, "again"))
+        return None if on is None else Complete(on, bool(again))
+    reason = reason_inputs(data, "bulk", form)
+    left, right = st.columns(2)
+    mentor_to = left.radio(
+        ui.tr("duos.mentor_to"),
+        END_EARLY_TO,
+        format_func=ui.format_choices(END_EARLY_TO),
+        horizontal=True,
+        key=form_key("bulk", form, "mentor-to"),
+    )
+    mentee_to = right.radio(
+        ui.tr("duos.mentee_to"),
+        END_EARLY_TO,
+        format_func=ui.format_choices(END_EARLY_TO),
+        horizontal=True,
+        key=form_key("bulk", form, "mentee-to"),
+    )
+    return None if on is None else EndEarly(on, reason, str(mentor_to), str(mentee_to))
 
 
 def translated(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -1047,7 +1134,7 @@ def main() -> None:
     if duo_id:
         show_duo(data, duo_id, ui.signed_in())
     else:
-        show_list(data)
+        show_list(data, ui.signed_in())
 
 
 main()

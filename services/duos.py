@@ -236,26 +236,29 @@ def earlier_evaluations(
 
 
 OVERVIEW_COLUMNS = (
+    "Duo",
+    "Status",
+    "Health",
+    "Days since last meeting",
+    "Coordinator",
     "ID",
     "Mentor",
     "Mentee",
     "Office",
-    "Coordinator",
-    "Status",
     "Proposed on",
     "Intro on",
     "Agreement on",
     "Planned end",
     "Ended on",
     "Last check-in",
-    "Health",
-    "Days since last meeting",
 )
+"""The useful columns first: who, where the duo stands, how it goes, who follows it up."""
 _DUO_DATES = ["Proposed on", "Intro on", "Agreement on", "Planned end", "Ended on"]
 
 
 def duo_overview(data: Snapshot, today: date) -> pd.DataFrame:
-    """One row per duo in view: who, where, status, dates and how the follow-up goes.
+    """One row per duo in view: the duo (mentor & mentee), status, health, days since the
+    last meeting, coordinator, then the rest (`OVERVIEW_COLUMNS`).
 
     Live duos first (in workflow order), the most recently proposed first within a status.
     `Health` is that of the last check-in; days since the last meeting count to today.
@@ -265,11 +268,14 @@ def duo_overview(data: Snapshot, today: date) -> pd.DataFrame:
     names, offices = _people_columns(data.participants)
     check_ins = _latest_by_duo(_counted(data["Check-ins"]), today)
     last_meeting = _latest_by_duo(_counted(data["Meetings"]), today)["Date"]
+    mentors = duos["Mentor ID"].map(names).fillna(duos["Mentor ID"])
+    mentees = duos["Mentee ID"].map(names).fillna(duos["Mentee ID"])
     frame = pd.DataFrame(
         {
+            "Duo": mentors + " & " + mentees,
             "ID": duos["ID"],
-            "Mentor": duos["Mentor ID"].map(names).fillna(duos["Mentor ID"]),
-            "Mentee": duos["Mentee ID"].map(names).fillna(duos["Mentee ID"]),
+            "Mentor": mentors,
+            "Mentee": mentees,
             "Office": _offices(duos, offices),
             "Coordinator": duos["Coordinator"],
             "Status": duos["Status"],
