@@ -9,6 +9,7 @@ sheet meanwhile comes back as a conflict instead of being overwritten.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -89,6 +90,7 @@ from workflow import (
     cell_number,
     cell_text,
     duo_office,
+    early_completion,
     person_name,
     records,
 )
@@ -110,6 +112,7 @@ FORMS = (
     "check-in",
     "evaluation",
     "complete",
+    "complete-early",
     "end-early",
 )
 STATUS_COLORS: dict[str, Any] = {
@@ -591,8 +594,44 @@ def complete_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
             ui.tr("duos.mentor_wants_another"), key=form_key(duo_id, "complete", "again")
         )
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "complete"))
+    pending_key = form_key(duo_id, "complete-pending")
     if sent and on is not None:
-        move(duo, user, Complete(on, bool(again)), once, token)
+        step = Complete(on, bool(again))
+        if early_completion(duo, on) is None:
+            move(duo, user, step, once, token)
+        elif not refused(step_problems(step, ui.today())):
+            st.session_state[pending_key] = (step, token)
+    pending = st.session_state.get(pending_key)
+    if isinstance(pending, tuple):
+        confirm_early_completion(data, duo, user, pending, pending_key)
+
+
+def confirm_early_completion(
+    data: Snapshot,
+    duo: dict[str, Any],
+    user: User,
+    sent: tuple[Complete, str],
+    pending_key: str,
+) -> None:
+    """Completing before the planned end: said, confirmed, and with a reason (End reason)."""
+    step, token = sent
+    warning = early_completion(duo, step.on)
+    if warning is None:
+        st.session_state.pop(pending_key, None)
+        return
+    duo_id = cell_text(duo, "ID")
+    st.warning(ui.md_text(warning))
+    with st.form(form_key(duo_id, "complete-early"), clear_on_submit=False):
+        reason = reason_inputs(data, duo_id, "complete-early")
+        sure = st.form_submit_button(
+            ui.tr("duos.complete_early_confirm"), key=submit_key(duo_id, "complete-early")
+        )
+    if st.button(ui.tr("duos.complete_early_back"), key=f"{pending_key}-back"):
+        st.session_state.pop(pending_key, None)
+        st.rerun()
+    if sure:
+        confirmed = replace(step, confirmed=True, reason=reason)
+        move(duo, user, confirmed, guard(duo_id, "complete"), token)
 
 
 def end_early_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
