@@ -796,7 +796,7 @@ def _not_before(on: date, record: Mapping[str, Any], column: str) -> None:
     earlier = cell_date(record, column)
     if earlier is None or on >= earlier:
         return
-    params = {"date": on.isoformat(), "earlier": earlier.isoformat()}
+    params = {"date": on, "earlier": earlier}
     if column == "Proposed on":
         raise TransitionError(workflow_message("date_before_proposal", **params))
     if column == "Intro on":
@@ -925,7 +925,7 @@ def eligibility_problems(
     if birth_date is None:
         problems.append(workflow_message("birth_date_missing"))
     elif birth_date > on:
-        problems.append(workflow_message("birth_date_in_future", date=birth_date.isoformat()))
+        problems.append(workflow_message("birth_date_in_future", date=birth_date))
     else:
         age = age_on(birth_date, on)
         if role == MENTEE and not MENTEE_MIN_AGE <= age <= MENTEE_MAX_AGE:
