@@ -187,3 +187,24 @@ def test_creating_duos_from_the_whole_pool_stays_on_its_tab_and_links_the_new_du
     duo_id = str(tables(workbook)[1]["ID"].iloc[-1])
     links = [link for link in app.get("page_link") if duo_id in str(link.proto.label)]
     assert links and links[0].proto.query_string == f"id={duo_id}"
+
+
+# -- the duo page: hours and scores with the language's decimal mark ----------------------------
+
+
+@pytest.mark.parametrize(("lang", "hours"), [("fr", "2,5 h"), ("nl", "2,5 u"), ("en", "2.5 h")])
+def test_the_duo_page_writes_hours_with_the_languages_decimal_mark(
+    workbook: Path, lang: str, hours: str
+) -> None:
+    store = store_of(workbook)
+    duo_row = next(
+        row
+        for row in records(store.table("Duos").frame)
+        if row["Status"] == "Active" and row["Office"] == "Brussels"
+    )
+    log_meeting(store, BRUSSELS, duo_row["ID"], MeetingEntry(DAY, 2.5, "Video"), DAY)
+    app = open_page("duos.py", user=BRUSSELS, lang=lang, query={"id": duo_row["ID"]})
+    assert_no_exception(app)
+    shown = "\n".join(str(line.value) for line in app.markdown)
+    assert hours in shown
+    assert ("2.5" in shown) == (lang == "en")

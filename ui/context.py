@@ -224,6 +224,14 @@ def fmt_date(value: Any) -> str:
     return str(value)
 
 
+def fmt_number(value: float | None) -> str:
+    """A number the language's way outside a message: 2,5 in fr and nl, 2.5 in en (blank for
+    none); inside a message, pass the number itself."""
+    if value is None or value != value:
+        return ""
+    return str(local_value(float(value), lang()))
+
+
 def today() -> dt.date:
     return clock.today()
 
