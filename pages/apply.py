@@ -67,7 +67,7 @@ def session_label(session: SessionOption) -> str:
         places = ui.tr("apply.places_left", count=session.places_left)
     return ui.tr(
         "apply.session_option",
-        date=ui.fmt_date(session.date),
+        date=session.date,
         office=ui.label(session.office),
         language=language_name(session.language),
         places=places,

@@ -9,6 +9,7 @@ sheet meanwhile comes back as a conflict instead of being overwritten.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -37,6 +38,7 @@ from services.duos import (
     check_in_problems,
     combined_reason,
     correct_check_in,
+    correct_evaluation,
     correct_meeting,
     date_or_today,
     duo_entries,
@@ -91,6 +93,7 @@ from workflow import (
     cell_number,
     cell_text,
     duo_office,
+    early_completion,
     person_name,
     records,
 )
@@ -113,6 +116,7 @@ FORMS = (
     "check-in",
     "evaluation",
     "complete",
+    "complete-early",
     "end-early",
 )
 STATUS_COLORS: dict[str, Any] = {
@@ -416,7 +420,7 @@ def show_header(duo: Mapping[str, Any], people: People, user: User) -> None:
     with where:
         fact("duos.office", ui.label(duo_office(duo, people)))
         score = cell_number(duo, "Match score")
-        fact("duos.score", "" if score is None else f"{score:g}")
+        fact("duos.score", ui.fmt_number(score))
         fact("duos.reasons", cell_text(duo, "Match reasons"))
     with when:
         for column, key in HEADER_DATES:
@@ -452,13 +456,13 @@ def event_details(event: Event) -> str:
         case "proposed":
             score = cell_number(row, "Match score")
             parts = [text("Coordinator")]
-            parts.append("" if score is None else ui.tr("duos.score_of", score=f"{score:g}"))
+            parts.append("" if score is None else ui.tr("duos.score_of", score=score))
         case "agreement":
             parts = [text("Objectives")]
         case "meeting":
             hours = cell_number(row, "Hours")
             parts = [
-                "" if hours is None else ui.tr("duos.hours_of", hours=f"{hours:g}"),
+                "" if hours is None else ui.tr("duos.hours_of", hours=hours),
                 value("Mode"),
                 md(", ".join(row.get("Topics") or [])),
                 text("Summary"),
@@ -480,7 +484,7 @@ def event_details(event: Event) -> str:
                 ui.tr("duos.objectives_met_of", value=value("Objectives met")),
                 value("Outcome"),
                 value("Contract"),
-                "" if satisfaction is None else f"{satisfaction:g}/5",
+                "" if satisfaction is None else f"{ui.fmt_number(satisfaction)}/5",
                 text("Comments"),
             ]
         case "ended_early" | "declined":
@@ -559,7 +563,7 @@ def show_actions(data: Snapshot, duo: dict[str, Any], user: User) -> None:
                 form(data, duo, user)
     opens = evaluation_opens_later(duo, ui.today(), notice_days)
     if opens is not None:
-        st.caption(ui.tr("duos.evaluation_opens", date=ui.fmt_date(opens), days=notice_days))
+        st.caption(ui.tr("duos.evaluation_opens", date=opens, days=notice_days))
 
 
 def action_forms(duo: Mapping[str, Any], notice_days: int) -> list[tuple[str, Form]]:
@@ -678,8 +682,44 @@ def complete_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
             ui.tr("duos.mentor_wants_another"), key=form_key(duo_id, "complete", "again")
         )
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "complete"))
+    pending_key = form_key(duo_id, "complete-pending")
     if sent and on is not None:
-        move(duo, user, Complete(on, bool(again)), once, token)
+        step = Complete(on, bool(again))
+        if early_completion(duo, on) is None:
+            move(duo, user, step, once, token)
+        elif not refused(step_problems(step, ui.today())):
+            st.session_state[pending_key] = (step, token)
+    pending = st.session_state.get(pending_key)
+    if isinstance(pending, tuple):
+        confirm_early_completion(data, duo, user, pending, pending_key)
+
+
+def confirm_early_completion(
+    data: Snapshot,
+    duo: dict[str, Any],
+    user: User,
+    sent: tuple[Complete, str],
+    pending_key: str,
+) -> None:
+    """Completing before the planned end: said, confirmed, and with a reason (End reason)."""
+    step, token = sent
+    warning = early_completion(duo, step.on)
+    if warning is None:
+        st.session_state.pop(pending_key, None)
+        return
+    duo_id = cell_text(duo, "ID")
+    st.warning(ui.md_text(warning))
+    with st.form(form_key(duo_id, "complete-early"), clear_on_submit=False):
+        reason = reason_inputs(data, duo_id, "complete-early")
+        sure = st.form_submit_button(
+            ui.tr("duos.complete_early_confirm"), key=submit_key(duo_id, "complete-early")
+        )
+    if st.button(ui.tr("duos.complete_early_back"), key=f"{pending_key}-back"):
+        st.session_state.pop(pending_key, None)
+        st.rerun()
+    if sure:
+        confirmed = replace(step, confirmed=True, reason=reason)
+        move(duo, user, confirmed, guard(duo_id, "complete"), token)
 
 
 def end_early_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
@@ -720,7 +760,7 @@ def meeting_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         with left:
             on = date_input(ui.tr("duos.date"), ui.today(), form_key(duo_id, "meeting", "date"))
         hours = middle.number_input(
-            ui.tr("duos.hours", low=f"{MIN_HOURS:g}", high=f"{MAX_HOURS:g}"),
+            ui.tr("duos.hours", low=MIN_HOURS, high=MAX_HOURS),
             min_value=0.0,
             max_value=24.0,
             value=2.0,
@@ -828,40 +868,44 @@ def evaluation_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         confirm_second_evaluation(data, user, duo_id, pending, pending_key)
 
 
-def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
+def evaluation_inputs(
+    duo_id: str, form: str = "evaluation", seen: Mapping[str, Any] | None = None
+) -> EvaluationEntry | None:
+    """The evaluation's fields: empty to record one, or filled with `seen` to correct it."""
+
     def key(field: str) -> str:
-        return form_key(duo_id, "evaluation", field)
+        return form_key(duo_id, form, field)
+
+    def current(column: str) -> str:
+        return "" if seen is None else cell_text(seen, column)
 
     left, right = st.columns(2)
-    respondent = left.radio(
-        ui.tr("duos.respondent"),
-        RESPONDENTS,
-        index=None,
-        format_func=ui.format_choices(RESPONDENTS),
-        horizontal=True,
-        key=key("respondent"),
+    respondent = choice_radio(
+        left, ui.tr("duos.respondent"), RESPONDENTS, current("Respondent"), key("respondent")
     )
     with right:
-        on = date_input(ui.tr("duos.date"), ui.today(), key("date"))
-    objectives_met = left.radio(
+        day = None if seen is None else cell_date(seen, "Date")
+        on = date_input(ui.tr("duos.date"), day or ui.today(), key("date"))
+    objectives_met = choice_radio(
+        left,
         ui.tr("duos.objectives_met"),
         OBJECTIVES_MET_VALUES,
-        index=None,
-        format_func=ui.format_choices(OBJECTIVES_MET_VALUES),
-        horizontal=True,
-        key=key("objectives-met"),
+        current("Objectives met"),
+        key("objectives-met"),
     )
+    scale = list(SATISFACTION_SCALE)
+    given = None if seen is None else cell_number(seen, "Satisfaction")
     satisfaction = right.radio(
         ui.tr("duos.satisfaction"),
-        list(SATISFACTION_SCALE),
-        index=None,
+        scale,
+        index=scale.index(int(given)) if given in scale else None,
         horizontal=True,
         key=key("satisfaction"),
     )
     outcome = left.selectbox(
         ui.tr("duos.outcome"),
         OUTCOMES,
-        index=None,
+        index=choice_index(OUTCOMES, current("Outcome")),
         format_func=ui.format_choices(OUTCOMES),
         placeholder=ui.tr("duos.choose"),
         key=key("outcome"),
@@ -869,13 +913,13 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
     contract = right.selectbox(
         ui.tr("duos.contract"),
         CONTRACTS,
-        index=None,
+        index=choice_index(CONTRACTS, current("Contract")),
         format_func=ui.format_choices(CONTRACTS),
         placeholder=ui.tr("duos.choose"),
         help=ui.tr("duos.contract_help"),
         key=key("contract"),
     )
-    comments = st.text_area(ui.tr("duos.comments"), key=key("comments"))
+    comments = st.text_area(ui.tr("duos.comments"), current("Comments"), key=key("comments"))
     if on is None:
         return None
     return EvaluationEntry(
@@ -908,7 +952,7 @@ def confirm_second_evaluation(
     """One evaluation per respondent: a second one is recorded only when confirmed."""
     pending, token = sent
     earlier = earlier_evaluations(data["Evaluations"], duo_id, pending.respondent)
-    dates = ", ".join(ui.fmt_date(day) or "?" for day in earlier)
+    dates = [day or "?" for day in earlier]
     st.warning(
         ui.md_tr("duos.second_evaluation", respondent=ui.md_label(pending.respondent), dates=dates)
     )
@@ -1019,7 +1063,7 @@ def correct_meeting_form(data: Snapshot, duo: Mapping[str, Any], user: User, eve
         with left:
             on = date_input(ui.tr("duos.date"), event.on, form_key(duo_id, form, "date"))
         hours = middle.number_input(
-            ui.tr("duos.hours", low=f"{MIN_HOURS:g}", high=f"{MAX_HOURS:g}"),
+            ui.tr("duos.hours", low=MIN_HOURS, high=MAX_HOURS),
             min_value=0.0,
             max_value=24.0,
             value=cell_number(seen, "Hours") or 0.0,
@@ -1105,15 +1149,30 @@ def choice_index(values: Sequence[str], value: str) -> int | None:
     return values.index(value) if value in values else None
 
 
-def no_correction_form(data: Snapshot, duo: Mapping[str, Any], user: User, event: Event) -> None:
-    """An evaluation is corrected by cancelling it and recording it again."""
-    st.caption(ui.tr("duos.evaluation_correct_help"))
+def correct_evaluation_form(
+    data: Snapshot, duo: Mapping[str, Any], user: User, event: Event
+) -> None:
+    """The evaluation's fields as recorded; only the cells changed are written."""
+    duo_id, row_id, form, seen, once = entry_form_for(duo, event, "correct")
+    with st.form(form_key(duo_id, form), clear_on_submit=False):
+        token = once.field()
+        entry = evaluation_inputs(duo_id, form, seen)
+        sent = st.form_submit_button(ui.tr("duos.correct"), key=submit_key(duo_id, form))
+    once.show()
+    if not sent or entry is None:
+        return
+    if not refused(evaluation_problems(entry, ui.today())):
+        save(
+            lambda: correct_evaluation(ui.store(), user, row_id, entry, seen, ui.today()),
+            once,
+            token,
+        )
 
 
 CORRECT_FORMS: dict[str, EntryForm] = {
     "meeting": correct_meeting_form,
     "check_in": correct_check_in_form,
-    "evaluation": no_correction_form,
+    "evaluation": correct_evaluation_form,
 }
 
 

@@ -91,11 +91,6 @@ duo_message = Messages("duos")
 """A message of `i18n/duos.toml`."""
 
 
-def shown_date(day: date | None) -> str:
-    """A date in messages: dd/mm/yyyy, the same in every language."""
-    return "" if day is None else day.strftime("%d/%m/%Y")
-
-
 # -- what the forms hold -------------------------------------------------------------------
 
 
@@ -123,7 +118,7 @@ class EvaluationEntry:
 
 
 def _not_in_future(on: date, today: date) -> list[Msg]:
-    return [duo_message("date_in_future", date=shown_date(on))] if on > today else []
+    return [duo_message("date_in_future", date=on)] if on > today else []
 
 
 def _one_of(value: str, allowed: Sequence[str], missing: str) -> list[Msg]:
@@ -487,9 +482,9 @@ def change_duo(
 
 def step_done(step: DuoStep, duo_id: str) -> Msg:
     """What the user reads once a move is saved (statuses named in their language)."""
-    params = {"duo": duo_id, "date": shown_date(step.on)}
+    params: dict[str, Any] = {"duo": duo_id, "date": step.on}
     if isinstance(step, RecordAgreement):
-        params["end"] = shown_date(add_months(step.on, PROGRAMME_MONTHS))
+        params["end"] = add_months(step.on, PROGRAMME_MONTHS)
     return duo_message(f"done_{step.kind.value}", **params)
 
 
@@ -565,7 +560,7 @@ def log_meeting(
     assert entry.on is not None and entry.hours is not None, "refused above"
     record = {"Duo ID": duo_id, **meeting_cells(entry), "Logged by": author(user)}
     ids = _append_one(store, user, "Meetings", record, "log_meeting", record_id)
-    return Outcome(duo_message("meeting_logged", duo=duo_id, date=shown_date(entry.on)), ids=ids)
+    return Outcome(duo_message("meeting_logged", duo=duo_id, date=entry.on), ids=ids)
 
 
 def log_check_in(
@@ -585,7 +580,7 @@ def log_check_in(
     _refuse(check_in_problems(entry, today))
     record = {"Duo ID": duo_id, **check_in_cells(entry), "Coordinator": author(user)}
     ids = _append_one(store, user, "Check-ins", record, "log_check_in", record_id)
-    return Outcome(duo_message("check_in_logged", duo=duo_id, date=shown_date(entry.on)), ids=ids)
+    return Outcome(duo_message("check_in_logged", duo=duo_id, date=entry.on), ids=ids)
 
 
 def evaluation_notice_days(settings: pd.DataFrame) -> int:
@@ -619,7 +614,7 @@ def log_evaluation(
         others = others[others["ID"].astype(str).str.strip() != record_id]
     earlier = earlier_evaluations(others, duo_id, entry.respondent)
     if earlier and not second:
-        dates = ", ".join(shown_date(day) or "?" for day in earlier)
+        dates = [day or "?" for day in earlier]
         raise TransitionError(duo_message("evaluation_exists", dates=dates))
     record = {"Duo ID": duo_id, **evaluation_cells(entry)}
     ids = _append_one(store, user, "Evaluations", record, "log_evaluation", record_id)

@@ -378,7 +378,7 @@ def plan_session(
     record["ID"] = record_id or new_record_id(store, SESSIONS_TAB)
     index = unit.append(SESSIONS_TAB, [record], "plan_session")
     ids = list(unit.write(store, user.email).ids[index])
-    message = session_message("planned", kind=draft.kind, date=draft.on.strftime("%d/%m/%Y"))
+    message = session_message("planned", kind=draft.kind, date=draft.on)
     return Outcome(message, ids=ids)
 
 
