@@ -305,7 +305,9 @@ def bulk_step_inputs(data: Snapshot, action: DuoAction, form: str) -> DuoStep | 
         return None if on is None else Decline(on, str(by), reason)
     if action is DuoAction.COMPLETE:
         again = st.checkbox(ui.tr("duos.mentor_wants_another"), key=form_key("bulk", form, "again"))
-        return None if on is None else Complete(on, bool(again))
+        st.caption(ui.tr("bulk.complete_early_help"))
+        early = reason_inputs(data, "bulk", form)
+        return None if on is None else Complete(on, bool(again), bool(early), early)
     reason = reason_inputs(data, "bulk", form)
     left, right = st.columns(2)
     mentor_to = left.radio(

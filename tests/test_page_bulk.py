@@ -236,10 +236,13 @@ def test_a_double_submit_of_completing_ticked_duos_completes_each_once(workbook:
     active = shown.index[shown["Status"] == "Active"].tolist()[:2]
     tick(app, "duos-ticks", active)
     app.selectbox(key="duos-bulk-step").set_value(DuoAction.COMPLETE).run()
+    app.text_input(key=bulk_key(app, DuoAction.COMPLETE, "reason-own")).input("Both found work")
     app.checkbox(key=bulk_key(app, DuoAction.COMPLETE, "confirm")).check()
     submit_twice(app, bulk_key(app, DuoAction.COMPLETE, "submit"))
     ids = shown.loc[active, "ID"].tolist()
     assert set(duo_statuses(workbook)[ids]) == {"Completed"}
+    ended = store_of(workbook).table("Duos").frame.set_index("ID")
+    assert set(ended.loc[ids, "End reason"]) == {"Both found work"}, "early: the reason written"
     assert sorted(d for d in audit(workbook, "complete") if d in ids) == sorted(ids)
     assert successes(app) == ["Done: 2 moved, 0 skipped."]
 
@@ -284,3 +287,18 @@ def test_the_duos_list_starts_with_the_duo_status_health_and_days_since_the_last
         assert met is not None and row["Days since last meeting"] == (TODAY - met).days
         checked += 1
     assert checked, "a demo duo with a check-in and a meeting is in the list"
+
+
+def test_ticked_duos_before_their_planned_end_are_skipped_without_a_reason(
+    workbook: str,
+) -> None:
+    app = duos_page()
+    shown = ticked_list(app, "duos-ticks")
+    active = shown.index[shown["Status"] == "Active"].tolist()[:2]
+    tick(app, "duos-ticks", active)
+    app.selectbox(key="duos-bulk-step").set_value(DuoAction.COMPLETE).run()
+    app.checkbox(key=bulk_key(app, DuoAction.COMPLETE, "confirm")).check()
+    app.button(key=bulk_key(app, DuoAction.COMPLETE, "submit")).click().run()
+    ids = shown.loc[active, "ID"].tolist()
+    assert set(duo_statuses(workbook)[ids]) == {"Active"}
+    assert successes(app) == ["Done: 0 moved, 2 skipped."]
