@@ -199,7 +199,8 @@ def test_a_mentor_of_two_ticked_duos_leaves_once_the_last_of_them_ends() -> None
         ("P-B", MENTEE, IN_DUO, "Brussels"),
     )
     both = duos(("D-1", "P-M", "P-A", ACTIVE), ("D-2", "P-M", "P-B", ACTIVE))
-    plan = plan_duo_moves(ADMIN, ["D-1", "D-2"], ticked, both, Complete(TODAY), TODAY)
+    early = Complete(TODAY, confirmed=True, reason="both found work")
+    plan = plan_duo_moves(ADMIN, ["D-1", "D-2"], ticked, both, early, TODAY)
     cells = cells_of(plan.unit)
     assert cells["P-M"] == {"Status": ALUMNI}
     assert cells["P-A"] == cells["P-B"] == {"Status": ALUMNI}
