@@ -19,8 +19,10 @@ from access import User
 from i18n import Msg
 from meetings import MAX_HOURS, MEETING_MODES, MIN_HOURS, MeetingEntry
 from services.duos import (
+    ANOTHER_MENTEE_VALUES,
     CHECK_IN_WITH,
     CONTRACTS,
+    GAINS,
     HEALTHS,
     OBJECTIVES_MET_VALUES,
     OUTCOMES,
@@ -58,9 +60,11 @@ from services.duos import (
     step_problems,
     timeline,
 )
+from services.self_evaluations import missing_respondents, prefill
 from services.snapshot import Snapshot
 from services.unit import Outcome
 from ui import context as ui
+from ui.evaluation_link import evaluation_links, what_came_in
 from ui.feedback import attempt, flash
 from ui.meeting_link import meeting_links
 from ui.navigation import allowed_specs
@@ -724,10 +728,16 @@ def evaluation_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         if answered
         else ui.tr("duos.none_answered")
     )
+    what_came_in(evaluations, duo_id)
+    evaluation_links(duo, user)
+    start = prefill(evaluations, duo_id)
+    if start:
+        st.caption(ui.tr("self_evaluation.prefilled"))
+    missing = missing_respondents(evaluations, duo_id)
     once = guard(duo_id, "evaluation")
     with st.form(form_key(duo_id, "evaluation"), clear_on_submit=False):
         token = once.field()
-        entry = evaluation_inputs(duo_id)
+        entry = evaluation_inputs(duo_id, start, missing[0] if missing else None)
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "evaluation"))
     once.show()
     pending_key = form_key(duo_id, "evaluation-pending")
@@ -741,7 +751,13 @@ def evaluation_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         confirm_second_evaluation(data, user, duo_id, pending, pending_key)
 
 
-def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
+def evaluation_inputs(
+    duo_id: str, start: Mapping[str, str] | None = None, respondent_first: str | None = None
+) -> EvaluationEntry | None:
+    """The evaluation's fields; `start`: answers that came in (the choices picked at first),
+    `respondent_first`: the respondent picked at first (the first one still missing)."""
+    start = start or {}
+
     def key(field: str) -> str:
         return form_key(duo_id, "evaluation", field)
 
@@ -749,7 +765,7 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
     respondent = left.radio(
         ui.tr("duos.respondent"),
         RESPONDENTS,
-        index=None,
+        index=choice_index(RESPONDENTS, respondent_first or ""),
         format_func=ui.format_choices(RESPONDENTS),
         horizontal=True,
         key=key("respondent"),
@@ -774,7 +790,7 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
     outcome = left.selectbox(
         ui.tr("duos.outcome"),
         OUTCOMES,
-        index=None,
+        index=choice_index(OUTCOMES, start.get("Outcome", "")),
         format_func=ui.format_choices(OUTCOMES),
         placeholder=ui.tr("duos.choose"),
         key=key("outcome"),
@@ -782,12 +798,13 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
     contract = right.selectbox(
         ui.tr("duos.contract"),
         CONTRACTS,
-        index=None,
+        index=choice_index(CONTRACTS, start.get("Contract", "")),
         format_func=ui.format_choices(CONTRACTS),
         placeholder=ui.tr("duos.choose"),
         help=ui.tr("duos.contract_help"),
         key=key("contract"),
     )
+    later = later_questions(duo_id, start)
     comments = st.text_area(ui.tr("duos.comments"), key=key("comments"))
     if on is None:
         return None
@@ -799,7 +816,40 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
         str(contract or ""),
         None if satisfaction is None else int(satisfaction),
         comments,
+        **later,
     )
+
+
+LATER_QUESTIONS = (
+    ("autonomy", "Autonomy", "self_evaluation.coordinator_autonomy", GAINS),
+    ("career_plan", "Career plan", "self_evaluation.coordinator_career_plan", GAINS),
+    ("network", "Network", "self_evaluation.coordinator_network", GAINS),
+    (
+        "another_mentee",
+        "Another mentee",
+        "self_evaluation.coordinator_another_mentee",
+        ANOTHER_MENTEE_VALUES,
+    ),
+)
+"""The programme's questions asked at the end (entry field, column, label, choices)."""
+
+
+def later_questions(duo_id: str, start: Mapping[str, str]) -> dict[str, str]:
+    """The gains and another mentee, two by two, each with the answer that came in picked."""
+    answers: dict[str, str] = {}
+    columns = st.columns(2)
+    for index, (field, column, label, values) in enumerate(LATER_QUESTIONS):
+        answers[field] = (
+            choice_radio(
+                columns[index % 2],
+                ui.tr(label),
+                values,
+                start.get(column, ""),
+                form_key(duo_id, "evaluation", field.replace("_", "-")),
+            )
+            or ""
+        )
+    return answers
 
 
 def second_or_first(
