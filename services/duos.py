@@ -23,7 +23,7 @@ the same for the coordinator's form and the mentor's personal link.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
@@ -88,6 +88,8 @@ SOURCES: tuple[str, ...] = tuple(choice.value for choice in SOURCE)
 COORDINATOR_SOURCE, SELF_FILLED = "Coordinator", "Self-filled"
 GAIN_COLUMNS = {"Autonomy": "autonomy", "Career plan": "career_plan", "Network": "network"}
 """The three gains the mentee reports, by column: the entry's field of each."""
+ASKED_OF = {"Mentee": tuple(GAIN_COLUMNS.values()), "Mentor": ("another_mentee",)}
+"""The later questions each person answers of themselves (the coordinator: all of them)."""
 CONTRACT_NEEDED_FOR = frozenset({"Job"})
 """Outcomes whose contract matters for the reports (a stable job is 3 months or more)."""
 SATISFACTION_SCALE = range(1, 6)
@@ -552,6 +554,18 @@ def check_in_cells(entry: CheckInEntry) -> dict[str, Any]:
     }
 
 
+def asked_of(entry: EvaluationEntry) -> EvaluationEntry:
+    """The entry without the later questions its respondent is not asked (left None): the
+    gains are the mentee's, another mentee the mentor's; the coordinator's evaluation, the
+    duo's summing-up, keeps them all."""
+    asked = ASKED_OF.get(entry.respondent)
+    if asked is None:
+        return entry
+    later = (*GAIN_COLUMNS.values(), "another_mentee")
+    left_out: dict[str, Any] = {field: None for field in later if field not in asked}
+    return replace(entry, **left_out)
+
+
 def evaluation_cells(entry: EvaluationEntry) -> dict[str, Any]:
     """The cells a (checked) evaluation fills, when logged or corrected (by the coordinator
     or from the respondent's own link); a later question left None is not among them."""
@@ -646,7 +660,8 @@ def log_evaluation(
     if earlier and not second:
         dates = ", ".join(shown_date(day) or "?" for day in earlier)
         raise TransitionError(duo_message("evaluation_exists", dates=dates))
-    record = {"Duo ID": duo_id, "Source": COORDINATOR_SOURCE, **evaluation_cells(entry)}
+    cells = evaluation_cells(asked_of(entry))
+    record = {"Duo ID": duo_id, "Source": COORDINATOR_SOURCE, **cells}
     ids = _append_one(store, user, "Evaluations", record, "log_evaluation", record_id)
     return Outcome(duo_message("evaluation_logged", duo=duo_id), ids=ids)
 

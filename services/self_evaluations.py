@@ -49,6 +49,7 @@ from services.duos import (
     SELF_FILLED,
     EvaluationEntry,
     answer_problems,
+    asked_of,
     duo_message,
     earlier_evaluations,
     evaluation_cells,
@@ -191,7 +192,7 @@ def self_entry(linked: LinkedEvaluation, answers: SelfAnswers, today: dt.date) -
     of control characters (as the public forms' text); the questions the respondent is not
     asked stay out of it."""
     mentee = linked.role == MENTEE
-    return EvaluationEntry(
+    entry = EvaluationEntry(
         respondent=linked.respondent,
         on=today,
         objectives_met=answers.objectives_met,
@@ -199,12 +200,13 @@ def self_entry(linked: LinkedEvaluation, answers: SelfAnswers, today: dt.date) -
         contract=answers.contract if mentee else "",
         satisfaction=answers.satisfaction,
         comments=clean_text(answers.comments, multiline=True),
-        autonomy=answers.autonomy if mentee else None,
-        career_plan=answers.career_plan if mentee else None,
-        network=answers.network if mentee else None,
-        another_mentee=None if mentee else answers.another_mentee,
+        autonomy=answers.autonomy,
+        career_plan=answers.career_plan,
+        network=answers.network,
+        another_mentee=answers.another_mentee,
         source=SELF_FILLED,
     )
+    return asked_of(entry)
 
 
 def self_evaluation_problems(entry: EvaluationEntry) -> list[Msg]:

@@ -348,3 +348,23 @@ def test_an_evaluation_leaves_the_questions_it_was_not_asked_as_they_are() -> No
     assert not {"Autonomy", "Career plan", "Network", "Another mentee", "Source"} & set(cells)
     asked = EvaluationEntry("Mentee", TODAY, "Yes", "Job", "Permanent", 5, autonomy="")
     assert evaluation_cells(asked)["Autonomy"] == "", "asked and left blank: blanked"
+
+
+def test_the_coordinator_types_a_persons_answers_only_to_their_own_questions(
+    workbook: Path,
+) -> None:
+    """The gains are the mentee's, another mentee the mentor's; the coordinator's sums up."""
+    store = store_of(workbook)
+    duo_id = ended_duo(store, "Mentor")["ID"]
+    gains = {"autonomy": "Yes", "career_plan": "No", "network": "Partly", "another_mentee": "No"}
+    written = {}
+    for respondent in ("Mentor", "Mentee", "Coordinator"):
+        entry = EvaluationEntry(respondent, TODAY, "Yes", "Job", "Permanent", 4, **gains)
+        [row_id] = log_evaluation(store, ADMIN, duo_id, entry, TODAY, second=True).ids
+        written[respondent] = row_id
+    rows = evaluations(store).set_index("ID")
+    columns = ["Autonomy", "Career plan", "Network", "Another mentee", "Source"]
+    assert list(rows.loc[written["Mentor"], columns]) == ["", "", "", "No", "Coordinator"]
+    assert list(rows.loc[written["Mentee"], columns]) == ["Yes", "No", "Partly", "", "Coordinator"]
+    summing_up = list(rows.loc[written["Coordinator"], columns])
+    assert summing_up == ["Yes", "No", "Partly", "No", "Coordinator"]
