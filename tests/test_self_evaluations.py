@@ -4,6 +4,7 @@ the evaluation sent through it, and what the duo page learns from what came in."
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,9 @@ import pandas as pd
 import pytest
 
 import clock
+import demo
 from access import User
+from demo.workbook import grids_from_records
 from links import EVALUATION, LOG, InvalidLink, LinkClaims, Reason, sign, verify
 from meetings import InputRefused
 from services.duos import EvaluationEntry, cancel_entry, evaluation_cells, log_evaluation
@@ -30,6 +33,8 @@ from services.self_evaluations import (
 )
 from sheets.store import RecordNotFound, Store
 from tests.apptest import ADMIN, store_of
+from tests.harness import google_backend
+from tests.sheets_emulator import SheetsEmulator
 from tests.test_services_duos import CountingStore
 from workflow import TransitionError
 
@@ -368,3 +373,26 @@ def test_the_coordinator_types_a_persons_answers_only_to_their_own_questions(
     assert list(rows.loc[written["Mentee"], columns]) == ["Yes", "No", "Partly", "", "Coordinator"]
     summing_up = list(rows.loc[written["Coordinator"], columns])
     assert summing_up == ["Yes", "No", "Partly", "No", "Coordinator"]
+
+
+NEW_COLUMNS = ("Autonomy", "Career plan", "Network", "Another mentee", "Source")
+
+
+def test_on_google_a_sheet_made_before_the_new_columns_gets_them_in_the_one_write(
+    emulator: SheetsEmulator,
+) -> None:
+    grids = grids_from_records(demo.generate(today=TODAY))
+    header = grids["Evaluations"][0]
+    kept = [index for index, name in enumerate(header) if name not in NEW_COLUMNS]
+    grids["Evaluations"] = [[row[i] for i in kept if i < len(row)] for row in grids["Evaluations"]]
+    store, _ = google_backend(emulator, grids, cache_seconds=15.0)
+    duo = ended_duo(store)
+    token = token_for(store, duo["ID"])
+    emulator.reset_log()
+    [row_id] = send_evaluation(
+        store, token, SECRET, MENTEE_ANSWERS, TODAY, record_id="E-GOOGL1"
+    ).ids
+    calls = Counter(request.kind for request in emulator.requests)
+    assert calls == {"values.batchGet": 2, "spreadsheets.batchUpdate": 1}
+    row = evaluations(store).set_index("ID").loc[row_id]
+    assert (row["Source"], row["Autonomy"], row["Network"]) == ("Self-filled", "Yes", "No")
