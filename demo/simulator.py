@@ -109,6 +109,15 @@ COMPLETED_OUTCOMES: tuple[tuple[str, float], ...] = (
 )
 """A completed duo's outcome; with early ends this gives ~70% job, internship or training."""
 OBJECTIVES_IF_POSITIVE: tuple[tuple[str, float], ...] = (("Yes", 6), ("Partly", 3), ("No", 1))
+GAIN_RATES: dict[str, tuple[tuple[str, float], ...]] = {
+    "Autonomy": (("Yes", 65), ("Partly", 25), ("No", 10)),
+    "Career plan": (("Yes", 45), ("Partly", 25), ("No", 30)),
+    "Network": (("Yes", 55), ("Partly", 25), ("No", 20)),
+}
+"""The mentee's gains at the end (about 90%, 70% and 80% yes or partly, as DUO reports)."""
+ANOTHER_MENTEE_RATES: tuple[tuple[str, float], ...] = (("Yes", 60), ("Maybe", 25), ("No", 15))
+SELF_FILLED_SHARE = 0.6
+"""Of the mentors' and mentees' evaluations, the share they filled from their own link."""
 OBJECTIVES_OTHERWISE: tuple[tuple[str, float], ...] = (("Yes", 1), ("Partly", 5), ("No", 4))
 MEETING_HOURS = (2.0, 2.0, 2.0, 2.0, 1.5, 2.5, 1.0, 3.0)
 MEETING_MODES: tuple[tuple[str, float], ...] = (("In person", 65), ("Video", 25), ("Phone", 10))
@@ -135,6 +144,24 @@ def _pick_several(
 
 def _days(count: int) -> dt.timedelta:
     return dt.timedelta(days=count)
+
+
+def _later_answers(evaluation_id: str, respondent: str, positive: bool) -> Record:
+    """The questions added to the evaluation later: the mentee's gains, the mentor's wish for
+    another mentee, who typed it. Drawn from a generator of the evaluation's own (seeded by
+    its ID), so the rest of the demo stays as it was."""
+    rng = random.Random(evaluation_id)
+    answers: Record = {"Source": "Coordinator"}
+    if respondent == "Mentee":
+        for column, rates in GAIN_RATES.items():
+            answers[column] = _weighted(
+                rng, rates[:2] if positive and rng.random() < 0.3 else rates
+            )
+    if respondent == "Mentor":
+        answers["Another mentee"] = _weighted(rng, ANOTHER_MENTEE_RATES)
+    if respondent != "Coordinator" and rng.random() < SELF_FILLED_SHARE:
+        answers["Source"] = "Self-filled"
+    return answers
 
 
 def _at_work_hours(rng: random.Random, day: dt.date) -> dt.datetime:
@@ -1075,6 +1102,7 @@ class _Builder:
                 "Satisfaction": _weighted(rng, ((top, 45), (top - 1, 35), (3, 13), (2, 5), (1, 2))),
                 "Comments": rng.choice(COMMENTS[respondent]),
             }
+            evaluation |= _later_answers(str(evaluation["ID"]), respondent, positive)
             self.tables["Evaluations"].append(evaluation)
 
     def outcome(self, duo: Duo) -> tuple[str, str]:

@@ -21,8 +21,10 @@ from i18n import Msg
 from meetings import MAX_HOURS, MEETING_MODES, MIN_HOURS, MeetingEntry
 from services.bulk import bulk_duo_actions, move_duos
 from services.duos import (
+    ANOTHER_MENTEE_VALUES,
     CHECK_IN_WITH,
     CONTRACTS,
+    GAINS,
     HEALTHS,
     OBJECTIVES_MET_VALUES,
     OUTCOMES,
@@ -61,10 +63,12 @@ from services.duos import (
     step_problems,
     timeline,
 )
+from services.self_evaluations import missing_respondents, prefill
 from services.snapshot import Snapshot
 from services.unit import Outcome
 from ui import context as ui
 from ui.bulk import confirm_box, confirm_first, show_bulk_outcome, ticked_rows, ticked_summary
+from ui.evaluation_link import evaluation_links, what_came_in
 from ui.feedback import attempt, flash
 from ui.meeting_link import meeting_links
 from ui.navigation import allowed_specs
@@ -853,10 +857,18 @@ def evaluation_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         if answered
         else ui.tr("duos.none_answered")
     )
+    what_came_in(evaluations, duo_id)
+    evaluation_links(duo, user)
+    start = prefill(evaluations, duo_id)
+    if start:
+        st.caption(ui.tr("self_evaluation.prefilled"))
+    missing = missing_respondents(evaluations, duo_id)
     once = guard(duo_id, "evaluation")
     with st.form(form_key(duo_id, "evaluation"), clear_on_submit=False):
         token = once.field()
-        entry = evaluation_inputs(duo_id)
+        entry = evaluation_inputs(
+            duo_id, start=start, respondent_first=missing[0] if missing else None
+        )
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "evaluation"))
     once.show()
     pending_key = form_key(duo_id, "evaluation-pending")
@@ -871,19 +883,30 @@ def evaluation_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
 
 
 def evaluation_inputs(
-    duo_id: str, form: str = "evaluation", seen: Mapping[str, Any] | None = None
+    duo_id: str,
+    form: str = "evaluation",
+    seen: Mapping[str, Any] | None = None,
+    start: Mapping[str, str] | None = None,
+    respondent_first: str | None = None,
 ) -> EvaluationEntry | None:
-    """The evaluation's fields: empty to record one, or filled with `seen` to correct it."""
+    """The evaluation's fields: empty to record one, or filled with `seen` to correct it;
+    `start`: answers that came in (the choices picked at first), `respondent_first`: the
+    respondent picked at first (the first one still missing)."""
+    start = start or {}
 
     def key(field: str) -> str:
         return form_key(duo_id, form, field)
 
     def current(column: str) -> str:
-        return "" if seen is None else cell_text(seen, column)
+        return start.get(column, "") if seen is None else cell_text(seen, column)
 
     left, right = st.columns(2)
     respondent = choice_radio(
-        left, ui.tr("duos.respondent"), RESPONDENTS, current("Respondent"), key("respondent")
+        left,
+        ui.tr("duos.respondent"),
+        RESPONDENTS,
+        current("Respondent") or respondent_first or "",
+        key("respondent"),
     )
     with right:
         day = None if seen is None else cell_date(seen, "Date")
@@ -892,7 +915,7 @@ def evaluation_inputs(
         left,
         ui.tr("duos.objectives_met"),
         OBJECTIVES_MET_VALUES,
-        current("Objectives met"),
+        "" if seen is None else current("Objectives met"),
         key("objectives-met"),
     )
     scale = list(SATISFACTION_SCALE)
@@ -921,6 +944,7 @@ def evaluation_inputs(
         help=ui.tr("duos.contract_help"),
         key=key("contract"),
     )
+    later = later_questions(duo_id, form, {column: current(column) for column in LATER_COLUMNS})
     comments = st.text_area(ui.tr("duos.comments"), current("Comments"), key=key("comments"))
     if on is None:
         return None
@@ -932,7 +956,41 @@ def evaluation_inputs(
         str(contract or ""),
         None if satisfaction is None else int(satisfaction),
         comments,
+        **later,
     )
+
+
+LATER_QUESTIONS = (
+    ("autonomy", "Autonomy", "self_evaluation.coordinator_autonomy", GAINS),
+    ("career_plan", "Career plan", "self_evaluation.coordinator_career_plan", GAINS),
+    ("network", "Network", "self_evaluation.coordinator_network", GAINS),
+    (
+        "another_mentee",
+        "Another mentee",
+        "self_evaluation.coordinator_another_mentee",
+        ANOTHER_MENTEE_VALUES,
+    ),
+)
+"""The programme's questions asked at the end (entry field, column, label, choices)."""
+LATER_COLUMNS = tuple(column for _, column, _, _ in LATER_QUESTIONS)
+
+
+def later_questions(duo_id: str, form: str, start: Mapping[str, str]) -> dict[str, str]:
+    """The gains and another mentee, two by two, each with the answer that came in picked."""
+    answers: dict[str, str] = {}
+    columns = st.columns(2)
+    for index, (field, column, label, values) in enumerate(LATER_QUESTIONS):
+        answers[field] = (
+            choice_radio(
+                columns[index % 2],
+                ui.tr(label),
+                values,
+                start.get(column, ""),
+                form_key(duo_id, form, field.replace("_", "-")),
+            )
+            or ""
+        )
+    return answers
 
 
 def second_or_first(

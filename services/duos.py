@@ -23,7 +23,7 @@ the same for the coordinator's form and the mentor's personal link.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
@@ -39,12 +39,15 @@ from services.snapshot import Snapshot
 from services.unit import Outcome, Unit, apply_changes, new_record_id, read_now, same
 from settings import attention_settings, current_values
 from sheets.schema import (
+    ANOTHER_MENTEE,
     CANCELLED,
     CONTRACT,
+    GAIN,
     HEALTH,
     OBJECTIVES_MET,
     OUTCOME,
     RESPONDENT,
+    SOURCE,
     WITH,
 )
 from sheets.store import Conflict, RecordNotFound, Store
@@ -79,6 +82,14 @@ RESPONDENTS: tuple[str, ...] = tuple(choice.value for choice in RESPONDENT)
 OBJECTIVES_MET_VALUES: tuple[str, ...] = tuple(choice.value for choice in OBJECTIVES_MET)
 OUTCOMES: tuple[str, ...] = tuple(choice.value for choice in OUTCOME)
 CONTRACTS: tuple[str, ...] = tuple(choice.value for choice in CONTRACT)
+GAINS: tuple[str, ...] = tuple(choice.value for choice in GAIN)
+ANOTHER_MENTEE_VALUES: tuple[str, ...] = tuple(choice.value for choice in ANOTHER_MENTEE)
+SOURCES: tuple[str, ...] = tuple(choice.value for choice in SOURCE)
+COORDINATOR_SOURCE, SELF_FILLED = "Coordinator", "Self-filled"
+GAIN_COLUMNS = {"Autonomy": "autonomy", "Career plan": "career_plan", "Network": "network"}
+"""The three gains the mentee reports, by column: the entry's field of each."""
+ASKED_OF = {"Mentee": tuple(GAIN_COLUMNS.values()), "Mentor": ("another_mentee",)}
+"""The later questions each person answers of themselves (the coordinator: all of them)."""
 CONTRACT_NEEDED_FOR = frozenset({"Job"})
 """Outcomes whose contract matters for the reports (a stable job is 3 months or more)."""
 SATISFACTION_SCALE = range(1, 6)
@@ -112,6 +123,13 @@ class EvaluationEntry:
     contract: str
     satisfaction: int | None
     comments: str = ""
+    autonomy: str | None = None
+    career_plan: str | None = None
+    network: str | None = None
+    another_mentee: str | None = None
+    source: str | None = None
+    """The questions added later: None leaves the cell as it is (a form that does not ask
+    them, e.g. a correction of an older evaluation), "" blanks it."""
 
 
 # -- the rules of the forms (pure) ---------------------------------------------------------
@@ -169,7 +187,18 @@ def evaluation_problems(entry: EvaluationEntry, today: date) -> list[Msg]:
         problems.append(duo_message("contract_required"))
     if entry.satisfaction not in SATISFACTION_SCALE:
         problems.append(duo_message("satisfaction_required"))
-    return problems
+    return problems + answer_problems(entry)
+
+
+def answer_problems(entry: EvaluationEntry) -> list[Msg]:
+    """The gains, another mentee and the source, when given, must be among their values."""
+    given = [
+        *((getattr(entry, field), GAINS) for field in GAIN_COLUMNS.values()),
+        (entry.another_mentee, ANOTHER_MENTEE_VALUES),
+        (entry.source, SOURCES),
+    ]
+    unknown = any(value and value not in allowed for value, allowed in given)
+    return [duo_message("answer_not_listed")] if unknown else []
 
 
 def can_log_meetings(duo: Mapping[str, Any]) -> bool:
@@ -526,8 +555,23 @@ def check_in_cells(entry: CheckInEntry) -> dict[str, Any]:
     }
 
 
+def asked_of(entry: EvaluationEntry) -> EvaluationEntry:
+    """The entry without the later questions its respondent is not asked (left None): the
+    gains are the mentee's, another mentee the mentor's; the coordinator's evaluation, the
+    duo's summing-up, keeps them all."""
+    asked = ASKED_OF.get(entry.respondent)
+    if asked is None:
+        return entry
+    later = (*GAIN_COLUMNS.values(), "another_mentee")
+    left_out: dict[str, Any] = {field: None for field in later if field not in asked}
+    return replace(entry, **left_out)
+
+
 def evaluation_cells(entry: EvaluationEntry) -> dict[str, Any]:
-    """The cells a (checked) evaluation fills, when logged or corrected."""
+    """The cells a (checked) evaluation fills, when logged or corrected (by the coordinator
+    or from the respondent's own link); a later question left None is not among them."""
+    later = {column: getattr(entry, field) for column, field in GAIN_COLUMNS.items()}
+    later |= {"Another mentee": entry.another_mentee, "Source": entry.source}
     return {
         "Respondent": entry.respondent,
         "Date": entry.on,
@@ -536,6 +580,7 @@ def evaluation_cells(entry: EvaluationEntry) -> dict[str, Any]:
         "Contract": entry.contract,
         "Satisfaction": entry.satisfaction,
         "Comments": entry.comments.strip(),
+        **{column: value for column, value in later.items() if value is not None},
     }
 
 
@@ -616,7 +661,8 @@ def log_evaluation(
     if earlier and not second:
         dates = [day or "?" for day in earlier]
         raise TransitionError(duo_message("evaluation_exists", dates=dates))
-    record = {"Duo ID": duo_id, **evaluation_cells(entry)}
+    cells = evaluation_cells(asked_of(entry))
+    record = {"Duo ID": duo_id, "Source": COORDINATOR_SOURCE, **cells}
     ids = _append_one(store, user, "Evaluations", record, "log_evaluation", record_id)
     return Outcome(duo_message("evaluation_logged", duo=duo_id), ids=ids)
 

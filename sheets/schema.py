@@ -221,6 +221,30 @@ CONTRACT = _choices(
     ("Under 3 months", "Moins de 3 mois", "Minder dan 3 maanden", "Less than 3 months"),
     ("None", "Aucun", "Pas de contrat", "Geen", "Geen contract"),
 )
+GAIN = _choices(
+    ("Yes", "Oui", "Ja"),
+    ("Partly", "En partie", "Partiellement", "Un peu", "Gedeeltelijk", "Deels", "Een beetje"),
+    ("No", "Non", "Nee"),
+)
+"""A gain the mentee reports at the end: more autonomous, a career plan, a wider network."""
+ANOTHER_MENTEE = _choices(
+    ("Yes", "Oui", "Ja"),
+    ("No", "Non", "Nee"),
+    ("Maybe", "Peut-être", "Misschien", "Eventueel"),
+)
+SOURCE = _choices(
+    ("Coordinator", "Coordinateur", "Coordinatrice", "Coördinator", "Coordination"),
+    (
+        "Self-filled",
+        "Rempli soi-même",
+        "Auto-évaluation",
+        "Lien personnel",
+        "Zelf ingevuld",
+        "Zelfevaluatie",
+        "Persoonlijke link",
+    ),
+)
+"""Who typed an evaluation: the coordinator, or the respondent from their personal link."""
 STAFF_ROLE = _choices(
     ("Admin", "Administrateur", "Administratrice", "Beheerder"),
     ("Coordinator", "Coordinateur", "Coordinatrice", "Coördinator"),
@@ -505,6 +529,43 @@ EVALUATIONS = Tab(
         _col("Contract", CHOICE, "Contrat", "Contract", choices=CONTRACT),
         _col("Satisfaction", NUMBER, "Tevredenheid"),
         _col("Comments", TEXT, "Commentaires", "Remarques", "Opmerkingen", "Commentaar"),
+        _col(
+            "Autonomy",
+            CHOICE,
+            "Autonomie",
+            "Plus autonome",
+            "Zelfstandigheid",
+            "Zelfstandiger",
+            choices=GAIN,
+        ),
+        _col(
+            "Career plan",
+            CHOICE,
+            "Projet professionnel",
+            "Projet de carrière",
+            "Loopbaanplan",
+            "Beroepsproject",
+            choices=GAIN,
+        ),
+        _col(
+            "Network",
+            CHOICE,
+            "Réseau",
+            "Réseau élargi",
+            "Netwerk",
+            "Netwerk uitgebreid",
+            choices=GAIN,
+        ),
+        _col(
+            "Another mentee",
+            CHOICE,
+            "Autre mentoré",
+            "Nouveau mentoré",
+            "Nog een mentee",
+            "Nieuwe mentee",
+            choices=ANOTHER_MENTEE,
+        ),
+        _col("Source", CHOICE, "Origine", "Saisi par", "Bron", "Ingevuld door", choices=SOURCE),
         CANCELLED,
     ),
     id_prefix="E",
