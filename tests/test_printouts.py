@@ -60,7 +60,8 @@ def test_the_agreement_prints_names_dates_objectives_and_rules_in_its_language(
     assert "03/11/2026" in text and "03/05/2027" in text
     assert "Trouver un emploi de comptable" in text and "Élargir son réseau" in text
     assert text.count("2") >= 1 and ("2 heures" in text or "2 uur" in text or "2 hours" in text)
-    assert PdfReader(io.BytesIO(pdf)).metadata.title == title
+    metadata = PdfReader(io.BytesIO(pdf)).metadata
+    assert metadata is not None and metadata.title == title
 
 
 def test_the_agreement_has_a_signature_line_for_the_mentee_the_mentor_and_the_coordinator() -> None:
@@ -168,5 +169,6 @@ def test_a_long_list_runs_onto_more_pages() -> None:
 
 def test_the_printouts_are_dated_by_the_app_s_clock() -> None:
     reader = PdfReader(io.BytesIO(agreement_pdf(DUO, MENTOR, MENTEE, "en")))
+    assert reader.metadata is not None
     created = reader.metadata.creation_date
     assert created is not None and created.date() == dt.date(2026, 11, 26)
