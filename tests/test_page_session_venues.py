@@ -34,6 +34,11 @@ PLACE = {
 @pytest.fixture
 def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
     """Every file the page offers for download, by file name (built as a click would)."""
+    return kept_downloads(monkeypatch)
+
+
+def kept_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """From now on, every file a page offers is built and kept here, by file name."""
     files: dict[str, bytes] = {}
     original = MediaFileManager.add_deferred
 
