@@ -268,12 +268,9 @@ def venue_fields(prefix: str, session: dict[str, Any] | None = None) -> Venue:
 
 
 def venue_lines(session: dict[str, Any]) -> None:
-    """The session's time, place, video link and what to bring, as typed (plain text)."""
-    parts = [
-        time_span(session.get("Start time"), session.get("End time")),
-        cell_text(session, "Address"),
-        cell_text(session, "Video link"),
-    ]
+    """The session's place, video link and what to bring, as typed (plain text); its time is
+    in its title."""
+    parts = [cell_text(session, "Address"), cell_text(session, "Video link")]
     line = " · ".join(part for part in parts if part)
     if line:
         st.markdown(ui.plain(line))
@@ -389,9 +386,10 @@ def _default_capacities() -> dict[str, int]:
 
 
 def session_title(session: Any) -> str:
-    """Date, kind, office and language (two sessions may share them: lists add the ID)."""
+    """Date, time, kind, office and language (two sessions may share them: lists add the ID)."""
     parts = [
         ui.fmt_date(session["Date"]) or "—",
+        time_span(session.get("Start time"), session.get("End time")),
         ui.label(session["Kind"]),
         ui.label(session["Office"]),
         ui.label(session["Language"]),

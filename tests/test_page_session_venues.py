@@ -98,7 +98,10 @@ def test_a_session_is_planned_with_its_time_place_and_what_to_bring(workbook: Pa
     mine = listed[listed["ID"] == row["ID"]]
     assert (mine["Time"].iloc[0], mine["Place"].iloc[0]) == ("09:30–11:30", PLACE["Address"])
     shown = "\n".join(str(m.value).replace("\\", "") for m in app.markdown)
-    assert f"09:30–11:30 · {PLACE['Address']}" in shown and "What to bring: Your CV" in shown
+    assert PLACE["Address"] in shown and "What to bring: Your CV" in shown
+    assert "09:30–11:30 · Info session" in " ".join(str(h.value) for h in app.subheader).replace(
+        "\\", ""
+    )
 
 
 def test_an_end_before_the_start_or_a_link_that_is_no_web_address_is_refused(
