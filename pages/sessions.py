@@ -357,10 +357,12 @@ def edited(
 
 
 def attendance_sheet_button(session: dict[str, Any], people: pd.DataFrame) -> None:
-    """The printable attendance sheet of the session (built when the button is clicked)."""
+    """The printable attendance sheet of the session (built when the button is clicked, in
+    the language of the page)."""
+    lang = ui.lang()
     st.download_button(
         ui.tr("sessions.attendance_sheet"),
-        lambda: attendance_sheet(session, people, ui.lang()),
+        lambda: attendance_sheet(session, people, lang),
         file_name=f"attendance-{session['ID']}.pdf",
         mime="application/pdf",
         icon=":material/print:",
