@@ -142,6 +142,8 @@ def agreement_pdf(
     pdf.heading(tr("rules"), 12)
     for number, rule in enumerate(tr("rules_text").splitlines(), start=1):
         pdf.paragraph(f"{number}. {rule}", size=9)
+    if pdf.will_page_break(SIGNATURES_HEIGHT):
+        pdf.add_page()  # the three signatures on one page, under their heading
     pdf.heading(tr("signatures"), 12)
     pdf.paragraph(tr("read_and_approved"), size=9)
     for role, name in (
@@ -153,8 +155,13 @@ def agreement_pdf(
     return pdf.bytes()
 
 
+SIGNATURE_HEIGHT = 24
+"""Millimetres of one signature block: who, "date and signature", room to sign, the line."""
+SIGNATURES_HEIGHT = 3 * SIGNATURE_HEIGHT + 20
+
+
 def _signature_block(pdf: _Sheet, who: str, line: str) -> None:
-    if pdf.will_page_break(24):
+    if pdf.will_page_break(SIGNATURE_HEIGHT):
         pdf.add_page()
     pdf.set_font(FONT, "B", 10)
     pdf.cell(0, 6, _text(who), new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -71,6 +71,13 @@ def test_the_agreement_has_a_signature_line_for_the_mentee_the_mentor_and_the_co
         assert who in text
 
 
+def test_long_objectives_move_the_three_signatures_together_to_the_next_page() -> None:
+    long = {**DUO, "Objectives": "Trouver un emploi de comptable dans une PME. " * 12}
+    pages = PdfReader(io.BytesIO(agreement_pdf(long, MENTOR, MENTEE, "fr"))).pages
+    assert len(pages) == 2
+    assert [page.extract_text().count("Date et signature") for page in pages] == [0, 3]
+
+
 def test_a_name_typed_with_combining_accents_prints_composed() -> None:
     decomposed = {"First name": "Zoe\u0301", "Last name": "Nguye\u0302\u0303n"}
     text = words_of(agreement_pdf(DUO, MENTOR, decomposed, "fr"))
