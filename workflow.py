@@ -614,8 +614,16 @@ DUO_ACTION_LABELS: dict[DuoAction, Msg] = {
 
 @dataclass(frozen=True)
 class PlanIntro:
+    """The intro meeting's day, and its time (`HH:MM`) and place when given.
+
+    Time and place go to `Intro time` and `Intro place` (messages and invitations read them);
+    a time or place left blank keeps the one the row holds (a reschedule of the day only).
+    """
+
     kind: ClassVar[DuoAction] = DuoAction.PLAN_INTRO
     on: date
+    time: str = ""
+    place: str = ""
 
 
 @dataclass(frozen=True)
@@ -700,9 +708,14 @@ def apply_duo_action(
 
 def _duo_cells(record: Mapping[str, Any], step: DuoStep) -> dict[str, Any]:
     match step:
-        case PlanIntro(on=on):
+        case PlanIntro(on=on, time=time, place=place):
             _not_before(on, record, "Proposed on")
-            return {"Status": INTRO_PLANNED, "Intro on": on}
+            cells: dict[str, Any] = {"Status": INTRO_PLANNED, "Intro on": on}
+            if time.strip():
+                cells["Intro time"] = time.strip()
+            if place.strip():
+                cells["Intro place"] = place.strip()
+            return cells
         case RecordAgreement(on=on, objectives=objectives):
             _not_before(on, record, "Intro on")
             objectives = objectives.strip() or cell_text(record, "Objectives")

@@ -51,7 +51,10 @@ from demo.data import (
     SECTOR_JOBS,
     SECTOR_WEIGHTS,
     SECTORS,
+    SESSION_BRING,
+    SESSION_HOURS,
     SESSION_NOTES,
+    SESSION_STREETS,
     SHORT_CALLS,
     STAFF_ORIGINS,
     TOPIC_WEIGHTS,
@@ -162,6 +165,29 @@ def _later_answers(evaluation_id: str, respondent: str, positive: bool) -> Recor
     if respondent != "Coordinator" and rng.random() < SELF_FILLED_SHARE:
         answers["Source"] = "Self-filled"
     return answers
+
+
+def _session_place(office: Office, kind: str, session_id: str, *, online: bool) -> Record:
+    """A session's hours, place and what to bring: invented, and drawn from no generator (the
+    rest of the demo stays as it was). The house number comes from the session's ID."""
+    start, end = SESSION_HOURS[kind]
+    place: Record = {"Start time": start, "End time": end, "What to bring": SESSION_BRING[kind][0]}
+    if online:
+        place["Video link"] = f"https://video.example.org/duo-{session_id.lower()}"
+    else:
+        number = sum(ord(char) for char in session_id) % 90 + 1
+        street = SESSION_STREETS[office.region][0]
+        place["Address"] = f"{street} {number}, {office.postcodes[0]} {office.name}"
+    return place
+
+
+def _intro_place(duo_id: str, office: Office) -> Record:
+    """An intro meeting's time and place, from the duo's ID (drawn from no generator)."""
+    turn = sum(ord(char) for char in duo_id)
+    return {
+        "Intro time": ("10:00", "14:00", "17:30")[turn % 3],
+        "Intro place": f"{office.name} office" if turn % 4 else "Online (video)",
+    }
 
 
 def _at_work_hours(rng: random.Random, day: dt.date) -> dt.datetime:
@@ -426,6 +452,7 @@ class _Builder:
         note = self.rng.choice(notes)
         if note:
             record["Notes"] = note
+        record.update(_session_place(office, kind, session_id, online=note.startswith("Online")))
         self.tables["Sessions"].append(record)
         return session_id
 
@@ -969,6 +996,7 @@ class _Builder:
         }
         if status != "Proposed":
             record["Intro on"] = duo.intro
+            record.update(_intro_place(duo.id, duo.mentee.office))
         if duo.agreement is not None and status in ("Active", "Completed", "Ended early"):
             record["Agreement on"] = duo.agreement
             record["Planned end"] = duo.planned_end

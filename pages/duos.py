@@ -63,6 +63,7 @@ from services.duos import (
     step_problems,
     timeline,
 )
+from services.printouts import agreement_pdf, agreement_printable, person_language
 from services.self_evaluations import missing_respondents, prefill
 from services.snapshot import Snapshot
 from services.unit import Outcome
@@ -382,6 +383,7 @@ def show_duo(data: Snapshot, duo_id: str, user: User) -> None:
     people = by_id(records(data.participants))
     show_header(duo, people, user)
     meeting_links(duo, user)
+    agreement_button(duo, people)
     st.subheader(ui.tr("duos.actions"))
     show_actions(data, duo, user)
     st.subheader(ui.tr("duos.timeline"))
@@ -433,8 +435,32 @@ def show_header(duo: Mapping[str, Any], people: People, user: User) -> None:
             day = cell_date(duo, column)
             if day is not None:
                 fact(key, ui.fmt_date(day))
+        intro_facts(duo)
         fact_if("duos.end_reason", cell_text(duo, "End reason"))
     fact_if("duos.objectives", cell_text(duo, "Objectives"))
+
+
+def intro_facts(duo: Mapping[str, Any]) -> None:
+    """The intro meeting's time and place, when the row has them."""
+    fact_if("duos.intro_time", cell_text(duo, "Intro time"))
+    fact_if("duos.intro_place", cell_text(duo, "Intro place"))
+
+
+def agreement_button(duo: Mapping[str, Any], people: People) -> None:
+    """The mentoring agreement as a PDF in the mentee's language, built when clicked."""
+    if not agreement_printable(duo):
+        return
+    mentor = people.get(cell_text(duo, "Mentor ID"), {"ID": cell_text(duo, "Mentor ID")})
+    mentee = people.get(cell_text(duo, "Mentee ID"), {"ID": cell_text(duo, "Mentee ID")})
+    lang = person_language(mentee, ui.lang())
+    st.download_button(
+        ui.tr("duos.agreement_pdf", language=ui.tr(f"duos.language_{lang}")),
+        lambda: agreement_pdf(duo, mentor, mentee, lang),
+        file_name=f"agreement-{cell_text(duo, 'ID')}.pdf",
+        mime="application/pdf",
+        icon=":material/contract:",
+        key=f"agreement-pdf-{cell_text(duo, 'ID')}",
+    )
 
 
 HEADER_DATES = (
@@ -617,9 +643,30 @@ def plan_intro_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
             cell_date(duo, "Intro on") or ui.today(),
             form_key(duo_id, "plan-intro", "date"),
         )
+        time, place = intro_inputs(duo)
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "plan-intro"))
     if sent and on is not None:
-        move(duo, user, PlanIntro(on), once, token)
+        move(duo, user, PlanIntro(on, time, place), once, token)
+
+
+def intro_inputs(duo: Mapping[str, Any]) -> tuple[str, str]:
+    """Inside the plan-intro form: the intro's time and place (prefilled from the row)."""
+    duo_id = cell_text(duo, "ID")
+    left, right = st.columns([1, 3])
+    time = left.text_input(
+        ui.tr("duos.intro_time"),
+        value=cell_text(duo, "Intro time"),
+        placeholder="18:00",
+        help=ui.tr("sessions.time_help"),
+        key=form_key(duo_id, "plan-intro", "time"),
+    )
+    place = right.text_input(
+        ui.tr("duos.intro_place"),
+        value=cell_text(duo, "Intro place"),
+        help=ui.tr("duos.intro_place_help"),
+        key=form_key(duo_id, "plan-intro", "place"),
+    )
+    return time, place
 
 
 def agreement_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:

@@ -51,6 +51,7 @@ from sheets.schema import (
     WITH,
 )
 from sheets.store import Conflict, RecordNotFound, Store
+from venues import intro_problems, parse_time, time_text
 from workflow import (
     ACTIVE,
     DECLINED,
@@ -150,7 +151,16 @@ def step_problems(step: DuoStep, today: date) -> list[Msg]:
         problems += _not_in_future(step.on, today)
     if isinstance(step, Decline | EndEarly) and not step.reason.strip():
         problems.append(duo_message("reason_required"))
+    if isinstance(step, PlanIntro):
+        problems += intro_problems(step.time, step.place)
     return problems
+
+
+def intro_written(step: DuoStep) -> DuoStep:
+    """A planned intro with its time as stored (`HH:MM`); any other step as it is."""
+    if isinstance(step, PlanIntro) and step.time.strip():
+        return replace(step, time=time_text(parse_time(step.time)) or step.time.strip())
+    return step
 
 
 def combined_reason(listed: str | None, own: str) -> str:
@@ -495,6 +505,7 @@ def change_duo(
     """
     fresh, frames = _duo_in_reach(store, user, duo_id, fresh=True)
     _refuse(step_problems(step, today))
+    step = intro_written(step)
     loaded = dict(seen) if seen is not None and cell_text(seen, "ID") == duo_id else fresh
     transition = apply_duo_action(loaded, step, frames["Participants"], frames["Duos"])
     duo_change, people_changes = _split(transition, loaded)
