@@ -404,9 +404,7 @@ def _intros_without_outcome(
             continue
         since = _days(today, intro)
         if since > s.intro_outcome_days:
-            message = workflow_message(
-                "intro_without_outcome", duo=about.pair(duo), date=intro.isoformat()
-            )
+            message = workflow_message("intro_without_outcome", duo=about.pair(duo), date=intro)
             overdue = since - s.intro_outcome_days
             kind = AttentionKind.INTRO_WITHOUT_OUTCOME
             items.append(about.item(kind, duo, since, overdue, message))
@@ -472,7 +470,7 @@ def _check_ins_due(
         due = check_in_due_on(agreement, done, s)
         if today >= due:
             message = workflow_message(
-                "check_in_due", duo=about.pair(duo), date=due.isoformat(), count=len(done)
+                "check_in_due", duo=about.pair(duo), date=due, count=len(done)
             )
             since_last = _days(today, max(done, default=agreement))
             items.append(
@@ -500,19 +498,15 @@ def _evaluation_item(
     if status == ACTIVE and planned_end is not None:
         left = _days(planned_end, today)
         if 0 <= left <= s.evaluation_notice_days:
-            message = workflow_message(
-                "evaluation_due", duo=pair, date=planned_end.isoformat(), days=left
-            )
+            message = workflow_message("evaluation_due", duo=pair, date=planned_end, days=left)
             return [about.item(AttentionKind.EVALUATION_DUE, duo, None, 0, message)]
         if left < 0:
-            message = workflow_message(
-                "planned_end_passed", duo=pair, date=planned_end.isoformat(), days=-left
-            )
+            message = workflow_message("planned_end_passed", duo=pair, date=planned_end, days=-left)
             return [about.item(AttentionKind.EVALUATION_MISSING, duo, -left, -left, message)]
     if status in ENDED_DUO_STATUSES and ended is not None:
         since = _days(today, ended)
         if 0 <= since <= s.evaluation_follow_up_days:
-            message = workflow_message("ended_without_evaluation", duo=pair, date=ended.isoformat())
+            message = workflow_message("ended_without_evaluation", duo=pair, date=ended)
             return [about.item(AttentionKind.EVALUATION_MISSING, duo, since, since, message)]
     return []
 

@@ -26,6 +26,8 @@ from typing import Any
 
 MENTOR, MENTEE = "mentor", "mentee"
 ROLES = (MENTOR, MENTEE)
+LOG, EVALUATION = "log", "evaluation"
+"""What a link is for: the meeting log, or the person's own end evaluation."""
 DAYS_AFTER_PLANNED_END = 60
 DAYS_WITHOUT_PLANNED_END = 240
 MAX_TOKEN_CHARS = 600
@@ -33,6 +35,8 @@ MAX_TOKEN_CHARS = 600
 _CONTEXT = b"duo-for-a-job meeting-log link\x00"
 """Mixed into every signature, so a signature made with the same key for another purpose
 can never pass as a link."""
+_CONTEXTS = {LOG: _CONTEXT, EVALUATION: b"duo-for-a-job evaluation link\x00"}
+"""One context per purpose: a meeting-log link never opens an evaluation, nor the reverse."""
 _MAC_BYTES = hashlib.sha256().digest_size
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -78,22 +82,22 @@ def default_expiry(planned_end: dt.date | None, issued: dt.date) -> dt.date:
     return issued + dt.timedelta(days=DAYS_WITHOUT_PLANNED_END)
 
 
-def sign(claims: LinkClaims, secret: str | bytes) -> str:
-    """The token for `claims`, signed with `secret`."""
+def sign(claims: LinkClaims, secret: str | bytes, purpose: str = LOG) -> str:
+    """The token for `claims`, signed with `secret` for `purpose` (`LOG` or `EVALUATION`)."""
     if claims.role not in ROLES:
         raise ValueError(f"unknown role {claims.role!r}")
     payload = _encode(_payload_bytes(claims))
-    return f"{payload}.{_encode(_mac(secret, payload))}"
+    return f"{payload}.{_encode(_mac(secret, payload, purpose))}"
 
 
-def verify(token: str, secret: str | bytes, now: dt.date) -> LinkClaims:
-    """The claims of a token signed with `secret` that has not expired on `now`.
+def verify(token: str, secret: str | bytes, now: dt.date, purpose: str = LOG) -> LinkClaims:
+    """The claims of a token signed with `secret` for `purpose` that has not expired on `now`.
 
-    Raises `InvalidLink` (malformed, tampered or expired). The signature is checked before
-    the payload is read, in constant time.
+    Raises `InvalidLink` (malformed, tampered or expired; a link signed for another purpose
+    is tampered). The signature is checked before the payload is read, in constant time.
     """
     payload, mac = _split(token)
-    if not hmac.compare_digest(mac, _mac(secret, payload)):
+    if not hmac.compare_digest(mac, _mac(secret, payload, purpose)):
         raise InvalidLink(Reason.TAMPERED)
     claims = _claims(_decode(payload))
     day = now.date() if isinstance(now, dt.datetime) else now
@@ -113,11 +117,12 @@ def _payload_bytes(claims: LinkClaims) -> bytes:
     return json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
 
 
-def _mac(secret: str | bytes, payload: str) -> bytes:
+def _mac(secret: str | bytes, payload: str, purpose: str = LOG) -> bytes:
     key = secret.encode() if isinstance(secret, str) else secret
     if not key:
         raise ValueError("a link needs a secret key")
-    return hmac.new(key, _CONTEXT + payload.encode("ascii"), hashlib.sha256).digest()
+    context = _CONTEXTS[purpose]
+    return hmac.new(key, context + payload.encode("ascii"), hashlib.sha256).digest()
 
 
 def _split(token: str) -> tuple[str, bytes]:

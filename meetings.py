@@ -96,25 +96,17 @@ def _date_problems(on: date | None, agreement_on: date | None, today: date) -> l
     if on is None:
         return [meeting_message("date_required")]
     if on > today:
-        return [meeting_message("date_in_future", date=f"{on:%d/%m/%Y}")]
+        return [meeting_message("date_in_future", date=on)]
     if agreement_on is not None and on < agreement_on:
-        return [
-            meeting_message(
-                "date_before_agreement", date=f"{on:%d/%m/%Y}", earlier=f"{agreement_on:%d/%m/%Y}"
-            )
-        ]
+        return [meeting_message("date_before_agreement", date=on, earlier=agreement_on)]
     return []
 
 
 def _hours_problems(hours: float | None) -> list[Msg]:
     if hours is not None and MIN_HOURS <= hours <= MAX_HOURS:
         return []
-    shown = "—" if hours is None else f"{hours:g}"
-    return [
-        meeting_message(
-            "hours_out_of_range", hours=shown, low=f"{MIN_HOURS:g}", high=f"{MAX_HOURS:g}"
-        )
-    ]
+    shown: float | str = "—" if hours is None else float(hours)
+    return [meeting_message("hours_out_of_range", hours=shown, low=MIN_HOURS, high=MAX_HOURS)]
 
 
 def _choice_problems(entry: MeetingEntry, topics: Sequence[str]) -> list[Msg]:

@@ -614,8 +614,16 @@ DUO_ACTION_LABELS: dict[DuoAction, Msg] = {
 
 @dataclass(frozen=True)
 class PlanIntro:
+    """The intro meeting's day, and its time (`HH:MM`) and place when given.
+
+    Time and place go to `Intro time` and `Intro place` (messages and invitations read them);
+    a time or place left blank keeps the one the row holds (a reschedule of the day only).
+    """
+
     kind: ClassVar[DuoAction] = DuoAction.PLAN_INTRO
     on: date
+    time: str = ""
+    place: str = ""
 
 
 @dataclass(frozen=True)
@@ -642,9 +650,15 @@ class Decline:
 
 @dataclass(frozen=True)
 class Complete:
+    """The programme ran to its end. Completing it before the planned end (the day the
+    agreement was signed, say) is no plain step: it needs `confirmed` and a `reason`
+    (see `early_completion`)."""
+
     kind: ClassVar[DuoAction] = DuoAction.COMPLETE
     on: date
     mentor_wants_another: bool = False
+    confirmed: bool = False
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -694,9 +708,14 @@ def apply_duo_action(
 
 def _duo_cells(record: Mapping[str, Any], step: DuoStep) -> dict[str, Any]:
     match step:
-        case PlanIntro(on=on):
+        case PlanIntro(on=on, time=time, place=place):
             _not_before(on, record, "Proposed on")
-            return {"Status": INTRO_PLANNED, "Intro on": on}
+            cells: dict[str, Any] = {"Status": INTRO_PLANNED, "Intro on": on}
+            if time.strip():
+                cells["Intro time"] = time.strip()
+            if place.strip():
+                cells["Intro place"] = place.strip()
+            return cells
         case RecordAgreement(on=on, objectives=objectives):
             _not_before(on, record, "Intro on")
             objectives = objectives.strip() or cell_text(record, "Objectives")
@@ -715,15 +734,50 @@ def _duo_cells(record: Mapping[str, Any], step: DuoStep) -> dict[str, Any]:
                 raise TransitionError(workflow_message("declined_by_unknown", by=by))
             reason = _required_reason(reason)
             return {"Status": DECLINED, "Ended on": on, "End reason": f"{by}: {reason}"}
-        case Complete(on=on):
+        case Complete(on=on, confirmed=confirmed, reason=reason):
             _not_before(on, record, "Agreement on")
-            return {"Status": COMPLETED, "Ended on": on}
+            warning = early_completion(record, on)
+            if warning is None:
+                return {"Status": COMPLETED, "Ended on": on}
+            if not confirmed:
+                raise TransitionError(warning)
+            if not reason.strip():
+                raise TransitionError(
+                    workflow_message("early_completion_reason", end=planned_end_of(record))
+                )
+            return {"Status": COMPLETED, "Ended on": on, "End reason": reason.strip()}
         case EndEarly(on=on, reason=reason, mentor_to=mentor_to, mentee_to=mentee_to):
             _not_before(on, record, "Agreement on")
             for target in (mentor_to, mentee_to):
                 if target not in (READY, ALUMNI):
                     raise TransitionError(workflow_message("end_target_not_allowed", status=target))
             return {"Status": ENDED_EARLY, "Ended on": on, "End reason": _required_reason(reason)}
+
+
+def planned_end_of(duo: Row) -> date | None:
+    """The duo's Planned end, else six months after its agreement (None: neither is known)."""
+    record = as_record(duo)
+    planned = cell_date(record, "Planned end")
+    agreed = cell_date(record, "Agreement on")
+    if planned is None and agreed is not None:
+        return add_months(agreed, PROGRAMME_MONTHS)
+    return planned
+
+
+def early_completion(duo: Row, on: date) -> Msg | None:
+    """Why "Programme completed" on `on` needs a confirmation and a reason, or None when it
+    is a plain step: on or after the planned end (or when no end is known).
+
+    Completing on the day the agreement was signed is said as such: that is most likely a
+    click on the wrong step.
+    """
+    record = as_record(duo)
+    end = planned_end_of(record)
+    if end is None or on >= end:
+        return None
+    if on == cell_date(record, "Agreement on"):
+        return workflow_message("completion_on_agreement_day", date=on, end=end)
+    return workflow_message("completion_before_planned_end", date=on, end=end)
 
 
 def _people_after(step: DuoStep) -> tuple[str | None, str | None]:
@@ -755,7 +809,7 @@ def _not_before(on: date, record: Mapping[str, Any], column: str) -> None:
     earlier = cell_date(record, column)
     if earlier is None or on >= earlier:
         return
-    params = {"date": on.isoformat(), "earlier": earlier.isoformat()}
+    params = {"date": on, "earlier": earlier}
     if column == "Proposed on":
         raise TransitionError(workflow_message("date_before_proposal", **params))
     if column == "Intro on":
@@ -884,7 +938,7 @@ def eligibility_problems(
     if birth_date is None:
         problems.append(workflow_message("birth_date_missing"))
     elif birth_date > on:
-        problems.append(workflow_message("birth_date_in_future", date=birth_date.isoformat()))
+        problems.append(workflow_message("birth_date_in_future", date=birth_date))
     else:
         age = age_on(birth_date, on)
         if role == MENTEE and not MENTEE_MIN_AGE <= age <= MENTEE_MAX_AGE:

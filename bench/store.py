@@ -41,6 +41,8 @@ from tests.sheets_emulator import SheetsEmulator
 from workflow import Complete, cell_text, records
 
 TODAY = dt.date(2026, 11, 26)
+COMPLETE = Complete(TODAY, confirmed=True, reason="Found a job")
+"""A duo step: completing an active duo (before its planned end: confirmed, with a reason)."""
 BENCH_ADMIN = User("bench@example.org", "Bench", "Admin")
 GROUP = 30
 """People whose attendance one coordinator marks at once."""
@@ -180,9 +182,7 @@ def bench_use_cases(grids: dict[str, list[list[Any]]], label: str, folder: Path)
     steps = []
     for duo in _active_duos(store, 3):
         writes = store.status().writes
-        steps.append(
-            timed_call(change_duo, store, BENCH_ADMIN, duo["ID"], Complete(TODAY), TODAY, duo)
-        )
+        steps.append(timed_call(change_duo, store, BENCH_ADMIN, duo["ID"], COMPLETE, TODAY, duo))
         assert store.status().writes - writes == 1
     print(
         f"{label} local use cases: attendance of {len(group)} people "
@@ -215,7 +215,7 @@ def bench_google_use_cases(grids: dict[str, list[list[Any]]], label: str) -> Non
             ),
             (
                 "a duo step",
-                lambda: change_duo(store, BENCH_ADMIN, duo["ID"], Complete(TODAY), TODAY, duo),
+                lambda: change_duo(store, BENCH_ADMIN, duo["ID"], COMPLETE, TODAY, duo),
             ),
         ):
             store.read(PAGE_TABS)

@@ -51,7 +51,10 @@ from demo.data import (
     SECTOR_JOBS,
     SECTOR_WEIGHTS,
     SECTORS,
+    SESSION_BRING,
+    SESSION_HOURS,
     SESSION_NOTES,
+    SESSION_STREETS,
     SHORT_CALLS,
     STAFF_ORIGINS,
     TOPIC_WEIGHTS,
@@ -109,6 +112,15 @@ COMPLETED_OUTCOMES: tuple[tuple[str, float], ...] = (
 )
 """A completed duo's outcome; with early ends this gives ~70% job, internship or training."""
 OBJECTIVES_IF_POSITIVE: tuple[tuple[str, float], ...] = (("Yes", 6), ("Partly", 3), ("No", 1))
+GAIN_RATES: dict[str, tuple[tuple[str, float], ...]] = {
+    "Autonomy": (("Yes", 65), ("Partly", 25), ("No", 10)),
+    "Career plan": (("Yes", 45), ("Partly", 25), ("No", 30)),
+    "Network": (("Yes", 55), ("Partly", 25), ("No", 20)),
+}
+"""The mentee's gains at the end (about 90%, 70% and 80% yes or partly, as DUO reports)."""
+ANOTHER_MENTEE_RATES: tuple[tuple[str, float], ...] = (("Yes", 60), ("Maybe", 25), ("No", 15))
+SELF_FILLED_SHARE = 0.6
+"""Of the mentors' and mentees' evaluations, the share they filled from their own link."""
 OBJECTIVES_OTHERWISE: tuple[tuple[str, float], ...] = (("Yes", 1), ("Partly", 5), ("No", 4))
 MEETING_HOURS = (2.0, 2.0, 2.0, 2.0, 1.5, 2.5, 1.0, 3.0)
 MEETING_MODES: tuple[tuple[str, float], ...] = (("In person", 65), ("Video", 25), ("Phone", 10))
@@ -135,6 +147,47 @@ def _pick_several(
 
 def _days(count: int) -> dt.timedelta:
     return dt.timedelta(days=count)
+
+
+def _later_answers(evaluation_id: str, respondent: str, positive: bool) -> Record:
+    """The questions added to the evaluation later: the mentee's gains, the mentor's wish for
+    another mentee, who typed it. Drawn from a generator of the evaluation's own (seeded by
+    its ID), so the rest of the demo stays as it was."""
+    rng = random.Random(evaluation_id)
+    answers: Record = {"Source": "Coordinator"}
+    if respondent == "Mentee":
+        for column, rates in GAIN_RATES.items():
+            answers[column] = _weighted(
+                rng, rates[:2] if positive and rng.random() < 0.3 else rates
+            )
+    if respondent == "Mentor":
+        answers["Another mentee"] = _weighted(rng, ANOTHER_MENTEE_RATES)
+    if respondent != "Coordinator" and rng.random() < SELF_FILLED_SHARE:
+        answers["Source"] = "Self-filled"
+    return answers
+
+
+def _session_place(office: Office, kind: str, session_id: str, *, online: bool) -> Record:
+    """A session's hours, place and what to bring: invented, and drawn from no generator (the
+    rest of the demo stays as it was). The house number comes from the session's ID."""
+    start, end = SESSION_HOURS[kind]
+    place: Record = {"Start time": start, "End time": end, "What to bring": SESSION_BRING[kind][0]}
+    if online:
+        place["Video link"] = f"https://video.example.org/duo-{session_id.lower()}"
+    else:
+        number = sum(ord(char) for char in session_id) % 90 + 1
+        street = SESSION_STREETS[office.region][0]
+        place["Address"] = f"{street} {number}, {office.postcodes[0]} {office.name}"
+    return place
+
+
+def _intro_place(duo_id: str, office: Office) -> Record:
+    """An intro meeting's time and place, from the duo's ID (drawn from no generator)."""
+    turn = sum(ord(char) for char in duo_id)
+    return {
+        "Intro time": ("10:00", "14:00", "17:30")[turn % 3],
+        "Intro place": f"{office.name} office" if turn % 4 else "Online (video)",
+    }
 
 
 def _at_work_hours(rng: random.Random, day: dt.date) -> dt.datetime:
@@ -399,6 +452,7 @@ class _Builder:
         note = self.rng.choice(notes)
         if note:
             record["Notes"] = note
+        record.update(_session_place(office, kind, session_id, online=note.startswith("Online")))
         self.tables["Sessions"].append(record)
         return session_id
 
@@ -942,6 +996,7 @@ class _Builder:
         }
         if status != "Proposed":
             record["Intro on"] = duo.intro
+            record.update(_intro_place(duo.id, duo.mentee.office))
         if duo.agreement is not None and status in ("Active", "Completed", "Ended early"):
             record["Agreement on"] = duo.agreement
             record["Planned end"] = duo.planned_end
@@ -1075,6 +1130,7 @@ class _Builder:
                 "Satisfaction": _weighted(rng, ((top, 45), (top - 1, 35), (3, 13), (2, 5), (1, 2))),
                 "Comments": rng.choice(COMMENTS[respondent]),
             }
+            evaluation |= _later_answers(str(evaluation["ID"]), respondent, positive)
             self.tables["Evaluations"].append(evaluation)
 
     def outcome(self, duo: Duo) -> tuple[str, str]:

@@ -17,6 +17,7 @@ Domain code that must stay free of any language choice returns `Msg` objects
 Dates and decimal numbers go into messages as they are (`datetime.date`, `pd.Timestamp`,
 `float`): `t` writes them the language's way, once, with Babel: dates day first as the
 tables show them (26/11/2026), decimals with the language's mark (0,5 in fr and nl, 0.5 in en).
+A list of them is written item by item, joined by ", ".
 """
 
 from __future__ import annotations
@@ -119,7 +120,10 @@ def localised(params: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 def local_value(value: Any, lang: str) -> Any:
-    """A date as `day_text`, a decimal number as a `LocalNumber`; anything else as it is."""
+    """A date as `day_text`, a decimal number as a `LocalNumber`, a list or tuple as its
+    items so written and joined by ", "; anything else as it is."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(local_value(item, lang)) for item in value)
     if isinstance(value, dt.date):
         return day_text(value)
     if isinstance(value, float) and not isinstance(value, LocalNumber) and value == value:

@@ -1,7 +1,8 @@
 """Apply: the public intake form for future mentors and mentees (no account needed).
 
 Shows nothing of the workbook but the Lists tab's choices and, per office, the upcoming
-information sessions (date, office, language, places left). Never uses the signed-in user.
+information sessions (date, time, place or "online", language, places left; what to bring
+once registered). Never uses the signed-in user.
 The rules (limits, eligibility, honeypot, rate limit, duplicates) are in
 `services/applications.py`; the rate limit counts per source (the visitor's address, see
 `source`), so that a reload does not start it afresh.
@@ -80,19 +81,35 @@ def session_label(session: SessionOption) -> str:
         places = ui.tr("apply.places_left", count=session.places_left)
     return ui.tr(
         "apply.session_option",
-        date=ui.fmt_date(session.date),
-        office=ui.label(session.office),
+        when=session_when(session),
+        place=session_place(session),
         language=language_name(session.language),
         places=places,
     )
 
 
+def session_when(session: SessionOption) -> str:
+    """The session's day, and its time when set: `26/11/2026, 09:30–11:30`."""
+    if not session.time:
+        return ui.fmt_date(session.date)
+    return ui.tr("apply.session_when", date=ui.fmt_date(session.date), time=session.time)
+
+
+def session_place(session: SessionOption) -> str:
+    """Its address, else "online", else its office."""
+    if session.address:
+        return session.address
+    return ui.tr("apply.session_online") if session.online else ui.label(session.office)
+
+
 def registration(session: SessionOption) -> dict[str, str]:
-    """What the confirmation says of the session the applicant registered for."""
+    """What the confirmation says of the session the applicant registered for (what staff
+    typed is escaped: the confirmation is Markdown)."""
     return {
-        "date": ui.fmt_date(session.date),
-        "office": ui.label(session.office),
+        "when": session_when(session),
+        "place": ui.plain(session_place(session)),
         "language": language_name(session.language),
+        "bring": ui.plain(session.bring) if session.bring else "",
     }
 
 
@@ -118,6 +135,8 @@ def confirmation_text(done: dict[str, Any]) -> None:
     st.markdown(ui.tr("apply.reference", reference=done["reference"]))
     if done["session"]:
         st.markdown(ui.tr("apply.registered_for", **done["session"]))
+        if done["session"].get("bring"):
+            st.markdown(ui.tr("apply.session_bring", bring=done["session"]["bring"]))
     st.markdown(ui.tr("apply.contact_soon"))
     st.subheader(ui.tr("apply.next_heading"))
     st.markdown(ui.tr(f"apply.next_{done['role'].lower()}"))

@@ -9,6 +9,7 @@ sheet meanwhile comes back as a conflict instead of being overwritten.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -18,9 +19,12 @@ import streamlit as st
 from access import User
 from i18n import Msg
 from meetings import MAX_HOURS, MEETING_MODES, MIN_HOURS, MeetingEntry
+from services.bulk import bulk_duo_actions, move_duos
 from services.duos import (
+    ANOTHER_MENTEE_VALUES,
     CHECK_IN_WITH,
     CONTRACTS,
+    GAINS,
     HEALTHS,
     OBJECTIVES_MET_VALUES,
     OUTCOMES,
@@ -36,6 +40,7 @@ from services.duos import (
     check_in_problems,
     combined_reason,
     correct_check_in,
+    correct_evaluation,
     correct_meeting,
     date_or_today,
     duo_entries,
@@ -58,9 +63,13 @@ from services.duos import (
     step_problems,
     timeline,
 )
+from services.printouts import agreement_pdf, agreement_printable, person_language
+from services.self_evaluations import missing_respondents, prefill
 from services.snapshot import Snapshot
 from services.unit import Outcome
 from ui import context as ui
+from ui.bulk import confirm_box, confirm_first, show_bulk_outcome, ticked_rows, ticked_summary
+from ui.evaluation_link import evaluation_links, what_came_in
 from ui.feedback import attempt, flash
 from ui.meeting_link import meeting_links
 from ui.navigation import allowed_specs
@@ -89,6 +98,7 @@ from workflow import (
     cell_number,
     cell_text,
     duo_office,
+    early_completion,
     person_name,
     records,
 )
@@ -99,6 +109,7 @@ DATE_FORMAT = "DD/MM/YYYY"
 GENERATION = "duos-forms"  # part of every form key: raised after a save to empty the forms
 SHOWN = "duos-shown"  # the duo's row as the last run showed it: what a form is compared with
 LIST_KEY = "duos-list"
+BULK = Once("duos-bulk", render=show_bulk_outcome)
 LIST_ROW_PIXELS, LIST_MAX_PIXELS = 35, 600
 DEFAULT_STATUSES = (PROPOSED, INTRO_PLANNED, ACTIVE)
 END_EARLY_TO = (READY, ALUMNI)  # where mentor and mentee go when their duo ends early
@@ -110,6 +121,7 @@ FORMS = (
     "check-in",
     "evaluation",
     "complete",
+    "complete-early",
     "end-early",
 )
 STATUS_COLORS: dict[str, Any] = {
@@ -199,7 +211,7 @@ def overview_titles() -> dict[str, str]:
     }
 
 
-def show_list(data: Snapshot) -> None:
+def show_list(data: Snapshot, user: User) -> None:
     overview = data.memo("duo_overview", lambda: duo_overview(data, ui.today()), ui.today())
     counts, label = status_counts(overview), ui.format_choices(DUO_STATUSES)
     statuses = st.pills(
@@ -212,12 +224,19 @@ def show_list(data: Snapshot) -> None:
     )
     search = st.columns(2)[0].text_input(ui.tr("duos.search"), key="duos-search")
     shown = filter_overview(overview, statuses or [], search)
+    bulk = st.toggle(ui.tr("bulk.tick_duos"), key="duos-bulk")
+    if bulk:
+        BULK.show()  # the last bulk action's result, even when it emptied the list
     if shown.empty:
         st.info(ui.tr("duos.none_found"))
         return
     st.caption(ui.tr("duos.list_hint", count=len(shown)))
     frame = translated(shown.loc[:, list(OVERVIEW_COLUMNS)], ("Status", "Health"))
     frame = frame.rename(columns=overview_titles())
+    if bulk:
+        bulk_panel(data, user, shown, frame)
+        downloads(frame, "duos")
+        return
     event = st.dataframe(
         defused(frame),
         hide_index=True,
@@ -232,6 +251,85 @@ def show_list(data: Snapshot) -> None:
     if rows:
         open_duo(str(shown.iloc[rows[0]]["ID"]))
     downloads(frame, "duos")
+
+
+def bulk_panel(data: Snapshot, user: User, shown: pd.DataFrame, frame: pd.DataFrame) -> None:
+    """The list with a tick per row; one ending for every ticked duo."""
+    st.caption(ui.tr("bulk.tick_help"))
+    ids = [str(duo_id) for duo_id in shown["ID"]]
+    ticked = ticked_rows(frame, ids, "duos-ticks")
+    names = dict(zip(ids, shown["Duo"], strict=True))
+    ticked_summary([names[duo_id] for duo_id in ticked])
+    if not ticked:
+        return
+    actions = bulk_duo_actions([duo for duo in map(data.duo, ticked) if duo is not None])
+    if not actions:
+        st.info(ui.tr("bulk.no_duo_step"))
+        return
+    action = st.selectbox(
+        ui.tr("bulk.duo_step"),
+        actions,
+        index=None,
+        format_func=ui.format_choices(actions, lambda a: ui.text(DUO_ACTION_LABELS[a])),
+        placeholder=ui.tr("participants.step_hint"),
+        key="duos-bulk-step",
+    )
+    if action is None:
+        return
+    form = f"bulk-{action.value}"
+    with st.form(form_key("bulk", form), clear_on_submit=False):
+        token = BULK.field()
+        step = bulk_step_inputs(data, action, form)
+        sure = confirm_box(form_key("bulk", form, "confirm"), len(ticked))
+        sent = st.form_submit_button(
+            ui.text(DUO_ACTION_LABELS[action]), type="primary", key=submit_key("bulk", form)
+        )
+    if not sent or step is None:
+        return
+    if not sure:
+        confirm_first()
+        return
+    if refused(step_problems(step, ui.today())):
+        return
+    save(lambda: move_duos(ui.store(), user, ticked, step, ui.today()), BULK, token)
+
+
+def bulk_step_inputs(data: Snapshot, action: DuoAction, form: str) -> DuoStep | None:
+    """The inputs of an ending for several duos (one date for all), as the duo's own form."""
+    label = "duos.date" if action is DuoAction.DECLINE else "duos.end_date"
+    on = date_input(ui.tr(label), ui.today(), form_key("bulk", form, "date"))
+    if action is DuoAction.DECLINE:
+        by = st.radio(
+            ui.tr("duos.declined_by"),
+            DECLINED_BY,
+            format_func=ui.format_choices(DECLINED_BY),
+            horizontal=True,
+            key=form_key("bulk", form, "by"),
+        )
+        reason = reason_inputs(data, "bulk", form)
+        return None if on is None else Decline(on, str(by), reason)
+    if action is DuoAction.COMPLETE:
+        again = st.checkbox(ui.tr("duos.mentor_wants_another"), key=form_key("bulk", form, "again"))
+        st.caption(ui.tr("bulk.complete_early_help"))
+        early = reason_inputs(data, "bulk", form)
+        return None if on is None else Complete(on, bool(again), bool(early), early)
+    reason = reason_inputs(data, "bulk", form)
+    left, right = st.columns(2)
+    mentor_to = left.radio(
+        ui.tr("duos.mentor_to"),
+        END_EARLY_TO,
+        format_func=ui.format_choices(END_EARLY_TO),
+        horizontal=True,
+        key=form_key("bulk", form, "mentor-to"),
+    )
+    mentee_to = right.radio(
+        ui.tr("duos.mentee_to"),
+        END_EARLY_TO,
+        format_func=ui.format_choices(END_EARLY_TO),
+        horizontal=True,
+        key=form_key("bulk", form, "mentee-to"),
+    )
+    return None if on is None else EndEarly(on, reason, str(mentor_to), str(mentee_to))
 
 
 def translated(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -285,6 +383,7 @@ def show_duo(data: Snapshot, duo_id: str, user: User) -> None:
     people = by_id(records(data.participants))
     show_header(duo, people, user)
     meeting_links(duo, user)
+    agreement_button(duo, people)
     st.subheader(ui.tr("duos.actions"))
     show_actions(data, duo, user)
     st.subheader(ui.tr("duos.timeline"))
@@ -329,15 +428,39 @@ def show_header(duo: Mapping[str, Any], people: People, user: User) -> None:
     with where:
         fact("duos.office", ui.label(duo_office(duo, people)))
         score = cell_number(duo, "Match score")
-        fact("duos.score", "" if score is None else f"{score:g}")
+        fact("duos.score", ui.fmt_number(score))
         fact("duos.reasons", cell_text(duo, "Match reasons"))
     with when:
         for column, key in HEADER_DATES:
             day = cell_date(duo, column)
             if day is not None:
                 fact(key, ui.fmt_date(day))
+        intro_facts(duo)
         fact_if("duos.end_reason", cell_text(duo, "End reason"))
     fact_if("duos.objectives", cell_text(duo, "Objectives"))
+
+
+def intro_facts(duo: Mapping[str, Any]) -> None:
+    """The intro meeting's time and place, when the row has them."""
+    fact_if("duos.intro_time", cell_text(duo, "Intro time"))
+    fact_if("duos.intro_place", cell_text(duo, "Intro place"))
+
+
+def agreement_button(duo: Mapping[str, Any], people: People) -> None:
+    """The mentoring agreement as a PDF in the mentee's language, built when clicked."""
+    if not agreement_printable(duo):
+        return
+    mentor = people.get(cell_text(duo, "Mentor ID"), {"ID": cell_text(duo, "Mentor ID")})
+    mentee = people.get(cell_text(duo, "Mentee ID"), {"ID": cell_text(duo, "Mentee ID")})
+    lang = person_language(mentee, ui.lang())
+    st.download_button(
+        ui.tr("duos.agreement_pdf", language=ui.tr(f"duos.language_{lang}")),
+        lambda: agreement_pdf(duo, mentor, mentee, lang),
+        file_name=f"agreement-{cell_text(duo, 'ID')}.pdf",
+        mime="application/pdf",
+        icon=":material/contract:",
+        key=f"agreement-pdf-{cell_text(duo, 'ID')}",
+    )
 
 
 HEADER_DATES = (
@@ -365,13 +488,13 @@ def event_details(event: Event) -> str:
         case "proposed":
             score = cell_number(row, "Match score")
             parts = [text("Coordinator")]
-            parts.append("" if score is None else ui.tr("duos.score_of", score=f"{score:g}"))
+            parts.append("" if score is None else ui.tr("duos.score_of", score=score))
         case "agreement":
             parts = [text("Objectives")]
         case "meeting":
             hours = cell_number(row, "Hours")
             parts = [
-                "" if hours is None else ui.tr("duos.hours_of", hours=f"{hours:g}"),
+                "" if hours is None else ui.tr("duos.hours_of", hours=hours),
                 value("Mode"),
                 md(", ".join(row.get("Topics") or [])),
                 text("Summary"),
@@ -393,7 +516,7 @@ def event_details(event: Event) -> str:
                 ui.tr("duos.objectives_met_of", value=value("Objectives met")),
                 value("Outcome"),
                 value("Contract"),
-                "" if satisfaction is None else f"{satisfaction:g}/5",
+                "" if satisfaction is None else f"{ui.fmt_number(satisfaction)}/5",
                 text("Comments"),
             ]
         case "ended_early" | "declined":
@@ -472,7 +595,7 @@ def show_actions(data: Snapshot, duo: dict[str, Any], user: User) -> None:
                 form(data, duo, user)
     opens = evaluation_opens_later(duo, ui.today(), notice_days)
     if opens is not None:
-        st.caption(ui.tr("duos.evaluation_opens", date=ui.fmt_date(opens), days=notice_days))
+        st.caption(ui.tr("duos.evaluation_opens", date=opens, days=notice_days))
 
 
 def action_forms(duo: Mapping[str, Any], notice_days: int) -> list[tuple[str, Form]]:
@@ -520,9 +643,30 @@ def plan_intro_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
             cell_date(duo, "Intro on") or ui.today(),
             form_key(duo_id, "plan-intro", "date"),
         )
+        time, place = intro_inputs(duo)
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "plan-intro"))
     if sent and on is not None:
-        move(duo, user, PlanIntro(on), once, token)
+        move(duo, user, PlanIntro(on, time, place), once, token)
+
+
+def intro_inputs(duo: Mapping[str, Any]) -> tuple[str, str]:
+    """Inside the plan-intro form: the intro's time and place (prefilled from the row)."""
+    duo_id = cell_text(duo, "ID")
+    left, right = st.columns([1, 3])
+    time = left.text_input(
+        ui.tr("duos.intro_time"),
+        value=cell_text(duo, "Intro time"),
+        placeholder="18:00",
+        help=ui.tr("sessions.time_help"),
+        key=form_key(duo_id, "plan-intro", "time"),
+    )
+    place = right.text_input(
+        ui.tr("duos.intro_place"),
+        value=cell_text(duo, "Intro place"),
+        help=ui.tr("duos.intro_place_help"),
+        key=form_key(duo_id, "plan-intro", "place"),
+    )
+    return time, place
 
 
 def agreement_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
@@ -591,8 +735,44 @@ def complete_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
             ui.tr("duos.mentor_wants_another"), key=form_key(duo_id, "complete", "again")
         )
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "complete"))
+    pending_key = form_key(duo_id, "complete-pending")
     if sent and on is not None:
-        move(duo, user, Complete(on, bool(again)), once, token)
+        step = Complete(on, bool(again))
+        if early_completion(duo, on) is None:
+            move(duo, user, step, once, token)
+        elif not refused(step_problems(step, ui.today())):
+            st.session_state[pending_key] = (step, token)
+    pending = st.session_state.get(pending_key)
+    if isinstance(pending, tuple):
+        confirm_early_completion(data, duo, user, pending, pending_key)
+
+
+def confirm_early_completion(
+    data: Snapshot,
+    duo: dict[str, Any],
+    user: User,
+    sent: tuple[Complete, str],
+    pending_key: str,
+) -> None:
+    """Completing before the planned end: said, confirmed, and with a reason (End reason)."""
+    step, token = sent
+    warning = early_completion(duo, step.on)
+    if warning is None:
+        st.session_state.pop(pending_key, None)
+        return
+    duo_id = cell_text(duo, "ID")
+    st.warning(ui.md_text(warning))
+    with st.form(form_key(duo_id, "complete-early"), clear_on_submit=False):
+        reason = reason_inputs(data, duo_id, "complete-early")
+        sure = st.form_submit_button(
+            ui.tr("duos.complete_early_confirm"), key=submit_key(duo_id, "complete-early")
+        )
+    if st.button(ui.tr("duos.complete_early_back"), key=f"{pending_key}-back"):
+        st.session_state.pop(pending_key, None)
+        st.rerun()
+    if sure:
+        confirmed = replace(step, confirmed=True, reason=reason)
+        move(duo, user, confirmed, guard(duo_id, "complete"), token)
 
 
 def end_early_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
@@ -633,7 +813,7 @@ def meeting_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         with left:
             on = date_input(ui.tr("duos.date"), ui.today(), form_key(duo_id, "meeting", "date"))
         hours = middle.number_input(
-            ui.tr("duos.hours", low=f"{MIN_HOURS:g}", high=f"{MAX_HOURS:g}"),
+            ui.tr("duos.hours", low=MIN_HOURS, high=MAX_HOURS),
             min_value=0.0,
             max_value=24.0,
             value=2.0,
@@ -724,10 +904,18 @@ def evaluation_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         if answered
         else ui.tr("duos.none_answered")
     )
+    what_came_in(evaluations, duo_id)
+    evaluation_links(duo, user)
+    start = prefill(evaluations, duo_id)
+    if start:
+        st.caption(ui.tr("self_evaluation.prefilled"))
+    missing = missing_respondents(evaluations, duo_id)
     once = guard(duo_id, "evaluation")
     with st.form(form_key(duo_id, "evaluation"), clear_on_submit=False):
         token = once.field()
-        entry = evaluation_inputs(duo_id)
+        entry = evaluation_inputs(
+            duo_id, start=start, respondent_first=missing[0] if missing else None
+        )
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "evaluation"))
     once.show()
     pending_key = form_key(duo_id, "evaluation-pending")
@@ -741,40 +929,55 @@ def evaluation_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         confirm_second_evaluation(data, user, duo_id, pending, pending_key)
 
 
-def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
+def evaluation_inputs(
+    duo_id: str,
+    form: str = "evaluation",
+    seen: Mapping[str, Any] | None = None,
+    start: Mapping[str, str] | None = None,
+    respondent_first: str | None = None,
+) -> EvaluationEntry | None:
+    """The evaluation's fields: empty to record one, or filled with `seen` to correct it;
+    `start`: answers that came in (the choices picked at first), `respondent_first`: the
+    respondent picked at first (the first one still missing)."""
+    start = start or {}
+
     def key(field: str) -> str:
-        return form_key(duo_id, "evaluation", field)
+        return form_key(duo_id, form, field)
+
+    def current(column: str) -> str:
+        return start.get(column, "") if seen is None else cell_text(seen, column)
 
     left, right = st.columns(2)
-    respondent = left.radio(
+    respondent = choice_radio(
+        left,
         ui.tr("duos.respondent"),
         RESPONDENTS,
-        index=None,
-        format_func=ui.format_choices(RESPONDENTS),
-        horizontal=True,
-        key=key("respondent"),
+        current("Respondent") or respondent_first or "",
+        key("respondent"),
     )
     with right:
-        on = date_input(ui.tr("duos.date"), ui.today(), key("date"))
-    objectives_met = left.radio(
+        day = None if seen is None else cell_date(seen, "Date")
+        on = date_input(ui.tr("duos.date"), day or ui.today(), key("date"))
+    objectives_met = choice_radio(
+        left,
         ui.tr("duos.objectives_met"),
         OBJECTIVES_MET_VALUES,
-        index=None,
-        format_func=ui.format_choices(OBJECTIVES_MET_VALUES),
-        horizontal=True,
-        key=key("objectives-met"),
+        "" if seen is None else current("Objectives met"),
+        key("objectives-met"),
     )
+    scale = list(SATISFACTION_SCALE)
+    given = None if seen is None else cell_number(seen, "Satisfaction")
     satisfaction = right.radio(
         ui.tr("duos.satisfaction"),
-        list(SATISFACTION_SCALE),
-        index=None,
+        scale,
+        index=scale.index(int(given)) if given in scale else None,
         horizontal=True,
         key=key("satisfaction"),
     )
     outcome = left.selectbox(
         ui.tr("duos.outcome"),
         OUTCOMES,
-        index=None,
+        index=choice_index(OUTCOMES, current("Outcome")),
         format_func=ui.format_choices(OUTCOMES),
         placeholder=ui.tr("duos.choose"),
         key=key("outcome"),
@@ -782,13 +985,14 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
     contract = right.selectbox(
         ui.tr("duos.contract"),
         CONTRACTS,
-        index=None,
+        index=choice_index(CONTRACTS, current("Contract")),
         format_func=ui.format_choices(CONTRACTS),
         placeholder=ui.tr("duos.choose"),
         help=ui.tr("duos.contract_help"),
         key=key("contract"),
     )
-    comments = st.text_area(ui.tr("duos.comments"), key=key("comments"))
+    later = later_questions(duo_id, form, {column: current(column) for column in LATER_COLUMNS})
+    comments = st.text_area(ui.tr("duos.comments"), current("Comments"), key=key("comments"))
     if on is None:
         return None
     return EvaluationEntry(
@@ -799,7 +1003,41 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
         str(contract or ""),
         None if satisfaction is None else int(satisfaction),
         comments,
+        **later,
     )
+
+
+LATER_QUESTIONS = (
+    ("autonomy", "Autonomy", "self_evaluation.coordinator_autonomy", GAINS),
+    ("career_plan", "Career plan", "self_evaluation.coordinator_career_plan", GAINS),
+    ("network", "Network", "self_evaluation.coordinator_network", GAINS),
+    (
+        "another_mentee",
+        "Another mentee",
+        "self_evaluation.coordinator_another_mentee",
+        ANOTHER_MENTEE_VALUES,
+    ),
+)
+"""The programme's questions asked at the end (entry field, column, label, choices)."""
+LATER_COLUMNS = tuple(column for _, column, _, _ in LATER_QUESTIONS)
+
+
+def later_questions(duo_id: str, form: str, start: Mapping[str, str]) -> dict[str, str]:
+    """The gains and another mentee, two by two, each with the answer that came in picked."""
+    answers: dict[str, str] = {}
+    columns = st.columns(2)
+    for index, (field, column, label, values) in enumerate(LATER_QUESTIONS):
+        answers[field] = (
+            choice_radio(
+                columns[index % 2],
+                ui.tr(label),
+                values,
+                start.get(column, ""),
+                form_key(duo_id, form, field.replace("_", "-")),
+            )
+            or ""
+        )
+    return answers
 
 
 def second_or_first(
@@ -821,7 +1059,7 @@ def confirm_second_evaluation(
     """One evaluation per respondent: a second one is recorded only when confirmed."""
     pending, token = sent
     earlier = earlier_evaluations(data["Evaluations"], duo_id, pending.respondent)
-    dates = ", ".join(ui.fmt_date(day) or "?" for day in earlier)
+    dates = [day or "?" for day in earlier]
     st.warning(
         ui.md_tr("duos.second_evaluation", respondent=ui.md_label(pending.respondent), dates=dates)
     )
@@ -932,7 +1170,7 @@ def correct_meeting_form(data: Snapshot, duo: Mapping[str, Any], user: User, eve
         with left:
             on = date_input(ui.tr("duos.date"), event.on, form_key(duo_id, form, "date"))
         hours = middle.number_input(
-            ui.tr("duos.hours", low=f"{MIN_HOURS:g}", high=f"{MAX_HOURS:g}"),
+            ui.tr("duos.hours", low=MIN_HOURS, high=MAX_HOURS),
             min_value=0.0,
             max_value=24.0,
             value=cell_number(seen, "Hours") or 0.0,
@@ -1018,15 +1256,30 @@ def choice_index(values: Sequence[str], value: str) -> int | None:
     return values.index(value) if value in values else None
 
 
-def no_correction_form(data: Snapshot, duo: Mapping[str, Any], user: User, event: Event) -> None:
-    """An evaluation is corrected by cancelling it and recording it again."""
-    st.caption(ui.tr("duos.evaluation_correct_help"))
+def correct_evaluation_form(
+    data: Snapshot, duo: Mapping[str, Any], user: User, event: Event
+) -> None:
+    """The evaluation's fields as recorded; only the cells changed are written."""
+    duo_id, row_id, form, seen, once = entry_form_for(duo, event, "correct")
+    with st.form(form_key(duo_id, form), clear_on_submit=False):
+        token = once.field()
+        entry = evaluation_inputs(duo_id, form, seen)
+        sent = st.form_submit_button(ui.tr("duos.correct"), key=submit_key(duo_id, form))
+    once.show()
+    if not sent or entry is None:
+        return
+    if not refused(evaluation_problems(entry, ui.today())):
+        save(
+            lambda: correct_evaluation(ui.store(), user, row_id, entry, seen, ui.today()),
+            once,
+            token,
+        )
 
 
 CORRECT_FORMS: dict[str, EntryForm] = {
     "meeting": correct_meeting_form,
     "check_in": correct_check_in_form,
-    "evaluation": no_correction_form,
+    "evaluation": correct_evaluation_form,
 }
 
 
@@ -1047,7 +1300,7 @@ def main() -> None:
     if duo_id:
         show_duo(data, duo_id, ui.signed_in())
     else:
-        show_list(data)
+        show_list(data, ui.signed_in())
 
 
 main()

@@ -165,7 +165,7 @@ def consent(person: Mapping[str, Any], keys: str) -> bool:
     """Shows the consent date; when there is none, offers to record it as given today."""
     given = cell_date(person, "Consent on")
     if given is not None:
-        st.markdown(ui.md_tr("intake.consent_given", date=ui.fmt_date(given)))
+        st.markdown(ui.md_tr("intake.consent_given", date=given))
         return False
     st.warning(ui.tr("intake.consent_missing"))
     return st.checkbox(ui.tr("intake.consent_today"), key=f"{keys}-consent")

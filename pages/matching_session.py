@@ -272,7 +272,7 @@ def show_suggestion(
 
 
 def score_text(suggestion: Suggestion) -> str:
-    return tr("score_text", score=f"{suggestion.score:.0f}")
+    return tr("score_text", score=float(suggestion.score))
 
 
 def parts_frame(suggestion: Suggestion) -> pd.DataFrame:

@@ -186,10 +186,9 @@ def ask_about_same_meeting(once: Once, duo: LinkedDuo, link: str, secret: str) -
     if not isinstance(pending, tuple):
         return
     token, entry = pending
-    hours = f"{entry.hours:g}" if entry.hours is not None else ""
-    date = ui.fmt_date(entry.on)
+    hours = "" if entry.hours is None else float(entry.hours)
     with st.container(border=True):
-        st.warning(ui.tr("meeting_log.already_logged", date=date, hours=hours))
+        st.warning(ui.tr("meeting_log.already_logged", date=entry.on, hours=hours))
         again, leave = st.columns(2)
         if again.button(ui.tr("meeting_log.log_another"), key="log-same-again", type="primary"):
             st.session_state.pop(SAME_MEETING, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -10,6 +11,13 @@ import streamlit as st
 
 from access import User
 from i18n import catalogue
+from services.bulk import (
+    bulk_person_actions,
+    bulk_step,
+    move_people,
+    upcoming_sessions,
+    withdraw_people,
+)
 from services.people import (
     NAME,
     PROFILE_COLUMNS,
@@ -29,10 +37,20 @@ from services.people import (
     undo_last_move,
     undo_target,
 )
+from services.sessions import register_people
 from services.snapshot import Snapshot
 from services.unit import Outcome
 from sheets.values import normalise_key
 from ui import context as ui
+from ui.bulk import (
+    asked_or_done,
+    capacity_box,
+    confirm_box,
+    confirm_first,
+    show_bulk_outcome,
+    ticked_rows,
+    ticked_summary,
+)
 from ui.feedback import attempt
 from ui.navigation import PAGES_DIR
 from ui.once import Once
@@ -73,14 +91,22 @@ from workflow import (
 require_shell()
 
 PICKER = PeoplePicker("participants")
+BULK_ACTIONS = ("status", "register", "withdraw")
+BULK_REASON, BULK_CONFIRM = "participants-bulk-reason", "participants-bulk-confirm"
+BULK_GO = "participants-bulk-go"
+BULK = Once(
+    "participants-bulk",
+    defaults={BULK_REASON: "", BULK_CONFIRM: False},
+    render=show_bulk_outcome,
+)
 TRANSLATED = ("Role", "Status", "Languages")
 LIST_COLUMNS = [
-    "ID",
     NAME,
     "Role",
     "Status",
     "Office",
     WAITING_DAYS,
+    "ID",
     "Applied on",
     "Languages",
     "Sectors",
@@ -181,7 +207,7 @@ def filters(data: Snapshot) -> PeopleFilter:
     return PeopleFilter(text, roles, statuses, offices, languages, sectors, int(waiting or 0))
 
 
-def people_list(data: Snapshot) -> None:
+def people_list(data: Snapshot, user: User) -> None:
     criteria = filters(data)
     found = data.memo(
         "find_people",
@@ -190,6 +216,9 @@ def people_list(data: Snapshot) -> None:
         ui.today(),
     )
     st.caption(ui.tr("participants.found", count=len(found), total=len(data.participants)))
+    bulk = st.toggle(ui.tr("bulk.tick_people"), key="participants-bulk")
+    if bulk:
+        BULK.show()  # the last bulk action's result, even when it emptied the list
     if found.empty:
         st.info(ui.tr("participants.none_found"))
         return
@@ -201,8 +230,163 @@ def people_list(data: Snapshot) -> None:
         ui.lang(),
     ).rename(columns={WAITING_DAYS: ui.tr("participants.waiting_days")})
     names = dict(zip(found["ID"], found[NAME], strict=True))
-    PICKER.show(shown, names, ui.tr("participants.open"))
+    if bulk:
+        bulk_panel(data, user, shown, names)
+    else:
+        PICKER.show(shown, names, ui.tr("participants.open"))
     downloads(titled(shown), "participants")
+
+
+# -- bulk actions on the ticked people --------------------------------------------------
+
+
+def bulk_panel(data: Snapshot, user: User, shown: pd.DataFrame, names: dict[str, str]) -> None:
+    """The list with a tick per row; one action for every ticked person."""
+    st.caption(ui.tr("bulk.tick_help"))
+    ticked = ticked_rows(shown, list(names), "participants-ticks")
+    ticked_summary([names[person_id] for person_id in ticked])
+    if not ticked:
+        return
+    action = st.radio(
+        ui.tr("bulk.action"),
+        BULK_ACTIONS,
+        format_func=lambda key: ui.tr(f"bulk.action_{key}"),
+        horizontal=True,
+        key="participants-bulk-action",
+    )
+    if action == "status":
+        people = [person for person in map(data.person, ticked) if person is not None]
+        bulk_status(data, user, people, ticked)
+    elif action == "register":
+        bulk_register(data, user, ticked)
+    else:
+        bulk_withdraw(user, ticked)
+
+
+def bulk_status(
+    data: Snapshot, user: User, people: list[dict[str, Any]], ticked: list[str]
+) -> None:
+    actions = [a for a in bulk_person_actions(people, data.duos) if a is not PersonAction.WITHDRAW]
+    if not actions:
+        st.info(ui.tr("bulk.no_step"))
+        return
+    action = st.selectbox(
+        ui.tr("bulk.step"),
+        actions,
+        index=None,
+        format_func=ui.format_choices(actions, lambda a: ui.text(PERSON_ACTION_LABELS[a])),
+        placeholder=ui.tr("participants.step_hint"),
+        key="participants-bulk-step",
+    )
+    if action is None:
+        return
+    with st.form(f"participants-bulk-{action}", clear_on_submit=False):
+        token = BULK.field()
+        on = ui.today()
+        if action in NEEDS_DATE:
+            on = bulk_date()
+        reason = ""
+        if action is PersonAction.PUT_ON_HOLD:
+            reason = st.text_input(ui.tr("bulk.reason"), key=BULK_REASON)
+        ready = action is PersonAction.COMPLETE_INTAKE and st.checkbox(
+            ui.tr("bulk.straight_to_ready"), key="participants-bulk-ready"
+        )
+        if action is PersonAction.RESUME:
+            st.caption(ui.tr("bulk.resume_each"))
+        sure = confirm_box(BULK_CONFIRM, len(ticked))
+        sent = st.form_submit_button(
+            ui.text(PERSON_ACTION_LABELS[action]), type="primary", key=BULK_GO
+        )
+    if not sent:
+        return
+    if not sure:
+        confirm_first()
+        return
+    step_for = bulk_step(action, on, reason, ready=bool(ready))
+    BULK.submit(
+        token,
+        lambda: attempt(lambda: move_people(ui.store(), user, ticked, step_for, str(action))),
+    )
+
+
+def bulk_register(data: Snapshot, user: User, ticked: list[str]) -> None:
+    sessions = upcoming_sessions(data["Sessions"], data["Attendance"], ui.today())
+    if sessions.empty:
+        st.info(ui.tr("bulk.no_session"))
+        return
+    labels = {
+        str(row["ID"]): " · ".join(
+            part
+            for part in (
+                ui.fmt_date(row["Date"]),
+                ui.label(row["Kind"]),
+                ui.label(row["Office"]),
+                ui.tr("bulk.places_left", count=int(row["Places left"]))
+                if not pd.isna(row["Places left"])
+                else "",
+                str(row["ID"]),
+            )
+            if part
+        )
+        for row in records(sessions)
+    }
+    form = "participants-bulk-register"
+    with st.form(form, clear_on_submit=False):
+        token = BULK.field()
+        session_id = st.selectbox(
+            ui.tr("bulk.session"),
+            list(labels),
+            index=None,
+            format_func=lambda key: labels.get(key, key),
+            placeholder=ui.tr("bulk.session_hint"),
+            key=f"{form}-session",
+        )
+        over = capacity_box(form)
+        sure = confirm_box(BULK_CONFIRM, len(ticked))
+        sent = st.form_submit_button(ui.tr("bulk.action_register"), type="primary", key=BULK_GO)
+    if not sent:
+        return
+    if session_id is None:
+        st.error(ui.tr("bulk.session_first"))
+        return
+    if not sure:
+        confirm_first()
+        return
+    BULK.submit(
+        token,
+        lambda: asked_or_done(
+            form,
+            lambda: register_people(ui.store(), user, str(session_id), ticked, confirmed=over),
+        ),
+    )
+
+
+def bulk_withdraw(user: User, ticked: list[str]) -> None:
+    with st.form("participants-bulk-withdraw", clear_on_submit=False):
+        token = BULK.field()
+        on = bulk_date()
+        reason = st.text_input(ui.tr("bulk.reason_required_label"), key=BULK_REASON)
+        sure = confirm_box(BULK_CONFIRM, len(ticked))
+        sent = st.form_submit_button(ui.tr("bulk.action_withdraw"), type="primary", key=BULK_GO)
+    if not sent:
+        return
+    if not reason.strip():
+        st.error(ui.tr("bulk.reason_required"))
+        return
+    if not sure:
+        confirm_first()
+        return
+    BULK.submit(
+        token,
+        lambda: attempt(lambda: withdraw_people(ui.store(), user, ticked, on, reason)),
+    )
+
+
+def bulk_date() -> date:
+    on = st.date_input(
+        ui.tr("bulk.date"), ui.today(), key="participants-bulk-date", format=DATE_FORMAT
+    )
+    return on if isinstance(on, date) else ui.today()
 
 
 # -- one person -------------------------------------------------------------------------
@@ -485,7 +669,7 @@ def main() -> None:
     if person_id:
         profile(data, user, person_id)
     else:
-        people_list(data)
+        people_list(data, user)
 
 
 main()

@@ -405,8 +405,8 @@ def show_scope(view: ReportView) -> None:
     st.caption(
         ui.md_tr(
             "reports_page.scope",
-            start=ui.fmt_date(view.report.start),
-            end=ui.fmt_date(view.report.end),
+            start=view.report.start,
+            end=view.report.end,
             offices=covered or ui.tr("reports_page.all_offices"),
         )
     )

@@ -11,10 +11,13 @@ import streamlit as st
 
 from access import User
 from i18n import Msg
+from services.printouts import attendance_sheet
 from services.sessions import (
     ABSENT,
     ATTENDED,
     DEFAULT_CAPACITY,
+    MAX_CAPACITY,
+    ONLINE,
     REGISTERED,
     SESSION_KINDS,
     SESSION_LANGUAGES,
@@ -24,6 +27,7 @@ from services.sessions import (
     attendance_open,
     cancel_registration,
     draft_problems,
+    edit_session,
     eligible_people,
     filter_sessions,
     is_past,
@@ -45,7 +49,8 @@ from ui.feedback import attempt, succeed
 from ui.once import Once
 from ui.shell import require_shell
 from ui.tables import displayed, table
-from workflow import person_name, records
+from venues import Venue, time_span
+from workflow import cell_date, cell_text, person_name, records
 
 require_shell()
 
@@ -56,6 +61,7 @@ FOLLOWED_KEY = "session-pick-followed"
 PAST_DAYS, AHEAD_DAYS = 90, 120
 LANGUAGE_OF_UI = {"fr": "French", "nl": "Dutch", "en": "English"}
 COUNT_COLUMNS = ("Registered", "Attended", "Absent", "Places left")
+SHOWN_COLUMNS = ("Date", "Time", "Place", "Kind", "Office", "Language")
 
 
 def localised(msg: Msg) -> Msg:
@@ -99,9 +105,10 @@ def show_notes() -> None:
 def overview_shown(frame: pd.DataFrame) -> pd.DataFrame:
     shown = displayed(
         frame,
-        ["Date", "Kind", "Office", "Language", *COUNT_COLUMNS, "Capacity", "Notes", "ID"],
+        [*SHOWN_COLUMNS, *COUNT_COLUMNS, "Capacity", "Notes", "ID"],
         translate=["Kind", "Office", "Language"],
     )
+    shown["Place"] = shown["Place"].replace({ONLINE: ui.tr("sessions.online")})
     shown["Capacity"] = shown["Capacity"].astype("Int64")
     shown["Places left"] = shown["Places left"].astype("Int64")
     return shown.rename(
@@ -159,7 +166,10 @@ def session_lists(shown: pd.DataFrame, today: dt.date) -> None:
 
 
 def plan_form(data: Snapshot, user: User, today: dt.date) -> None:
-    once = Once("plan-session", defaults={"plan-notes": "", "plan-capacity": None})
+    once = Once(
+        "plan-session",
+        defaults={"plan-notes": "", "plan-capacity": None, **dict.fromkeys(venue_keys("plan"), "")},
+    )
     with st.expander(ui.tr("sessions.plan"), icon=":material/add:"):
         with st.form("plan-session", clear_on_submit=False):
             token = once.field()
@@ -206,16 +216,158 @@ def plan_fields(data: Snapshot, user: User, today: dt.date) -> SessionDraft | No
         key="plan-capacity",
     )
     notes = right.text_input(ui.tr("sessions.notes"), key="plan-notes")
+    venue = venue_fields("plan")
     if st.form_submit_button(ui.tr("sessions.plan_submit"), type="primary"):
-        draft = SessionDraft(
-            kind, on, office or "", language, None if capacity is None else int(capacity), notes
-        )
+        size = None if capacity is None else int(capacity)
+        draft = SessionDraft(kind, on, office or "", language, size, notes, venue)
         problems = draft_problems(draft, user, today)
         for problem in problems:
             st.error(ui.md_text(problem))
         if not problems:
             return draft
     return None
+
+
+def venue_keys(prefix: str) -> list[str]:
+    return [f"{prefix}-{name}" for name in ("start", "end", "address", "link", "bring")]
+
+
+def venue_fields(prefix: str, session: dict[str, Any] | None = None) -> Venue:
+    """Inside a form: start and end time, address, video link, what to bring (prefilled from
+    the session when editing one)."""
+    start_key, end_key, address_key, link_key, bring_key = venue_keys(prefix)
+    shown = session or {}
+    left, right = st.columns(2)
+    start = left.text_input(
+        ui.tr("sessions.start_time"),
+        value=cell_text(shown, "Start time"),
+        placeholder="09:30",
+        help=ui.tr("sessions.time_help"),
+        key=start_key,
+    )
+    end = right.text_input(
+        ui.tr("sessions.end_time"),
+        value=cell_text(shown, "End time"),
+        placeholder="11:30",
+        help=ui.tr("sessions.time_help"),
+        key=end_key,
+    )
+    address = left.text_input(
+        ui.tr("sessions.address"), value=cell_text(shown, "Address"), key=address_key
+    )
+    link = right.text_input(
+        ui.tr("sessions.video_link"),
+        value=cell_text(shown, "Video link"),
+        placeholder="https://",
+        key=link_key,
+    )
+    bring = st.text_input(
+        ui.tr("sessions.bring"), value=cell_text(shown, "What to bring"), key=bring_key
+    )
+    return Venue(start, end, address, link, bring)
+
+
+def venue_lines(session: dict[str, Any]) -> None:
+    """The session's place, video link and what to bring, as typed (plain text); its time is
+    in its title."""
+    parts = [cell_text(session, "Address"), cell_text(session, "Video link")]
+    line = " · ".join(part for part in parts if part)
+    if line:
+        st.markdown(ui.plain(line))
+    if cell_text(session, "What to bring"):
+        st.markdown(
+            ui.plain(ui.tr("sessions.bring_line", bring=cell_text(session, "What to bring")))
+        )
+
+
+def edit_form(user: User, session: dict[str, Any], today: dt.date) -> None:
+    """Change the session's date, time, place, language, capacity and notes.
+
+    The edit is checked against the session as the form showed it (kept from the run before
+    the one that sends it), so a cell changed in the sheet meanwhile comes back as a conflict.
+    """
+    session_id = session["ID"]
+    form = f"edit-{session_id}"
+    seen = st.session_state.get(f"{form}-seen", session)
+    once = Once(form)
+    with st.expander(ui.tr("sessions.edit"), icon=":material/edit:"):
+        with st.form(form, clear_on_submit=False):
+            token = once.field()
+            left, right = st.columns(2)
+            on = left.date_input(
+                ui.tr("sessions.date"),
+                value=cell_date(session, "Date"),
+                format="DD/MM/YYYY",
+                key=f"{form}-date",
+            )
+            languages = list(dict.fromkeys([*SESSION_LANGUAGES, cell_text(session, "Language")]))
+            languages = [language for language in languages if language]
+            language = right.selectbox(
+                ui.tr("sessions.language"),
+                languages,
+                index=languages.index(cell_text(session, "Language") or languages[0]),
+                format_func=ui.format_choices(languages),
+                key=f"{form}-language",
+            )
+            capacity = left.number_input(
+                ui.tr("sessions.capacity"),
+                min_value=1,
+                max_value=500,
+                value=shown_capacity(session),
+                step=1,
+                key=f"{form}-capacity",
+            )
+            notes = right.text_input(
+                ui.tr("sessions.notes"), value=cell_text(session, "Notes"), key=f"{form}-notes"
+            )
+            venue = venue_fields(form, session)
+            sent = st.form_submit_button(ui.tr("sessions.edit_submit"), type="primary")
+        if sent:
+            draft = SessionDraft(
+                cell_text(session, "Kind"),
+                on if isinstance(on, dt.date) else None,
+                cell_text(session, "Office"),
+                language or "",
+                None if capacity is None else int(capacity),
+                notes,
+                venue,
+            )
+            problems = draft_problems(draft, user, today)
+            for problem in problems:
+                st.error(ui.md_text(problem))
+            if not problems:
+                once.submit(token, lambda: edited(user, seen, draft, today))
+        else:
+            st.session_state[f"{form}-seen"] = session
+        once.show()
+
+
+def shown_capacity(session: dict[str, Any]) -> int | None:
+    """The session's capacity as the form's number box can hold it (1 to 500)."""
+    capacity = session["Capacity"]
+    return None if pd.isna(capacity) else min(max(int(capacity), 1), MAX_CAPACITY)
+
+
+def edited(
+    user: User, session: dict[str, Any], draft: SessionDraft, today: dt.date
+) -> Outcome | None:
+    """Save the edit against the session as the page showed it."""
+    store, session_id = ui.store(), session["ID"]
+    return finished(attempt(lambda: edit_session(store, user, session_id, draft, session, today)))
+
+
+def attendance_sheet_button(session: dict[str, Any], people: pd.DataFrame) -> None:
+    """The printable attendance sheet of the session (built when the button is clicked, in
+    the language of the page)."""
+    lang = ui.lang()
+    st.download_button(
+        ui.tr("sessions.attendance_sheet"),
+        lambda: attendance_sheet(session, people, lang),
+        file_name=f"attendance-{session['ID']}.pdf",
+        mime="application/pdf",
+        icon=":material/print:",
+        key=f"attendance-sheet-{session['ID']}",
+    )
 
 
 def planned(user: User, draft: SessionDraft, today: dt.date, record_id: str) -> Outcome | None:
@@ -236,9 +388,10 @@ def _default_capacities() -> dict[str, int]:
 
 
 def session_title(session: Any) -> str:
-    """Date, kind, office and language (two sessions may share them: lists add the ID)."""
+    """Date, time, kind, office and language (two sessions may share them: lists add the ID)."""
     parts = [
         ui.fmt_date(session["Date"]) or "—",
+        time_span(session.get("Start time"), session.get("End time")),
         ui.label(session["Kind"]),
         ui.label(session["Office"]),
         ui.label(session["Language"]),
@@ -293,6 +446,7 @@ def session_detail(data: Snapshot, user: User, session_id: str, today: dt.date) 
     columns[3].metric(ui.tr("sessions.capacity"), "—" if pd.isna(capacity) else int(capacity))
     if session["Notes"]:
         st.caption(ui.plain(session["Notes"]))
+    venue_lines(session)
     if not pd.isna(capacity) and len(people) > capacity:
         st.warning(ui.tr("sessions.over_capacity", registered=len(people), capacity=int(capacity)))
     if is_past(session, today):
@@ -303,6 +457,8 @@ def session_detail(data: Snapshot, user: User, session_id: str, today: dt.date) 
     attendance_form(user, session, people, today)
     if session["Kind"] == TRAINING:
         ready_button(data, user, session_id)
+    edit_form(user, session, today)
+    attendance_sheet_button(session, people)
 
 
 def register_form(data: Snapshot, user: User, session: dict[str, Any]) -> None:

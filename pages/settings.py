@@ -248,7 +248,7 @@ def health_section(user: User) -> None:
     columns[0].metric(ui.tr("settings_page.calls"), status.calls)
     columns[1].metric(ui.tr("settings_page.reads"), status.reads)
     columns[2].metric(ui.tr("settings_page.writes"), status.writes)
-    columns[3].metric(ui.tr("settings_page.cache_seconds"), f"{status.cache_seconds:g}")
+    columns[3].metric(ui.tr("settings_page.cache_seconds"), ui.fmt_number(status.cache_seconds))
     columns[4].metric(
         ui.tr("settings_page.findings"),
         health.findings,

@@ -34,6 +34,7 @@ from sheets.ids import new_id
 from sheets.schema import GENDER, PROGRAMME_LANGUAGES, SLOTS
 from sheets.store import Store
 from sheets.values import LIST_SEPARATORS
+from venues import time_span
 from workflow import (
     APPLIED,
     MENTEE,
@@ -97,6 +98,13 @@ class SessionOption:
     language: str
     places_left: int | None
     """None when the session has no capacity set (no limit known)."""
+    time: str = ""
+    """`09:30–11:30`, `09:30`, or "" (no time set)."""
+    address: str = ""
+    online: bool = False
+    """A video link and no address: the session takes place online."""
+    bring: str = ""
+    """What to bring, as the coordinator wrote it."""
 
 
 @dataclass(frozen=True)
@@ -156,7 +164,15 @@ def open_sessions(
             continue
         found.append(
             SessionOption(
-                session_id, day, cell_text(row, "Office"), cell_text(row, "Language"), left
+                session_id,
+                day,
+                cell_text(row, "Office"),
+                cell_text(row, "Language"),
+                left,
+                time=time_span(row.get("Start time"), row.get("End time")),
+                address=cell_text(row, "Address"),
+                online=not cell_text(row, "Address") and bool(cell_text(row, "Video link")),
+                bring=cell_text(row, "What to bring"),
             )
         )
     return sorted(found, key=lambda session: (session.date, session.id))

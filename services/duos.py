@@ -23,7 +23,7 @@ the same for the coordinator's form and the mentor's personal link.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
@@ -39,15 +39,19 @@ from services.snapshot import Snapshot
 from services.unit import Outcome, Unit, apply_changes, new_record_id, read_now, same
 from settings import attention_settings, current_values
 from sheets.schema import (
+    ANOTHER_MENTEE,
     CANCELLED,
     CONTRACT,
+    GAIN,
     HEALTH,
     OBJECTIVES_MET,
     OUTCOME,
     RESPONDENT,
+    SOURCE,
     WITH,
 )
 from sheets.store import Conflict, RecordNotFound, Store
+from venues import intro_problems, parse_time, time_text
 from workflow import (
     ACTIVE,
     DECLINED,
@@ -79,6 +83,14 @@ RESPONDENTS: tuple[str, ...] = tuple(choice.value for choice in RESPONDENT)
 OBJECTIVES_MET_VALUES: tuple[str, ...] = tuple(choice.value for choice in OBJECTIVES_MET)
 OUTCOMES: tuple[str, ...] = tuple(choice.value for choice in OUTCOME)
 CONTRACTS: tuple[str, ...] = tuple(choice.value for choice in CONTRACT)
+GAINS: tuple[str, ...] = tuple(choice.value for choice in GAIN)
+ANOTHER_MENTEE_VALUES: tuple[str, ...] = tuple(choice.value for choice in ANOTHER_MENTEE)
+SOURCES: tuple[str, ...] = tuple(choice.value for choice in SOURCE)
+COORDINATOR_SOURCE, SELF_FILLED = "Coordinator", "Self-filled"
+GAIN_COLUMNS = {"Autonomy": "autonomy", "Career plan": "career_plan", "Network": "network"}
+"""The three gains the mentee reports, by column: the entry's field of each."""
+ASKED_OF = {"Mentee": tuple(GAIN_COLUMNS.values()), "Mentor": ("another_mentee",)}
+"""The later questions each person answers of themselves (the coordinator: all of them)."""
 CONTRACT_NEEDED_FOR = frozenset({"Job"})
 """Outcomes whose contract matters for the reports (a stable job is 3 months or more)."""
 SATISFACTION_SCALE = range(1, 6)
@@ -89,11 +101,6 @@ DATED_STEPS_THAT_MAY_BE_PLANNED = (PlanIntro,)
 
 duo_message = Messages("duos")
 """A message of `i18n/duos.toml`."""
-
-
-def shown_date(day: date | None) -> str:
-    """A date in messages: dd/mm/yyyy, the same in every language."""
-    return "" if day is None else day.strftime("%d/%m/%Y")
 
 
 # -- what the forms hold -------------------------------------------------------------------
@@ -117,13 +124,20 @@ class EvaluationEntry:
     contract: str
     satisfaction: int | None
     comments: str = ""
+    autonomy: str | None = None
+    career_plan: str | None = None
+    network: str | None = None
+    another_mentee: str | None = None
+    source: str | None = None
+    """The questions added later: None leaves the cell as it is (a form that does not ask
+    them, e.g. a correction of an older evaluation), "" blanks it."""
 
 
 # -- the rules of the forms (pure) ---------------------------------------------------------
 
 
 def _not_in_future(on: date, today: date) -> list[Msg]:
-    return [duo_message("date_in_future", date=shown_date(on))] if on > today else []
+    return [duo_message("date_in_future", date=on)] if on > today else []
 
 
 def _one_of(value: str, allowed: Sequence[str], missing: str) -> list[Msg]:
@@ -137,7 +151,16 @@ def step_problems(step: DuoStep, today: date) -> list[Msg]:
         problems += _not_in_future(step.on, today)
     if isinstance(step, Decline | EndEarly) and not step.reason.strip():
         problems.append(duo_message("reason_required"))
+    if isinstance(step, PlanIntro):
+        problems += intro_problems(step.time, step.place)
     return problems
+
+
+def intro_written(step: DuoStep) -> DuoStep:
+    """A planned intro with its time as stored (`HH:MM`); any other step as it is."""
+    if isinstance(step, PlanIntro) and step.time.strip():
+        return replace(step, time=time_text(parse_time(step.time)) or step.time.strip())
+    return step
 
 
 def combined_reason(listed: str | None, own: str) -> str:
@@ -174,7 +197,18 @@ def evaluation_problems(entry: EvaluationEntry, today: date) -> list[Msg]:
         problems.append(duo_message("contract_required"))
     if entry.satisfaction not in SATISFACTION_SCALE:
         problems.append(duo_message("satisfaction_required"))
-    return problems
+    return problems + answer_problems(entry)
+
+
+def answer_problems(entry: EvaluationEntry) -> list[Msg]:
+    """The gains, another mentee and the source, when given, must be among their values."""
+    given = [
+        *((getattr(entry, field), GAINS) for field in GAIN_COLUMNS.values()),
+        (entry.another_mentee, ANOTHER_MENTEE_VALUES),
+        (entry.source, SOURCES),
+    ]
+    unknown = any(value and value not in allowed for value, allowed in given)
+    return [duo_message("answer_not_listed")] if unknown else []
 
 
 def can_log_meetings(duo: Mapping[str, Any]) -> bool:
@@ -236,26 +270,29 @@ def earlier_evaluations(
 
 
 OVERVIEW_COLUMNS = (
+    "Duo",
+    "Status",
+    "Health",
+    "Days since last meeting",
+    "Coordinator",
     "ID",
     "Mentor",
     "Mentee",
     "Office",
-    "Coordinator",
-    "Status",
     "Proposed on",
     "Intro on",
     "Agreement on",
     "Planned end",
     "Ended on",
     "Last check-in",
-    "Health",
-    "Days since last meeting",
 )
+"""The useful columns first: who, where the duo stands, how it goes, who follows it up."""
 _DUO_DATES = ["Proposed on", "Intro on", "Agreement on", "Planned end", "Ended on"]
 
 
 def duo_overview(data: Snapshot, today: date) -> pd.DataFrame:
-    """One row per duo in view: who, where, status, dates and how the follow-up goes.
+    """One row per duo in view: the duo (mentor & mentee), status, health, days since the
+    last meeting, coordinator, then the rest (`OVERVIEW_COLUMNS`).
 
     Live duos first (in workflow order), the most recently proposed first within a status.
     `Health` is that of the last check-in; days since the last meeting count to today.
@@ -265,11 +302,14 @@ def duo_overview(data: Snapshot, today: date) -> pd.DataFrame:
     names, offices = _people_columns(data.participants)
     check_ins = _latest_by_duo(_counted(data["Check-ins"]), today)
     last_meeting = _latest_by_duo(_counted(data["Meetings"]), today)["Date"]
+    mentors = duos["Mentor ID"].map(names).fillna(duos["Mentor ID"])
+    mentees = duos["Mentee ID"].map(names).fillna(duos["Mentee ID"])
     frame = pd.DataFrame(
         {
+            "Duo": mentors + " & " + mentees,
             "ID": duos["ID"],
-            "Mentor": duos["Mentor ID"].map(names).fillna(duos["Mentor ID"]),
-            "Mentee": duos["Mentee ID"].map(names).fillna(duos["Mentee ID"]),
+            "Mentor": mentors,
+            "Mentee": mentees,
             "Office": _offices(duos, offices),
             "Coordinator": duos["Coordinator"],
             "Status": duos["Status"],
@@ -465,6 +505,7 @@ def change_duo(
     """
     fresh, frames = _duo_in_reach(store, user, duo_id, fresh=True)
     _refuse(step_problems(step, today))
+    step = intro_written(step)
     loaded = dict(seen) if seen is not None and cell_text(seen, "ID") == duo_id else fresh
     transition = apply_duo_action(loaded, step, frames["Participants"], frames["Duos"])
     duo_change, people_changes = _split(transition, loaded)
@@ -481,9 +522,9 @@ def change_duo(
 
 def step_done(step: DuoStep, duo_id: str) -> Msg:
     """What the user reads once a move is saved (statuses named in their language)."""
-    params = {"duo": duo_id, "date": shown_date(step.on)}
+    params: dict[str, Any] = {"duo": duo_id, "date": step.on}
     if isinstance(step, RecordAgreement):
-        params["end"] = shown_date(add_months(step.on, PROGRAMME_MONTHS))
+        params["end"] = add_months(step.on, PROGRAMME_MONTHS)
     return duo_message(f"done_{step.kind.value}", **params)
 
 
@@ -525,8 +566,23 @@ def check_in_cells(entry: CheckInEntry) -> dict[str, Any]:
     }
 
 
+def asked_of(entry: EvaluationEntry) -> EvaluationEntry:
+    """The entry without the later questions its respondent is not asked (left None): the
+    gains are the mentee's, another mentee the mentor's; the coordinator's evaluation, the
+    duo's summing-up, keeps them all."""
+    asked = ASKED_OF.get(entry.respondent)
+    if asked is None:
+        return entry
+    later = (*GAIN_COLUMNS.values(), "another_mentee")
+    left_out: dict[str, Any] = {field: None for field in later if field not in asked}
+    return replace(entry, **left_out)
+
+
 def evaluation_cells(entry: EvaluationEntry) -> dict[str, Any]:
-    """The cells a (checked) evaluation fills, when logged or corrected."""
+    """The cells a (checked) evaluation fills, when logged or corrected (by the coordinator
+    or from the respondent's own link); a later question left None is not among them."""
+    later = {column: getattr(entry, field) for column, field in GAIN_COLUMNS.items()}
+    later |= {"Another mentee": entry.another_mentee, "Source": entry.source}
     return {
         "Respondent": entry.respondent,
         "Date": entry.on,
@@ -535,6 +591,7 @@ def evaluation_cells(entry: EvaluationEntry) -> dict[str, Any]:
         "Contract": entry.contract,
         "Satisfaction": entry.satisfaction,
         "Comments": entry.comments.strip(),
+        **{column: value for column, value in later.items() if value is not None},
     }
 
 
@@ -559,7 +616,7 @@ def log_meeting(
     assert entry.on is not None and entry.hours is not None, "refused above"
     record = {"Duo ID": duo_id, **meeting_cells(entry), "Logged by": author(user)}
     ids = _append_one(store, user, "Meetings", record, "log_meeting", record_id)
-    return Outcome(duo_message("meeting_logged", duo=duo_id, date=shown_date(entry.on)), ids=ids)
+    return Outcome(duo_message("meeting_logged", duo=duo_id, date=entry.on), ids=ids)
 
 
 def log_check_in(
@@ -579,7 +636,7 @@ def log_check_in(
     _refuse(check_in_problems(entry, today))
     record = {"Duo ID": duo_id, **check_in_cells(entry), "Coordinator": author(user)}
     ids = _append_one(store, user, "Check-ins", record, "log_check_in", record_id)
-    return Outcome(duo_message("check_in_logged", duo=duo_id, date=shown_date(entry.on)), ids=ids)
+    return Outcome(duo_message("check_in_logged", duo=duo_id, date=entry.on), ids=ids)
 
 
 def evaluation_notice_days(settings: pd.DataFrame) -> int:
@@ -613,9 +670,10 @@ def log_evaluation(
         others = others[others["ID"].astype(str).str.strip() != record_id]
     earlier = earlier_evaluations(others, duo_id, entry.respondent)
     if earlier and not second:
-        dates = ", ".join(shown_date(day) or "?" for day in earlier)
+        dates = [day or "?" for day in earlier]
         raise TransitionError(duo_message("evaluation_exists", dates=dates))
-    record = {"Duo ID": duo_id, **evaluation_cells(entry)}
+    cells = evaluation_cells(asked_of(entry))
+    record = {"Duo ID": duo_id, "Source": COORDINATOR_SOURCE, **cells}
     ids = _append_one(store, user, "Evaluations", record, "log_evaluation", record_id)
     return Outcome(duo_message("evaluation_logged", duo=duo_id), ids=ids)
 

@@ -253,7 +253,7 @@ def log_meeting(
     record["ID"] = record_id or new_record_id(store, "Meetings")
     index = unit.append("Meetings", [record], "log_meeting")
     ids = list(unit.write(store, duo.logged_by).ids[index])
-    return Outcome(meeting_log_message("logged", date=entry.on.strftime("%d/%m/%Y")), ids=ids)
+    return Outcome(meeting_log_message("logged", date=entry.on), ids=ids)
 
 
 # -- for the duo page: copy the link, revoke it ---------------------------------------------

@@ -2,8 +2,9 @@
 
 Four kinds of issue, each pointing to a tab, a sheet row and a column so that staff can fix
 it in the sheet:
-- the store's findings (values it could not read, duplicate IDs, missing tabs, ...), and the
-  phone numbers typed by hand that cannot be read as one (`phones`);
+- the store's findings (values it could not read, duplicate IDs, missing tabs, ...), the
+  phone numbers typed by hand that cannot be read as one (`phones`), and the times of day
+  (a session's start and end, a duo's intro) that cannot be read as one (`venues`);
 - rows staff typed by hand without an ID (the one fix the app makes itself, on request);
 - records that contradict each other (`attention.consistency_findings`);
 - settings typed in the Settings tab that do not fit (the default holds meanwhile).
@@ -30,6 +31,7 @@ from settings import BY_NAME, Setting, SettingProblem, current_values
 from sheets.reader import Finding
 from sheets.schema import TABS
 from sheets.store import Store, StoreError
+from venues import parse_time
 from workflow import ROW, cell_text, records, sheet_row
 
 MISSING_ID = "missing_id"
@@ -79,6 +81,7 @@ def quality_report(data: Snapshot) -> QualityReport:
         store=[
             *linked(store_issues(data.findings), record_rows(data)),
             *phone_issues(data.participants),
+            *time_issues(data.frames),
         ],
         missing_ids=missing_id_issues(data.findings),
         consistency=consistency_issues(data.participants, data.duos),
@@ -144,6 +147,39 @@ def phone_issues(participants: pd.DataFrame) -> list[Issue]:
         for person in records(participants, ["ID", "Phone", ROW])
         if cell_text(person, "Phone") and phones.normalise(cell_text(person, "Phone")) is None
     ]
+
+
+TIME_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Sessions": ("Start time", "End time"),
+    "Duos": ("Intro time",),
+}
+"""The text columns that hold a time of day (`HH:MM`, read tolerantly by `venues`)."""
+
+
+def time_issues(frames: Mapping[str, pd.DataFrame]) -> list[Issue]:
+    """Times of day typed by hand that cannot be read as one (`half nine`, `25:00`)."""
+    found: list[Issue] = []
+    for tab, columns in TIME_COLUMNS.items():
+        frame = frames.get(tab)
+        if frame is None:
+            continue
+        present = [column for column in columns if column in frame.columns]
+        for row in records(frame, ["ID", ROW, *present]):
+            for column in present:
+                typed = cell_text(row, column)
+                if typed and parse_time(typed) is None:
+                    found.append(
+                        Issue(
+                            "store",
+                            tab,
+                            sheet_row(row),
+                            column,
+                            typed,
+                            quality_message("time_unreadable"),
+                            cell_text(row, "ID"),
+                        )
+                    )
+    return found
 
 
 def missing_id_issues(findings: Iterable[Finding]) -> list[Issue]:

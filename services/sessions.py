@@ -25,9 +25,10 @@ import pandas as pd
 from access import User
 from i18n import Messages, Msg
 from services.offices import check_office
-from services.unit import Outcome, Unit, new_record_id, read_now, write_planned
+from services.unit import Outcome, Unit, new_record_id, read_now, same, write_planned
 from sheets.schema import PROGRAMME_LANGUAGES
 from sheets.store import RecordNotFound, Store, Table, Written
+from venues import Venue, time_span, venue_problems
 from workflow import (
     ALUMNI,
     APPLIED,
@@ -40,6 +41,7 @@ from workflow import (
     MarkReady,
     MarkTrained,
     PersonStep,
+    RecordChange,
     TransitionError,
     apply_person_action,
     by_id,
@@ -88,6 +90,8 @@ session_message = Messages("sessions")
 OVERVIEW_COLUMNS = (
     "ID",
     "Date",
+    "Time",
+    "Place",
     "Kind",
     "Office",
     "Language",
@@ -111,7 +115,23 @@ def sessions_overview(sessions: pd.DataFrame, attendance: pd.DataFrame) -> pd.Da
     for column in ("Registered", "Attended", "Absent"):
         frame[column] = frame["ID"].map(counts[column]).fillna(0).astype(int)
     frame["Places left"] = (frame["Capacity"] - frame["Registered"]).clip(lower=0)
+    frame["Time"] = [
+        time_span(row.get("Start time"), row.get("End time")) for row in records(frame)
+    ]
+    frame["Place"] = [place_text(row) for row in records(frame)]
     return frame.loc[:, [*OVERVIEW_COLUMNS, "_row"]]
+
+
+ONLINE = "online"
+"""`place_text` of a session with a video link and no address (pages translate it)."""
+
+
+def place_text(session: Mapping[str, Any]) -> str:
+    """Where a session takes place: its address, else `ONLINE` for a video link, else ""."""
+    address = cell_text(session, "Address")
+    if address:
+        return address
+    return ONLINE if cell_text(session, "Video link") else ""
 
 
 def _attendance_counts(attendance: pd.DataFrame) -> dict[str, pd.Series]:
@@ -331,6 +351,8 @@ class SessionDraft:
     capacity: int | None
     """None: the usual capacity of the kind (`DEFAULT_CAPACITY`)."""
     notes: str = ""
+    venue: Venue = field(default_factory=Venue)
+    """Start and end time, address, video link, what to bring (all optional)."""
 
 
 def draft_problems(draft: SessionDraft, user: User, today: dt.date) -> list[Msg]:
@@ -350,7 +372,7 @@ def draft_problems(draft: SessionDraft, user: User, today: dt.date) -> list[Msg]
         problems.append(session_message("language_required"))
     if draft.capacity is not None and not 1 <= draft.capacity <= MAX_CAPACITY:
         problems.append(session_message("capacity_range", high=MAX_CAPACITY))
-    return problems
+    return problems + venue_problems(draft.venue)
 
 
 def plan_session(
@@ -373,13 +395,84 @@ def plan_session(
         "Language": draft.language,
         "Capacity": draft.capacity or DEFAULT_CAPACITY[draft.kind],
         "Notes": draft.notes.strip(),
+        **draft.venue.cells(),
     }
     unit = Unit()
     record["ID"] = record_id or new_record_id(store, SESSIONS_TAB)
     index = unit.append(SESSIONS_TAB, [record], "plan_session")
     ids = list(unit.write(store, user.email).ids[index])
-    message = session_message("planned", kind=draft.kind, date=draft.on.strftime("%d/%m/%Y"))
+    message = session_message("planned", kind=draft.kind, date=draft.on)
     return Outcome(message, ids=ids)
+
+
+EDITABLE = (
+    "Date",
+    "Start time",
+    "End time",
+    "Language",
+    "Capacity",
+    "Address",
+    "Video link",
+    "What to bring",
+    "Notes",
+)
+"""The cells of a session its edit form changes (its kind and office stay: people registered
+for it were chosen for them)."""
+
+
+def edit_session(
+    store: Store,
+    user: User,
+    session_id: str,
+    draft: SessionDraft,
+    seen: Mapping[str, Any],
+    today: dt.date,
+) -> Outcome:
+    """Change a session's date, times, place, language, capacity and notes, in one unit.
+
+    `seen` is the session's row as the user loaded it: only the cells that differ from it are
+    written, each checked against it, so a cell someone changed in the sheet meanwhile comes
+    back as a conflict instead of being overwritten. The draft's kind and office are the
+    session's own (the form does not change them).
+    """
+    session = _current(store, user, session_id).session
+    draft_now = SessionDraft(
+        cell_text(session, "Kind"),
+        draft.on,
+        cell_text(session, "Office"),
+        draft.language,
+        draft.capacity,
+        draft.notes,
+        draft.venue,
+    )
+    problems = draft_problems(draft_now, user, today)
+    if problems or draft.on is None:
+        raise TransitionError(problems[0] if problems else session_message("date_required"))
+    cells: dict[str, Any] = {
+        "Date": draft.on,
+        "Language": draft.language,
+        "Capacity": draft.capacity or DEFAULT_CAPACITY.get(draft_now.kind, 1),
+        "Notes": draft.notes.strip(),
+        **draft.venue.cells(),
+    }
+    changed = {name: value for name, value in cells.items() if not same(value, seen.get(name))}
+    if not changed:
+        return Outcome(Msg("services.nothing_changed"))
+    was = {name: _plain(seen.get(name)) for name in changed}
+    unit = Unit()
+    unit.update(RecordChange(SESSIONS_TAB, session_id, changed, was), "edit_session")
+    conflicts = unit.conflicts(unit.write(store, user.email))
+    message = session_message("edited", kind=draft_now.kind, date=draft.on.strftime("%d/%m/%Y"))
+    return Outcome(message, ids=[session_id], conflicts=conflicts)
+
+
+def _plain(value: Any) -> Any:
+    """A cell as read, in the form a change to it is compared in (a day, None for blank)."""
+    if value is None or (not isinstance(value, str | list) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    return value
 
 
 # -- registering and marking attendance ----------------------------------------------------

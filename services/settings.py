@@ -112,8 +112,9 @@ def checked_value(setting: Setting, value: Any) -> float | int | bool:
     return parsed
 
 
-def _bound(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}"
+def _bound(value: float | None) -> float | str:
+    """A bound in a message: the number (i18n writes it the language's way), or a dash."""
+    return "—" if value is None else float(value)
 
 
 def save_settings(

@@ -221,6 +221,30 @@ CONTRACT = _choices(
     ("Under 3 months", "Moins de 3 mois", "Minder dan 3 maanden", "Less than 3 months"),
     ("None", "Aucun", "Pas de contrat", "Geen", "Geen contract"),
 )
+GAIN = _choices(
+    ("Yes", "Oui", "Ja"),
+    ("Partly", "En partie", "Partiellement", "Un peu", "Gedeeltelijk", "Deels", "Een beetje"),
+    ("No", "Non", "Nee"),
+)
+"""A gain the mentee reports at the end: more autonomous, a career plan, a wider network."""
+ANOTHER_MENTEE = _choices(
+    ("Yes", "Oui", "Ja"),
+    ("No", "Non", "Nee"),
+    ("Maybe", "Peut-être", "Misschien", "Eventueel"),
+)
+SOURCE = _choices(
+    ("Coordinator", "Coordinateur", "Coordinatrice", "Coördinator", "Coordination"),
+    (
+        "Self-filled",
+        "Rempli soi-même",
+        "Auto-évaluation",
+        "Lien personnel",
+        "Zelf ingevuld",
+        "Zelfevaluatie",
+        "Persoonlijke link",
+    ),
+)
+"""Who typed an evaluation: the coordinator, or the respondent from their personal link."""
 STAFF_ROLE = _choices(
     ("Admin", "Administrateur", "Administratrice", "Beheerder"),
     ("Coordinator", "Coordinateur", "Coordinatrice", "Coördinator"),
@@ -369,6 +393,8 @@ DUOS = Tab(
         _col("Status", CHOICE, "Statut", "Fase", choices=DUO_STATUS),
         _col("Proposed on", DATE, "Proposé le", "Voorgesteld op"),
         _col("Intro on", DATE, "Intro le", "Première rencontre", "Kennismaking op"),
+        _col("Intro time", TEXT, "Heure de l'intro", "Heure de la rencontre", "Uur kennismaking"),
+        _col("Intro place", TEXT, "Lieu de l'intro", "Lieu de la rencontre", "Plaats kennismaking"),
         _col("Agreement on", DATE, "Convention le", "Signé le", "Overeenkomst op"),
         _col("Planned end", DATE, "Fin prévue", "Geplande einde", "Gepland einde"),
         _col("Ended on", DATE, "Terminé le", "Fin le", "Beëindigd op"),
@@ -435,9 +461,14 @@ SESSIONS = Tab(
         _col("ID", ID, "Identifiant"),
         _col("Kind", CHOICE, "Type", "Soort", choices=SESSION_KIND),
         _col("Date", DATE, "Datum"),
+        _col("Start time", TEXT, "Début", "Heure de début", "Beginuur", "Van"),
+        _col("End time", TEXT, "Fin", "Heure de fin", "Einduur", "Tot"),
         _col("Office", CHOICE, "Bureau", "Antenne", "Kantoor", lists="Offices"),
         _col("Language", CHOICE, "Langue", "Taal", lists="Languages"),
         _col("Capacity", NUMBER, "Capacité", "Places", "Capaciteit", "Plaatsen"),
+        _col("Address", TEXT, "Adresse", "Lieu", "Adres", "Locatie"),
+        _col("Video link", TEXT, "Lien vidéo", "Lien visio", "Videolink", "Link"),
+        _col("What to bring", TEXT, "À apporter", "A apporter", "Mee te brengen", "Meebrengen"),
         NOTES,
     ),
     id_prefix="S",
@@ -505,6 +536,43 @@ EVALUATIONS = Tab(
         _col("Contract", CHOICE, "Contrat", "Contract", choices=CONTRACT),
         _col("Satisfaction", NUMBER, "Tevredenheid"),
         _col("Comments", TEXT, "Commentaires", "Remarques", "Opmerkingen", "Commentaar"),
+        _col(
+            "Autonomy",
+            CHOICE,
+            "Autonomie",
+            "Plus autonome",
+            "Zelfstandigheid",
+            "Zelfstandiger",
+            choices=GAIN,
+        ),
+        _col(
+            "Career plan",
+            CHOICE,
+            "Projet professionnel",
+            "Projet de carrière",
+            "Loopbaanplan",
+            "Beroepsproject",
+            choices=GAIN,
+        ),
+        _col(
+            "Network",
+            CHOICE,
+            "Réseau",
+            "Réseau élargi",
+            "Netwerk",
+            "Netwerk uitgebreid",
+            choices=GAIN,
+        ),
+        _col(
+            "Another mentee",
+            CHOICE,
+            "Autre mentoré",
+            "Nouveau mentoré",
+            "Nog een mentee",
+            "Nieuwe mentee",
+            choices=ANOTHER_MENTEE,
+        ),
+        _col("Source", CHOICE, "Origine", "Saisi par", "Bron", "Ingevuld door", choices=SOURCE),
         CANCELLED,
     ),
     id_prefix="E",

@@ -612,11 +612,17 @@ def log_check_in(page: Page, duo_id: str) -> None:
     expect_success(page, say("duos.check_in_logged", duo=duo_id, date=shown(clock.today())))
 
 
-def complete(page: Page, duo_id: str) -> None:
+def complete(page: Page, duo_id: str, reason: str) -> None:
+    """Completed on the day the agreement was signed: the page asks to confirm, with a reason."""
+    today = clock.today()
     panel = duo_tab(page, say("workflow.action_complete"))
     tick(page, say("duos.mentor_wants_another"), within=panel)
     press(page, say("duos.save"), within=panel)
-    expect_success(page, say("duos.done_complete", duo=duo_id, date=shown(clock.today())))
+    end = six_months_after(today)
+    see(page, say("workflow.completion_on_agreement_day", date=today, end=end), within=panel)
+    fill(page, say("duos.reason_own"), reason, within=panel)
+    press(page, say("duos.complete_early_confirm"), within=panel)
+    expect_success(page, say("duos.done_complete", duo=duo_id, date=shown(today)))
 
 
 @dataclass(frozen=True)
@@ -726,9 +732,10 @@ def test_a_coordinator_takes_an_applicant_from_the_apply_form_to_the_end_evaluat
         )
         screenshot(page, "journey-08-duo-active")
 
-        complete(page, duo_id)
+        complete(page, duo_id, "Found a job on the second week")
         duo = one_row(workbook, "Duos", "ID", duo_id)
         assert (duo["Status"], day_of(duo["Ended on"])) == ("Completed", today)
+        assert duo["End reason"] == "Found a job on the second week"
         assert one_row(workbook, "Participants", "ID", person_id)["Status"] == "Alumni"
         assert one_row(workbook, "Participants", "ID", mentor.mentor_id)["Status"] == "Ready"
 

@@ -33,6 +33,7 @@ from services.duos import (
 from services.offices import OutOfOffice
 from sheets.store import Store
 from tests.apptest import ANTWERP, BRUSSELS, assert_no_exception, open_page, store_of
+from tests.test_forms_once import submit_twice
 from workflow import TransitionError, cell_text, records
 
 TODAY = clock.today()
@@ -243,3 +244,56 @@ def test_the_duo_page_refuses_a_cancel_without_confirmation(workbook: Path) -> N
     app.run()
     assert_no_exception(app)
     assert row_of(store_of(workbook), "Meetings", meeting_id)["Cancelled"] is False
+
+
+def an_evaluation(store: Store) -> tuple[dict[str, Any], str]:
+    ended = a_duo(store, "Completed")
+    entry = EvaluationEntry("Mentee", TODAY, "Partly", "Training", "", 4, "Good support")
+    [evaluation_id] = log_evaluation(store, BRUSSELS, ended["ID"], entry, TODAY, second=True).ids
+    return ended, evaluation_id
+
+
+def test_the_duo_page_corrects_an_evaluation_from_its_recorded_values_once(
+    workbook: Path,
+) -> None:
+    duo, evaluation_id = an_evaluation(store_of(workbook))
+    seen = row_of(store_of(workbook), "Evaluations", evaluation_id)
+    app = open_page("duos.py", user=BRUSSELS, lang="en", query={"id": duo["ID"]})
+    assert_no_exception(app)
+    form = f"duo-{duo['ID']}-0-correct-{evaluation_id}"
+    assert app.radio(key=f"{form}-respondent").value == "Mentee"
+    assert app.radio(key=f"{form}-objectives-met").value == "Partly"
+    assert app.radio(key=f"{form}-satisfaction").value == 4
+    assert app.selectbox(key=f"{form}-outcome").value == "Training"
+    assert app.selectbox(key=f"{form}-contract").value is None
+    assert app.text_area(key=f"{form}-comments").value == "Good support"
+    app.radio(key=f"{form}-satisfaction").set_value(2)
+    app.selectbox(key=f"{form}-outcome").set_value("Job")
+    app.selectbox(key=f"{form}-contract").set_value("3 months or more")
+    submit_twice(app, f"{form}-submit")
+    after = row_of(store_of(workbook), "Evaluations", evaluation_id)
+    changed = {
+        column for column in seen if column != "Updated on" and after[column] != seen[column]
+    }
+    assert changed == {"Satisfaction", "Outcome", "Contract"}
+    assert (after["Satisfaction"], after["Outcome"], after["Contract"]) == (
+        2,
+        "Job",
+        "3 months or more",
+    )
+    audit = [action for action, _, _ in audit_of(store_of(workbook), evaluation_id)]
+    assert audit == ["log_evaluation", "correct_evaluation"]  # sent twice, written once
+
+
+def test_the_duo_page_refuses_an_evaluation_correction_that_breaks_a_rule(
+    workbook: Path,
+) -> None:
+    duo, evaluation_id = an_evaluation(store_of(workbook))
+    app = open_page("duos.py", user=BRUSSELS, lang="en", query={"id": duo["ID"]})
+    form = f"duo-{duo['ID']}-0-correct-{evaluation_id}"
+    app.selectbox(key=f"{form}-outcome").set_value("Job")  # a job needs its contract
+    app.button(key=f"{form}-submit").click()
+    app.run()
+    assert_no_exception(app)
+    assert app.error
+    assert row_of(store_of(workbook), "Evaluations", evaluation_id)["Outcome"] == "Training"

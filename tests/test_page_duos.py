@@ -184,12 +184,62 @@ def test_a_check_in_lands_with_its_health(workbook: Path) -> None:
     assert check_in["Coordinator"] == BRUSSELS.name
 
 
+def complete_early(app: AppTest, duo_id: str, reason: str = "Found a job") -> AppTest:
+    """Send "Programme completed" before the planned end, then confirm it with a reason."""
+    send(app, duo_id, "complete")
+    app.text_input(key=key(duo_id, "complete-early", "reason-own")).input(reason)
+    return send(app, duo_id, "complete-early")
+
+
+def test_completing_before_the_planned_end_asks_to_confirm_with_a_reason(workbook: Path) -> None:
+    duo = a_duo(workbook, "Active")
+    assert (cell_date(duo, "Planned end") or TODAY) > TODAY
+    app = duo_page(duo["ID"])
+    present = {str(button.key) for button in app.button}
+    assert key(duo["ID"], "complete-early", "submit") not in present
+    send(app, duo["ID"], "complete")
+    assert "needs a confirmation and a reason" in app.warning[-1].value
+    assert saved(workbook, "Duos", duo["ID"])["Status"] == "Active"
+    send(app, duo["ID"], "complete-early")
+    assert any("needs a reason" in str(error.value) for error in app.error)
+    assert saved(workbook, "Duos", duo["ID"])["Status"] == "Active"
+    app.text_input(key=key(duo["ID"], "complete-early", "reason-own")).input("Found a job")
+    send(app, duo["ID"], "complete-early")
+    row = saved(workbook, "Duos", duo["ID"])
+    assert (row["Status"], row["End reason"]) == ("Completed", "Found a job")
+    assert cell_date(row, "Ended on") == TODAY
+    assert people_statuses(workbook, duo) == ["Alumni", "Alumni"]
+
+
+def test_completing_on_the_agreement_day_can_be_taken_back(workbook: Path) -> None:
+    duo = a_duo(workbook, "Active")
+    agreed = cell_date(duo, "Agreement on")
+    app = duo_page(duo["ID"])
+    app.date_input(key=key(duo["ID"], "complete", "date")).set_value(agreed)
+    send(app, duo["ID"], "complete")
+    assert "The agreement was signed on" in app.warning[-1].value
+    app.button(key=key(duo["ID"], "complete-pending", "back")).click()
+    app.run()
+    assert_no_exception(app)
+    assert not app.warning
+    assert saved(workbook, "Duos", duo["ID"])["Status"] == "Active"
+
+
+def test_completing_on_the_planned_end_is_a_plain_step(workbook: Path) -> None:
+    duo = a_duo(workbook, "Active")
+    store_of(workbook).update("Duos", duo["ID"], {"Planned end": TODAY}, "staff@sheet")
+    app = duo_page(duo["ID"])
+    send(app, duo["ID"], "complete")
+    row = saved(workbook, "Duos", duo["ID"])
+    assert (row["Status"], row["End reason"]) == ("Completed", "")
+
+
 def test_completing_makes_both_alumni_and_a_proposed_duo_offers_no_ending(
     workbook: Path,
 ) -> None:
     duo = a_duo(workbook, "Active")
     app = duo_page(duo["ID"])
-    send(app, duo["ID"], "complete")
+    complete_early(app, duo["ID"])
     assert saved(workbook, "Duos", duo["ID"])["Status"] == "Completed"
     assert people_statuses(workbook, duo) == ["Alumni", "Alumni"]
     proposed = a_duo(workbook, "Proposed")
@@ -250,7 +300,7 @@ def test_a_status_changed_in_the_sheet_meanwhile_is_shown_as_a_conflict(workbook
     duo = a_duo(workbook, "Active")
     app = duo_page(duo["ID"])
     store_of(workbook).update("Duos", duo["ID"], {"Status": "Ended early"}, "staff@sheet")
-    send(app, duo["ID"], "complete")
+    complete_early(app, duo["ID"])
     [(change, conflict)] = app.session_state[CONFLICTS]
     assert (change.record_id, conflict.column) == (duo["ID"], "Status")
     assert (conflict.current, conflict.proposed) == ("Ended early", "Completed")

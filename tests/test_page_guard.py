@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,10 @@ def test_every_page_has_one_style_guard_definitions_then_main(path: Path) -> Non
     ]
     assert calls == ["require_shell()", "main()"], path.name
     assert ast.unparse(body[-1]) == "main()", path.name
+
+
+def test_the_docstring_of_a_page_constant_is_never_written_on_the_page() -> None:
+    """Streamlit's "magic" writes any bare string of a page script; constants' docstrings
+    are such strings, so the app runs with magic off."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["magicEnabled"] is False

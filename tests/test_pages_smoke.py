@@ -9,7 +9,14 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from i18n import LANGUAGES
 from tests.apptest import ADMIN, BRUSSELS, ROOT, assert_no_exception, open_page
-from ui.navigation import APPLY, COORDINATOR_PAGES, MEETING_LOG, PRIVACY, SIGN_IN
+from ui.navigation import (
+    APPLY,
+    COORDINATOR_PAGES,
+    MEETING_LOG,
+    PRIVACY,
+    SELF_EVALUATION,
+    SIGN_IN,
+)
 
 PAGES_MANAGER_INIT = PagesManager.__init__
 """Streamlit's own, before the autouse fixture of tests/apptest.py replaces it."""
@@ -18,7 +25,7 @@ STAFF_PAGES = [spec.file for spec in (*COORDINATOR_PAGES, PRIVACY)]
 
 
 def test_every_page_of_the_navigation_exists() -> None:
-    for spec in (*COORDINATOR_PAGES, PRIVACY, SIGN_IN, APPLY, MEETING_LOG):
+    for spec in (*COORDINATOR_PAGES, PRIVACY, SIGN_IN, APPLY, MEETING_LOG, SELF_EVALUATION):
         assert (ROOT / "pages" / spec.file).is_file(), spec.file
 
 
@@ -36,7 +43,7 @@ def test_each_coordinator_page_runs_for_a_coordinator(workbook: Path, page: str)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("page", [APPLY.file, MEETING_LOG.file, SIGN_IN.file])
+@pytest.mark.parametrize("page", [APPLY.file, MEETING_LOG.file, SELF_EVALUATION.file, SIGN_IN.file])
 def test_each_public_page_runs_for_a_signed_out_visitor(
     workbook: Path, page: str, lang: str
 ) -> None:

@@ -56,6 +56,11 @@ from workflow import (
 TODAY = clock.today()
 
 
+def complete_now(**options: Any) -> Complete:
+    """Completing a demo duo today, before its planned end: confirmed, with a reason."""
+    return Complete(TODAY, confirmed=True, reason="Found a job", **options)
+
+
 class CountingStore(MemoryStore):
     """The in-memory store, keeping every unit of work it is given (to count and repeat)."""
 
@@ -161,12 +166,31 @@ def test_a_decline_sends_both_people_back_to_ready_and_says_who_and_why(store: S
 
 def test_completing_makes_both_alumni_unless_the_mentor_wants_another(store: Store) -> None:
     duo = a_duo(store, "Active")
-    assert change_duo(store, ADMIN, duo["ID"], Complete(TODAY), TODAY, seen=duo).ok
+    assert change_duo(store, ADMIN, duo["ID"], complete_now(), TODAY, seen=duo).ok
     assert row_of(store, "Duos", duo["ID"])["Status"] == "Completed"
     assert people_statuses(store, duo) == ["Alumni", "Alumni"]
     other = a_duo(store, "Active")
-    change_duo(store, ADMIN, other["ID"], Complete(TODAY, mentor_wants_another=True), TODAY)
+    change_duo(store, ADMIN, other["ID"], complete_now(mentor_wants_another=True), TODAY)
     assert people_statuses(store, other) == ["Ready", "Alumni"]
+
+
+def test_completing_before_the_planned_end_is_refused_unless_confirmed_with_a_reason(
+    store: Store,
+) -> None:
+    duo = a_duo(store, "Active")
+    for step, key in (
+        (Complete(TODAY), "workflow.completion_before_planned_end"),
+        (Complete(TODAY, confirmed=True), "workflow.early_completion_reason"),
+    ):
+        with pytest.raises(TransitionError) as refused:
+            change_duo(store, BRUSSELS, duo["ID"], step, TODAY, seen=duo)
+        assert refused.value.msg.key == key
+        assert refused.value.msg.params["end"] == cell_date(duo, "Planned end")
+    assert row_of(store, "Duos", duo["ID"])["Status"] == "Active"
+    assert people_statuses(store, duo) == ["In duo", "In duo"]
+    assert change_duo(store, BRUSSELS, duo["ID"], complete_now(), TODAY, seen=duo).ok
+    saved = row_of(store, "Duos", duo["ID"])
+    assert (saved["Status"], saved["End reason"]) == ("Completed", "Found a job")
 
 
 def test_an_early_end_records_its_reason_and_refuses_an_empty_one(store: Store) -> None:
@@ -185,7 +209,7 @@ def test_an_early_end_records_its_reason_and_refuses_an_empty_one(store: Store) 
 def test_completing_a_proposed_duo_is_refused_and_writes_nothing(store: Store) -> None:
     duo = a_duo(store, "Proposed")
     with pytest.raises(TransitionError) as refused:
-        change_duo(store, BRUSSELS, duo["ID"], Complete(TODAY), TODAY, seen=duo)
+        change_duo(store, BRUSSELS, duo["ID"], complete_now(), TODAY, seen=duo)
     assert refused.value.msg.key == "workflow.duo_move_not_allowed"
     assert row_of(store, "Duos", duo["ID"])["Status"] == "Proposed"
     assert people_statuses(store, duo) == ["In duo", "In duo"]
@@ -194,7 +218,7 @@ def test_completing_a_proposed_duo_is_refused_and_writes_nothing(store: Store) -
 def test_a_status_changed_in_the_sheet_since_loading_is_a_conflict(store: Store) -> None:
     duo = a_duo(store, "Active")
     store.update("Duos", duo["ID"], {"Status": "Ended early"}, "staff@sheet")
-    outcome = change_duo(store, BRUSSELS, duo["ID"], Complete(TODAY), TODAY, seen=duo)
+    outcome = change_duo(store, BRUSSELS, duo["ID"], complete_now(), TODAY, seen=duo)
     assert not outcome.ok
     [(change, conflict)] = outcome.conflicts
     assert change.record_id == duo["ID"]
@@ -213,7 +237,7 @@ def test_a_coordinator_of_another_office_can_neither_see_nor_change_a_duo(
 ) -> None:
     duo = a_duo(store, "Active", office="Brussels")
     with pytest.raises(OutOfOffice):
-        change_duo(store, ANTWERP, duo["ID"], Complete(TODAY), TODAY)
+        change_duo(store, ANTWERP, duo["ID"], complete_now(), TODAY)
     with pytest.raises(OutOfOffice):
         log_meeting(store, ANTWERP, duo["ID"], MeetingEntry(TODAY, 2, "Video"), TODAY)
     assert duo["ID"] not in set(load(store, ANTWERP).duos["ID"])
@@ -387,7 +411,7 @@ def audit_rows(store: Store, record_id: str) -> list[str]:
 
 def test_a_duo_step_writes_the_duo_and_both_people_in_one_write(counting: CountingStore) -> None:
     duo = a_duo(counting, "Active")
-    outcome = change_duo(counting, ADMIN, duo["ID"], Complete(TODAY), TODAY, seen=duo)
+    outcome = change_duo(counting, ADMIN, duo["ID"], complete_now(), TODAY, seen=duo)
     assert outcome.ok and len(counting.units) == 1
     assert row_of(counting, "Duos", duo["ID"])["Status"] == "Completed"
     assert people_statuses(counting, duo) == ["Alumni", "Alumni"]
@@ -412,7 +436,7 @@ def test_a_status_changed_in_the_sheet_since_loading_writes_nothing_at_all(
     duo = a_duo(counting, "Active")
     counting.update("Duos", duo["ID"], {"Status": "Ended early"}, "staff@sheet")
     counting.units.clear()
-    outcome = change_duo(counting, BRUSSELS, duo["ID"], Complete(TODAY), TODAY, seen=duo)
+    outcome = change_duo(counting, BRUSSELS, duo["ID"], complete_now(), TODAY, seen=duo)
     assert not outcome.ok and outcome.redo is not None
     assert counting.units == []
 

@@ -52,7 +52,15 @@ def test_a_duo_step_is_one_write_among_three_calls(
     duo = active_duo(store)
     today = clock.today()
     calls = calls_of(
-        emulator, lambda: change_duo(store, ADMIN, str(duo["ID"]), Complete(today), today, duo)
+        emulator,
+        lambda: change_duo(
+            store,
+            ADMIN,
+            str(duo["ID"]),
+            Complete(today, confirmed=True, reason="Found a job"),
+            today,
+            duo,
+        ),
     )
     assert calls == {"values.batchGet": 2, "spreadsheets.batchUpdate": 1}
 

@@ -52,7 +52,9 @@ from workflow import (
     allowed_participant_actions,
     apply_duo_action,
     apply_person_action,
+    early_completion,
     eligibility_problems,
+    planned_end_of,
     programme_languages,
     propose_duo,
     status_before_hold,
@@ -374,7 +376,7 @@ DUO_STEPS: dict[DuoAction, DuoStep] = {
     DuoAction.PLAN_INTRO: PlanIntro(TODAY),
     DuoAction.RECORD_AGREEMENT: RecordAgreement(TODAY, "Find a job in logistics"),
     DuoAction.DECLINE: Decline(TODAY, "Mentee", "no click"),
-    DuoAction.COMPLETE: Complete(TODAY),
+    DuoAction.COMPLETE: Complete(TODAY, confirmed=True, reason="found a job"),
     DuoAction.END_EARLY: EndEarly(TODAY, "moved abroad"),
 }
 
@@ -495,6 +497,46 @@ def test_completion_makes_both_people_alumni() -> None:
     }
 
 
+def test_completing_on_the_agreement_day_asks_for_a_confirmation() -> None:
+    agreed = date(2026, 1, 20)
+    with raises_with("completion_on_agreement_day"):
+        act(Complete(agreed))
+    warning = early_completion(first(pair()[1]), agreed)
+    assert warning is not None and warning.params == {"date": agreed, "end": date(2026, 7, 20)}
+
+
+def test_completing_before_the_planned_end_needs_a_confirmation_and_a_reason() -> None:
+    early = date(2026, 5, 4)
+    with raises_with("completion_before_planned_end"):
+        act(Complete(early), planned_end="2026-07-31")
+    with raises_with("early_completion_reason"):
+        act(Complete(early, confirmed=True, reason="  "), planned_end="2026-07-31")
+    changes = act(Complete(early, confirmed=True, reason=" Found a job "), planned_end="2026-07-31")
+    assert changes["D-1"] == {
+        "Status": "Completed",
+        "Ended on": early,
+        "End reason": "Found a job",
+    }
+
+
+def test_completing_on_or_after_the_planned_end_is_a_plain_step() -> None:
+    duo_row = first(pair(planned_end="2026-07-31")[1])
+    assert early_completion(duo_row, date(2026, 7, 30)) is not None
+    assert early_completion(duo_row, date(2026, 7, 31)) is None
+    assert early_completion(duo_row, date(2026, 9, 1)) is None
+    changes = act(Complete(date(2026, 7, 31)), planned_end="2026-07-31")
+    assert "End reason" not in changes["D-1"]
+
+
+def test_without_a_planned_end_it_is_six_months_after_the_agreement() -> None:
+    duo_row = first(pair()[1])
+    assert planned_end_of(duo_row) == date(2026, 7, 20)
+    assert early_completion(duo_row, date(2026, 7, 19)) is not None
+    unknown = first(pair(agreement_on=None)[1])
+    assert planned_end_of(unknown) is None
+    assert early_completion(unknown, date(2026, 1, 21)) is None
+
+
 def test_a_mentor_who_wants_another_mentee_goes_back_to_ready_at_completion() -> None:
     changes = act(Complete(date(2026, 7, 20), mentor_wants_another=True))
     assert changes["P-MENTOR"] == {"Status": "Ready"}
@@ -522,7 +564,8 @@ def test_an_early_end_needs_a_reason_and_sends_both_back_to_ready_by_default() -
 
 def test_a_duo_change_carries_the_values_seen_and_the_sheet_row() -> None:
     participants, all_duos = pair("Active")
-    transition = apply_duo_action(first(all_duos), Complete(TODAY), participants, all_duos)
+    step = Complete(date(2026, 7, 20))
+    transition = apply_duo_action(first(all_duos), step, participants, all_duos)
     duo_change = change_for(transition.changes, "D-1")
     assert duo_change is not None
     assert duo_change.seen == {"Status": ACTIVE, "Ended on": None}

@@ -16,7 +16,7 @@ import streamlit as st
 
 import clock
 from access import User
-from i18n import LANGUAGES, Msg, catalogue, day_text, normalise_language, t
+from i18n import LANGUAGES, Msg, catalogue, day_text, local_value, normalise_language, t
 from services.snapshot import Snapshot, load
 from sheets.config import StoreConfig, config_from, open_store
 from sheets.store import Store
@@ -151,7 +151,9 @@ def md_label(value: Any) -> Markdown:
 def _md_labelled(value: Any) -> Any:
     """`_labelled`, the labels (catalogue texts) kept as they are and other text escaped."""
     if isinstance(value, list | tuple):
-        return Markdown(", ".join(md_label(item) for item in value))
+        return Markdown(
+            ", ".join(md_label(item) if isinstance(item, str) else _local(item) for item in value)
+        )
     if not isinstance(value, str) or not value or isinstance(value, Markdown):
         return value
     parts = value.split(", ")
@@ -167,7 +169,7 @@ def _escaped(value: Any) -> Any:
 
 def _labelled(value: Any) -> Any:
     if isinstance(value, list | tuple):
-        return ", ".join(label(item) for item in value)
+        return ", ".join(label(item) if isinstance(item, str) else _local(item) for item in value)
     if not isinstance(value, str) or not value:
         return value
     if _known(value):
@@ -176,6 +178,11 @@ def _labelled(value: Any) -> Any:
     if len(parts) > 1 and all(_known(part) for part in parts):
         return ", ".join(label(part) for part in parts)
     return value
+
+
+def _local(value: Any) -> str:
+    """An item of a list parameter that is no stored text: a date or number the language's way."""
+    return str(local_value(value, lang()))
 
 
 def _known(value: str) -> bool:
@@ -215,6 +222,14 @@ def fmt_date(value: Any) -> str:
     if hasattr(value, "strftime"):
         return str(value.strftime("%d/%m/%Y"))
     return str(value)
+
+
+def fmt_number(value: float | None) -> str:
+    """A number the language's way outside a message: 2,5 in fr and nl, 2.5 in en (blank for
+    none); inside a message, pass the number itself."""
+    if value is None or value != value:
+        return ""
+    return str(local_value(float(value), lang()))
 
 
 def today() -> dt.date:

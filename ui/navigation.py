@@ -68,6 +68,13 @@ APPLY = PageSpec("apply.py", "apply", "nav.apply", ":material/edit_note:", "nav.
 MEETING_LOG = PageSpec(
     "meeting_log.py", "log", "nav.meeting_log", ":material/edit_calendar:", "nav.section_public"
 )
+SELF_EVALUATION = PageSpec(
+    "self_evaluation.py",
+    "evaluation",
+    "nav.self_evaluation",
+    ":material/rate_review:",
+    "nav.section_public",
+)
 PRIVACY = PageSpec(
     "privacy.py", "privacy", "nav.privacy", ":material/shield_person:", "nav.section_admin", True
 )
@@ -115,7 +122,7 @@ def pages_for(user: User | None) -> dict[str, list[st.Page]] | list[st.Page]:
         sign_in = _page(SIGN_IN, default=True)
         public.append(sign_in)
         public.extend(_deep_link_page(spec, sign_in) for spec in STAFF_PAGES)
-    for spec, hidden in ((APPLY, False), (MEETING_LOG, True)):
+    for spec, hidden in ((APPLY, False), (MEETING_LOG, True), (SELF_EVALUATION, True)):
         if (PAGES_DIR / spec.file).exists():
             public.append(_page(spec, hidden=hidden))
     return public if user is None else sections

@@ -1,0 +1,212 @@
+"""Self-filled evaluation: a duo's mentor or mentee gives their end evaluation from a personal
+link, no account, on their phone.
+
+`?t=<token>` opens it. A valid link shows only the first names of the pair and the form of
+the programme's questions (the mentee's outcome and gains, the mentor's wish for another
+mentee); once their evaluation is in, a thank-you instead of the form. Any other link gets
+a polite refusal and nothing else. Never uses the signed-in user. The checks and the rules
+are in `links.py` and `services/self_evaluations.py`. One column, for a phone.
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import streamlit as st
+
+from links import MENTEE, MENTOR, InvalidLink
+from meetings import InputRefused
+from services import meeting_links, self_evaluations
+from services.duos import (
+    ANOTHER_MENTEE_VALUES,
+    CONTRACTS,
+    GAINS,
+    OBJECTIVES_MET_VALUES,
+    OUTCOMES,
+    SATISFACTION_SCALE,
+)
+from services.self_evaluations import LinkedEvaluation, SelfAnswers
+from services.unit import Outcome
+from sheets.store import StoreError
+from ui import context as ui
+from ui.once import Once
+from ui.shell import require_shell
+from workflow import TransitionError
+
+require_shell()
+
+TOKEN_PARAMETER = meeting_links.TOKEN_PARAMETER
+FORM = "self-evaluation"
+INTRO = {MENTEE: "self_evaluation.intro_mentee", MENTOR: "self_evaluation.intro_mentor"}
+FIELDS = (
+    "objectives",
+    "satisfaction",
+    "outcome",
+    "contract",
+    "autonomy",
+    "career-plan",
+    "network",
+    "another",
+)
+
+
+def key(field: str) -> str:
+    return f"{FORM}-{field}"
+
+
+def refuse() -> NoReturn:
+    st.warning(ui.tr("self_evaluation.refused"), icon=":material/link_off:")
+    st.stop()
+
+
+def unavailable() -> NoReturn:
+    st.error(ui.tr("self_evaluation.unavailable"))
+    st.stop()
+
+
+def link_secret_or_stop() -> str:
+    """The key that signs the links; the page stops when links are switched off."""
+    try:
+        secret = meeting_links.secret_key(ui.secrets(), ui.store())
+    except StoreError:
+        unavailable()
+    if secret is None:
+        st.warning(ui.tr("self_evaluation.disabled"))
+        st.stop()
+    return secret
+
+
+def linked_evaluation(link: str, secret: str) -> LinkedEvaluation:
+    """The evaluation the link opens; anything else gets the refusal."""
+    try:
+        return self_evaluations.resolve(ui.store(), link, secret, ui.today())
+    except InvalidLink:
+        refuse()
+    except StoreError:
+        unavailable()
+
+
+def form_once() -> Once:
+    """The form's exactly-once guard (its fields empty again after a save)."""
+    defaults: dict[str, object] = {key(field): None for field in FIELDS}
+    return Once(FORM, defaults=defaults | {key("comments"): ""}, shared=True)
+
+
+def choice(label: str, values: tuple[str, ...], field: str, *, translate: bool = True) -> str:
+    """A question answered by one tap among a few values ("" until answered)."""
+    picked = st.radio(
+        label,
+        values,
+        index=None,
+        format_func=ui.format_choices(values) if translate else str,
+        horizontal=True,
+        key=key(field),
+    )
+    return "" if picked is None else str(picked)
+
+
+def evaluation_form(linked: LinkedEvaluation, once: Once) -> tuple[str, SelfAnswers] | None:
+    """The form; this render's token and the answers when it was sent (None until then)."""
+    mentee = linked.role == MENTEE
+    with st.form(FORM, clear_on_submit=False, enter_to_submit=False):
+        token = once.field()
+        objectives = choice(
+            ui.tr("self_evaluation.objectives_met"), OBJECTIVES_MET_VALUES, "objectives"
+        )
+        satisfaction = st.radio(
+            ui.tr("self_evaluation.satisfaction"),
+            list(SATISFACTION_SCALE),
+            index=None,
+            horizontal=True,
+            key=key("satisfaction"),
+        )
+        answers: dict[str, str] = {}
+        if mentee:
+            answers["outcome"] = str(
+                st.selectbox(
+                    ui.tr("self_evaluation.outcome"),
+                    OUTCOMES,
+                    index=None,
+                    format_func=ui.format_choices(OUTCOMES),
+                    placeholder="—",
+                    key=key("outcome"),
+                )
+                or ""
+            )
+            answers["contract"] = choice(ui.tr("self_evaluation.contract"), CONTRACTS, "contract")
+            st.caption(ui.tr("self_evaluation.contract_help"))
+            answers["autonomy"] = choice(ui.tr("self_evaluation.autonomy"), GAINS, "autonomy")
+            answers["career_plan"] = choice(
+                ui.tr("self_evaluation.career_plan"), GAINS, "career-plan"
+            )
+            answers["network"] = choice(ui.tr("self_evaluation.network"), GAINS, "network")
+        else:
+            answers["another_mentee"] = choice(
+                ui.tr("self_evaluation.another_mentee"), ANOTHER_MENTEE_VALUES, "another"
+            )
+        comments = st.text_area(
+            ui.tr("self_evaluation.comments"),
+            help=ui.tr("self_evaluation.comments_help"),
+            key=key("comments"),
+        )
+        sent = st.form_submit_button(
+            ui.tr("self_evaluation.send"), type="primary", width="stretch", key=key("send")
+        )
+    if not sent:
+        return None
+    score = None if satisfaction is None else int(satisfaction)
+    return token, SelfAnswers(objectives, score, comments=comments, **answers)
+
+
+def write(once: Once, token: str, link: str, secret: str, answers: SelfAnswers) -> Outcome | None:
+    try:
+        return self_evaluations.send_evaluation(
+            ui.store(), link, secret, answers, ui.today(), record_id=once.record_id(token, "E")
+        )
+    except InvalidLink:
+        refuse()
+    except (InputRefused, TransitionError) as refused:
+        problems = refused.problems if isinstance(refused, InputRefused) else [refused.msg]
+        for problem in problems:
+            st.error(ui.md_text(problem))
+        return None
+    except StoreError:
+        unavailable()
+
+
+def answered(linked: LinkedEvaluation, once: Once) -> None:
+    """Their evaluation is in: the thank-you (the confirmation right after sending it)."""
+    if once.result() is not None:
+        once.show()
+        return
+    st.info(ui.tr("self_evaluation.already_answered"), icon=":material/task_alt:")
+    if linked.answered_on is not None:
+        st.caption(ui.tr("self_evaluation.answered_on", date=linked.answered_on))
+
+
+def main() -> None:
+    st.title(ui.tr("self_evaluation.title"))
+    link = str(st.query_params.get(TOKEN_PARAMETER, "") or "")
+    if not link:
+        refuse()
+    secret = link_secret_or_stop()
+    linked = linked_evaluation(link, secret)
+    mentor_name = linked.mentor_first_name or "…"
+    mentee_name = linked.mentee_first_name or "…"
+    st.subheader(ui.md_tr("self_evaluation.hello", mentor=mentor_name, mentee=mentee_name))
+    once = form_once()
+    if linked.answered:
+        answered(linked, once)
+        return
+    if linked.opens_on is not None:
+        st.info(ui.tr("self_evaluation.not_open", date=linked.opens_on))
+        return
+    st.caption(ui.tr(INTRO[linked.role]))
+    sent = evaluation_form(linked, once)
+    if sent is not None:
+        token, answers = sent
+        once.submit(token, lambda: write(once, token, link, secret, answers))
+    once.show()
+
+
+main()

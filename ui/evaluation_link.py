@@ -1,0 +1,63 @@
+"""The duo page's part for self-filled end evaluations: what came in, and the mentor's and
+mentee's personal evaluation links."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from access import User
+from links import MENTEE, MENTOR
+from services.duos import SELF_FILLED
+from services.meeting_links import revoke, secret_key
+from services.self_evaluations import came_in, evaluation_link_for, missing_respondents
+from sheets.store import StoreError
+from ui import context as ui
+from ui.feedback import attempt, succeed
+from ui.meeting_link import app_address
+from workflow import TransitionError, cell_text
+
+
+def what_came_in(evaluations: pd.DataFrame, duo_id: str) -> None:
+    """Which evaluations came in from the links, and which respondents are still missing."""
+    self_filled = [item for item in came_in(evaluations, duo_id) if item.source == SELF_FILLED]
+    if self_filled:
+        who = ", ".join(
+            f"{ui.label(item.respondent)} ({ui.fmt_date(item.on)})" for item in self_filled
+        )
+        st.caption(ui.md_tr("self_evaluation.self_filled", who=who))
+    missing = missing_respondents(evaluations, duo_id)
+    if missing:
+        respondents = ", ".join(ui.label(respondent) for respondent in missing)
+        st.caption(ui.tr("self_evaluation.missing", respondents=respondents))
+    else:
+        st.caption(ui.tr("self_evaluation.none_missing"))
+
+
+def evaluation_links(duo: Mapping[str, Any], user: User) -> None:
+    """Copyable evaluation links for the mentee and the mentor, and the revocation."""
+    duo_id = cell_text(duo, "ID")
+    store = ui.store()
+    with st.expander(ui.tr("self_evaluation.links_title"), icon=":material/rate_review:"):
+        secret = secret_key(ui.secrets(), store)
+        if secret is None:
+            st.info(ui.tr("duo_links.disabled"))
+            return
+        st.caption(ui.tr("self_evaluation.links_help"))
+        for role, label in (
+            (MENTEE, "self_evaluation.link_mentee"),
+            (MENTOR, "self_evaluation.link_mentor"),
+        ):
+            try:
+                link = evaluation_link_for(store, duo_id, app_address(), secret, role, user=user)
+            except (StoreError, TransitionError) as error:
+                st.error(ui.md_text(error.msg))
+                return
+            st.markdown(f"**{ui.tr(label)}**")
+            st.code(link, language=None, wrap_lines=True)
+        st.caption(ui.tr("self_evaluation.revoke_help"))
+        if st.button(ui.tr("self_evaluation.revoke"), key=f"duo-{duo_id}-revoke-evaluation-links"):
+            succeed(attempt(lambda: revoke(store, duo_id, ui.who(), user=user)))
