@@ -183,7 +183,7 @@ def test_the_apply_form_offers_sessions_with_time_and_place_and_confirms_what_to
     store_of(workbook).update("Sessions", online, link, "tests")
     past = new_session(workbook, "Info session", "Brussels", TODAY - dt.timedelta(days=1))
     app = fill(open_apply(tmp_path, "en"))
-    box = app.selectbox(key="apply-session")
+    box = app.radio(key="apply-session")
     labels, on = box.options, f"{TODAY:%d/%m/%Y}"
     assert f"{on}, 09:30–11:30 · {PLACE['Address']} · in French · 20 places left" in labels
     tomorrow = f"{TODAY + dt.timedelta(days=1):%d/%m/%Y}"
