@@ -32,11 +32,15 @@ meeting_message = Messages("meetings")
 
 
 class InputRefused(TransitionError):
-    """Input that may not be saved; `problems` lists every reason, `msg` is the first."""
+    """Input that may not be saved; `problems` lists every reason, `msg` is the first.
 
-    def __init__(self, problems: Sequence[Msg]) -> None:
+    `fields` names the column of each reason ("" for none), when the rule knows it, so that
+    a form can show each reason under its field."""
+
+    def __init__(self, problems: Sequence[Msg], fields: Sequence[str] = ()) -> None:
         super().__init__(problems[0])
         self.problems = tuple(problems)
+        self.fields = tuple(fields) or ("",) * len(self.problems)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,14 @@ polite refusal and nothing else. Never uses the signed-in user. The checks are i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
+from i18n import Msg
 from links import InvalidLink
 from meetings import (
     MAX_HOURS,
@@ -20,7 +23,6 @@ from meetings import (
     MIN_HOURS,
     InputRefused,
     MeetingEntry,
-    meeting_problems,
 )
 from services import meeting_links
 from services.meeting_links import TOKEN_PARAMETER, LinkedDuo
@@ -30,12 +32,15 @@ from ui import context as ui
 from ui.once import Once
 from ui.shell import require_shell
 from ui.tables import defused
+from validation import meeting_problems
 
 require_shell()
 
 DEFAULT_HOURS = 2.0
 SAME_MEETING_SECONDS = 10 * 60  # a meeting like one this link logged so recently is asked about
 SAME_MEETING = "log-same-meeting"
+SPOTS: dict[str, DeltaGenerator] = {}
+"""This run's place under each field for its error (the page script runs anew each time)."""
 
 
 def refuse() -> NoReturn:
@@ -87,6 +92,7 @@ def meeting_form(duo: LinkedDuo, once: Once) -> tuple[str, MeetingEntry] | None:
             format="DD/MM/YYYY",
             key="log-date",
         )
+        SPOTS["Date"] = left.empty()
         hours = middle.number_input(
             ui.tr("meeting_log.field_hours"),
             min_value=MIN_HOURS,
@@ -96,6 +102,7 @@ def meeting_form(duo: LinkedDuo, once: Once) -> tuple[str, MeetingEntry] | None:
             format="%.1f",
             key="log-hours",
         )
+        SPOTS["Hours"] = middle.empty()
         mode = right.selectbox(
             ui.tr("meeting_log.field_mode"),
             MEETING_MODES,
@@ -104,6 +111,7 @@ def meeting_form(duo: LinkedDuo, once: Once) -> tuple[str, MeetingEntry] | None:
             placeholder="—",
             key="log-mode",
         )
+        SPOTS["Mode"] = right.empty()
         topics = st.multiselect(
             ui.tr("meeting_log.field_topics"),
             duo.topics,
@@ -111,11 +119,13 @@ def meeting_form(duo: LinkedDuo, once: Once) -> tuple[str, MeetingEntry] | None:
             placeholder="—",
             key="log-topics",
         )
+        SPOTS["Topics"] = st.empty()
         summary = st.text_area(
             ui.tr("meeting_log.field_summary"),
             help=ui.tr("meeting_log.summary_help"),
             key="log-summary",
         )
+        SPOTS["Summary"] = st.empty()
         sent = st.form_submit_button(ui.tr("meeting_log.save"), type="primary", key="log-save")
     if not sent:
         return None
@@ -152,11 +162,19 @@ def save(
 
 
 def valid(duo: LinkedDuo, entry: MeetingEntry) -> bool:
-    """Whether the meeting can be logged as it is (else say why)."""
+    """Whether the meeting can be logged as it is (else say why, under each field)."""
     problems = meeting_problems(entry, duo, ui.today())
-    for problem in problems:
-        st.error(ui.md_text(problem))
+    show_problems([p.msg for p in problems], [p.field for p in problems])
     return not problems
+
+
+def show_problems(problems: Sequence[Msg], fields: Sequence[str]) -> None:
+    """Each reason right under its field (on a phone, next to what to correct), any other
+    under the form."""
+    for problem, field in zip(problems, fields, strict=True):
+        spot = SPOTS.get(field)
+        target = spot if spot is not None else st
+        target.error(ui.md_text(problem), icon=":material/error:")
 
 
 def write(once: Once, token: str, link: str, secret: str, entry: MeetingEntry) -> Outcome | None:
@@ -167,8 +185,7 @@ def write(once: Once, token: str, link: str, secret: str, entry: MeetingEntry) -
     except InvalidLink:
         refuse()
     except InputRefused as refused:
-        for problem in refused.problems:
-            st.error(ui.md_text(problem))
+        show_problems(refused.problems, refused.fields)
         return None
     except StoreError:
         unavailable()
