@@ -227,7 +227,8 @@ def test_an_age_outside_the_range_is_explained_and_nothing_is_written(
 ) -> None:
     before = len(people(workbook))
     app = send(fill(open_apply(tmp_path, "fr"), birth_date=years_ago(40)))
-    assert "Les mentorés ont entre 18 et 33 ans" in errors(app) and "40 ans" in errors(app)
+    under = error_under(app, "apply-birth_date")
+    assert "Les mentorés ont entre 18 et 33 ans" in under and "40 ans" in under
     app = send(fill(app, role="Mentor", birth_date=years_ago(45)))
     assert "au moins 50 ans" in errors(app)
     assert len(people(workbook)) == before
