@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from access import User
 from i18n import Msg
@@ -33,7 +34,7 @@ from services.duos import (
     can_log_meetings,
     cancel_entry,
     change_duo,
-    check_in_problems,
+    check_in_checks,
     combined_reason,
     correct_check_in,
     correct_meeting,
@@ -42,16 +43,16 @@ from services.duos import (
     duo_overview,
     earlier_evaluations,
     entry_tab,
+    evaluation_checks,
     evaluation_notice_days,
     evaluation_open,
     evaluation_opens_later,
-    evaluation_problems,
     filter_overview,
     is_cancelled,
     log_check_in,
     log_evaluation,
     log_meeting,
-    meeting_entry_problems,
+    meeting_entry_checks,
     outcome_is_due,
     shown_kind,
     status_counts,
@@ -67,6 +68,7 @@ from ui.navigation import allowed_specs
 from ui.once import Once
 from ui.shell import require_shell
 from ui.tables import column_config, defused, downloads
+from validation import Problem
 from workflow import (
     ACTIVE,
     ALUMNI,
@@ -145,10 +147,26 @@ def picked_date(value: object) -> date | None:
     return value if isinstance(value, date) else None
 
 
-def refused(problems: Sequence[Msg]) -> bool:
-    """Show why the input cannot be saved; True when there is any reason."""
+SPOTS: dict[str, dict[str, DeltaGenerator]] = {}
+"""Per form of this run, the place under each field where its reason shows."""
+
+
+def spot(form: str, column: str, where: Any = st) -> None:
+    """Right under a field of `form` (a `form_key`): where its reason shows when refused."""
+    SPOTS.setdefault(form, {})[column] = where.empty()
+
+
+def refused(problems: Sequence[Msg | Problem], form: str = "") -> bool:
+    """Show why the input cannot be saved, a field's reason right under it; True when there
+    is any reason."""
+    spots = SPOTS.get(form, {})
     for problem in problems:
-        st.error(ui.md_text(problem))
+        if isinstance(problem, Problem):
+            place = spots.get(problem.field)
+            target = place if place is not None else st
+            target.error(ui.md_text(problem.msg), icon=":material/error:")
+        else:
+            st.error(ui.md_text(problem))
     return bool(problems)
 
 
@@ -629,9 +647,11 @@ def meeting_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
     once = guard(duo_id, "meeting")
     with st.form(form_key(duo_id, "meeting"), clear_on_submit=False):
         token = once.field()
+        form = form_key(duo_id, "meeting")
         left, middle, right = st.columns(3)
         with left:
             on = date_input(ui.tr("duos.date"), ui.today(), form_key(duo_id, "meeting", "date"))
+            spot(form, "Date")
         hours = middle.number_input(
             ui.tr("duos.hours", low=f"{MIN_HOURS:g}", high=f"{MAX_HOURS:g}"),
             min_value=0.0,
@@ -641,6 +661,7 @@ def meeting_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
             format="%.1f",
             key=form_key(duo_id, "meeting", "hours"),
         )
+        spot(form, "Hours", middle)
         mode = right.radio(
             ui.tr("duos.mode"),
             MEETING_MODES,
@@ -648,19 +669,22 @@ def meeting_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
             horizontal=True,
             key=form_key(duo_id, "meeting", "mode"),
         )
+        spot(form, "Mode", right)
         topics = st.multiselect(
             ui.tr("duos.topics"),
             list_values(data, "Topics"),
             placeholder=ui.tr("duos.choose"),
             key=form_key(duo_id, "meeting", "topics"),
         )
+        spot(form, "Topics")
         summary = st.text_area(ui.tr("duos.summary"), key=form_key(duo_id, "meeting", "summary"))
+        spot(form, "Summary")
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "meeting"))
     once.show()
     if not sent or on is None:
         return
     entry = MeetingEntry(on, float(hours), str(mode), tuple(topics), summary)
-    if not refused(meeting_entry_problems(duo, data["Lists"], entry, ui.today())):
+    if not refused(meeting_entry_checks(duo, data["Lists"], entry, ui.today()), form):
         made = once.record_id(token, "M")
         save(
             lambda: log_meeting(ui.store(), user, duo_id, entry, ui.today(), record_id=made),
@@ -674,9 +698,11 @@ def check_in_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
     once = guard(duo_id, "check-in")
     with st.form(form_key(duo_id, "check-in"), clear_on_submit=False):
         token = once.field()
+        form = form_key(duo_id, "check-in")
         left, middle, right = st.columns(3)
         with left:
             on = date_input(ui.tr("duos.date"), ui.today(), form_key(duo_id, "check-in", "date"))
+            spot(form, "Date")
         with_whom = middle.radio(
             ui.tr("duos.with"),
             CHECK_IN_WITH,
@@ -685,6 +711,7 @@ def check_in_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
             horizontal=True,
             key=form_key(duo_id, "check-in", "with"),
         )
+        spot(form, "With", middle)
         health = right.radio(
             ui.tr("duos.health"),
             HEALTHS,
@@ -693,16 +720,19 @@ def check_in_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
             horizontal=True,
             key=form_key(duo_id, "check-in", "health"),
         )
+        spot(form, "Health", right)
         notes = st.text_area(ui.tr("duos.notes"), key=form_key(duo_id, "check-in", "notes"))
+        spot(form, "Notes")
         follow_up = st.text_input(
             ui.tr("duos.follow_up"), key=form_key(duo_id, "check-in", "follow-up")
         )
+        spot(form, "Follow-up")
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "check-in"))
     once.show()
     if not sent or on is None:
         return
     entry = CheckInEntry(on, str(with_whom), str(health or ""), notes, follow_up)
-    if not refused(check_in_problems(entry, ui.today())):
+    if not refused(check_in_checks(entry, ui.today()), form):
         made = once.record_id(token, "C")
         save(
             lambda: log_check_in(ui.store(), user, duo_id, entry, ui.today(), record_id=made),
@@ -731,7 +761,8 @@ def evaluation_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "evaluation"))
     once.show()
     pending_key = form_key(duo_id, "evaluation-pending")
-    if sent and entry is not None and not refused(evaluation_problems(entry, ui.today())):
+    checks = [] if entry is None else evaluation_checks(entry, ui.today())
+    if sent and entry is not None and not refused(checks, form_key(duo_id, "evaluation")):
         if earlier_evaluations(data["Evaluations"], duo_id, entry.respondent):
             st.session_state[pending_key] = (entry, token)
         else:
@@ -745,6 +776,7 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
     def key(field: str) -> str:
         return form_key(duo_id, "evaluation", field)
 
+    form = form_key(duo_id, "evaluation")
     left, right = st.columns(2)
     respondent = left.radio(
         ui.tr("duos.respondent"),
@@ -754,8 +786,10 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
         horizontal=True,
         key=key("respondent"),
     )
+    spot(form, "Respondent", left)
     with right:
         on = date_input(ui.tr("duos.date"), ui.today(), key("date"))
+        spot(form, "Date")
     objectives_met = left.radio(
         ui.tr("duos.objectives_met"),
         OBJECTIVES_MET_VALUES,
@@ -764,6 +798,7 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
         horizontal=True,
         key=key("objectives-met"),
     )
+    spot(form, "Objectives met", left)
     satisfaction = right.radio(
         ui.tr("duos.satisfaction"),
         list(SATISFACTION_SCALE),
@@ -771,6 +806,7 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
         horizontal=True,
         key=key("satisfaction"),
     )
+    spot(form, "Satisfaction", right)
     outcome = left.selectbox(
         ui.tr("duos.outcome"),
         OUTCOMES,
@@ -779,6 +815,7 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
         placeholder=ui.tr("duos.choose"),
         key=key("outcome"),
     )
+    spot(form, "Outcome", left)
     contract = right.selectbox(
         ui.tr("duos.contract"),
         CONTRACTS,
@@ -788,7 +825,9 @@ def evaluation_inputs(duo_id: str) -> EvaluationEntry | None:
         help=ui.tr("duos.contract_help"),
         key=key("contract"),
     )
+    spot(form, "Contract", right)
     comments = st.text_area(ui.tr("duos.comments"), key=key("comments"))
+    spot(form, "Comments")
     if on is None:
         return None
     return EvaluationEntry(
@@ -926,11 +965,13 @@ def cancel_form(duo: Mapping[str, Any], user: User, event: Event) -> None:
 
 def correct_meeting_form(data: Snapshot, duo: Mapping[str, Any], user: User, event: Event) -> None:
     duo_id, row_id, form, seen, once = entry_form_for(duo, event, "correct")
+    spots = form_key(duo_id, form)
     with st.form(form_key(duo_id, form), clear_on_submit=False):
         token = once.field()
         left, middle, right = st.columns(3)
         with left:
             on = date_input(ui.tr("duos.date"), event.on, form_key(duo_id, form, "date"))
+            spot(spots, "Date")
         hours = middle.number_input(
             ui.tr("duos.hours", low=f"{MIN_HOURS:g}", high=f"{MAX_HOURS:g}"),
             min_value=0.0,
@@ -940,6 +981,7 @@ def correct_meeting_form(data: Snapshot, duo: Mapping[str, Any], user: User, eve
             format="%.1f",
             key=form_key(duo_id, form, "hours"),
         )
+        spot(spots, "Hours", middle)
         mode = choice_radio(
             right,
             ui.tr("duos.mode"),
@@ -947,6 +989,7 @@ def correct_meeting_form(data: Snapshot, duo: Mapping[str, Any], user: User, eve
             cell_text(seen, "Mode"),
             form_key(duo_id, form, "mode"),
         )
+        spot(spots, "Mode", right)
         listed = list_values(data, "Topics")
         topics = st.multiselect(
             ui.tr("duos.topics"),
@@ -955,15 +998,17 @@ def correct_meeting_form(data: Snapshot, duo: Mapping[str, Any], user: User, eve
             placeholder=ui.tr("duos.choose"),
             key=form_key(duo_id, form, "topics"),
         )
+        spot(spots, "Topics")
         summary = st.text_area(
             ui.tr("duos.summary"), cell_text(seen, "Summary"), key=form_key(duo_id, form, "summary")
         )
+        spot(spots, "Summary")
         sent = st.form_submit_button(ui.tr("duos.correct"), key=submit_key(duo_id, form))
     once.show()
     if not sent or on is None:
         return
     entry = MeetingEntry(on, float(hours), str(mode or ""), tuple(topics), summary)
-    if not refused(meeting_entry_problems(duo, data["Lists"], entry, ui.today())):
+    if not refused(meeting_entry_checks(duo, data["Lists"], entry, ui.today()), spots):
         save(
             lambda: correct_meeting(ui.store(), user, row_id, entry, seen, ui.today()),
             once,
@@ -973,11 +1018,13 @@ def correct_meeting_form(data: Snapshot, duo: Mapping[str, Any], user: User, eve
 
 def correct_check_in_form(data: Snapshot, duo: Mapping[str, Any], user: User, event: Event) -> None:
     duo_id, row_id, form, seen, once = entry_form_for(duo, event, "correct")
+    spots = form_key(duo_id, form)
     with st.form(form_key(duo_id, form), clear_on_submit=False):
         token = once.field()
         left, middle, right = st.columns(3)
         with left:
             on = date_input(ui.tr("duos.date"), event.on, form_key(duo_id, form, "date"))
+            spot(spots, "Date")
         with_whom = choice_radio(
             middle,
             ui.tr("duos.with"),
@@ -985,6 +1032,7 @@ def correct_check_in_form(data: Snapshot, duo: Mapping[str, Any], user: User, ev
             cell_text(seen, "With"),
             form_key(duo_id, form, "with"),
         )
+        spot(spots, "With", middle)
         health = choice_radio(
             right,
             ui.tr("duos.health"),
@@ -992,20 +1040,23 @@ def correct_check_in_form(data: Snapshot, duo: Mapping[str, Any], user: User, ev
             cell_text(seen, "Health"),
             form_key(duo_id, form, "health"),
         )
+        spot(spots, "Health", right)
         notes = st.text_area(
             ui.tr("duos.notes"), cell_text(seen, "Notes"), key=form_key(duo_id, form, "notes")
         )
+        spot(spots, "Notes")
         follow_up = st.text_input(
             ui.tr("duos.follow_up"),
             cell_text(seen, "Follow-up"),
             key=form_key(duo_id, form, "follow-up"),
         )
+        spot(spots, "Follow-up")
         sent = st.form_submit_button(ui.tr("duos.correct"), key=submit_key(duo_id, form))
     once.show()
     if not sent or on is None:
         return
     entry = CheckInEntry(on, str(with_whom or ""), str(health or ""), notes, follow_up)
-    if not refused(check_in_problems(entry, ui.today())):
+    if not refused(check_in_checks(entry, ui.today()), spots):
         save(
             lambda: correct_check_in(ui.store(), user, row_id, entry, seen, ui.today()),
             once,

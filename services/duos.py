@@ -132,6 +132,21 @@ def evaluation_problems(entry: EvaluationEntry, today: date) -> list[Msg]:
     return _msgs(validation.evaluation_problems(entry, today))
 
 
+def meeting_entry_checks(
+    duo: Mapping[str, Any], lists: pd.DataFrame, entry: MeetingEntry, today: date
+) -> list[validation.Problem]:
+    """`meeting_entry_problems` with the field of each (for a form to show it under it)."""
+    return validation.meeting_problems(entry, duo_terms(duo, lists), today)
+
+
+def check_in_checks(entry: CheckInEntry, today: date) -> list[validation.Problem]:
+    return validation.check_in_problems(entry, today)
+
+
+def evaluation_checks(entry: EvaluationEntry, today: date) -> list[validation.Problem]:
+    return validation.evaluation_problems(entry, today)
+
+
 def _msgs(problems: Sequence[validation.Problem]) -> list[Msg]:
     return [problem.msg for problem in problems]
 
