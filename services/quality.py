@@ -37,7 +37,7 @@ from settings import BY_NAME, Setting, SettingProblem, current_values
 from sheets.reader import Finding
 from sheets.schema import TABS
 from sheets.store import Store, StoreError
-from validation import WARNING, meeting_row_problems, person_problems
+from validation import WARNING, Problem, meeting_row_problems, person_problems
 from workflow import ROW, cell_date, cell_text, records, sheet_row
 
 MISSING_ID = "missing_id"
@@ -121,10 +121,18 @@ def person_rule_issues(participants: pd.DataFrame, today: date) -> list[Issue]:
         joined = cell_date(person, "Intake on") or cell_date(person, "Applied on") or today
         for problem in person_problems(person, min(joined, today)):
             value = _shown(person.get(problem.field))
-            if problem.field in NOT_LISTED_AS_RULES or (problem.severity == WARNING and not value):
+            if _listed_elsewhere(problem, value):
                 continue
             found.append(_rule_issue("Participants", person, problem.field, value, problem.msg))
     return found
+
+
+def _listed_elsewhere(problem: Problem, value: str) -> bool:
+    """A breach another line says already (an unreadable phone or role is the store's), or
+    the warning of a blank cell (no birth date yet is no value typed wrong)."""
+    unreadable_role = problem.field == "Role" and bool(value)
+    blank_warning = problem.severity == WARNING and not value
+    return problem.field in NOT_LISTED_AS_RULES or unreadable_role or blank_warning
 
 
 def meeting_rule_issues(meetings: pd.DataFrame | None, today: date) -> list[Issue]:
