@@ -22,7 +22,6 @@ whole rows). Pure: no Streamlit, no store, no clock (`today` is given).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from typing import Any
 
 import phones
 from i18n import Messages, Msg
-from meetings import MeetingDuo, MeetingEntry, meeting_findings
+from meetings import DuoTerms, MeetingDuo, MeetingEntry, meeting_findings
 from sheets.schema import CONTRACT, HEALTH, OBJECTIVES_MET, OUTCOME, RESPONDENT, WITH
 from workflow import (
     ROLES,
@@ -346,22 +345,15 @@ def evaluation_problems(entry: EvaluationEntry, today: date) -> list[Problem]:
 def meeting_row_problems(row: Mapping[str, Any], today: date) -> list[Problem]:
     """The rules a Meetings row of the sheet breaks: a date, 0.5 to 8 hours, a short summary
     (its mode and topics are the store's to read; the agreement date is the duo's)."""
-    hours = cell_number(row, "Hours")
     entry = MeetingEntry(
         on=cell_date(row, "Date"),
-        hours=None if hours is None or math.isnan(hours) else hours,
+        hours=cell_number(row, "Hours"),
         mode="",
         summary=cell_text(row, "Summary"),
     )
     judged_here = {"Date", "Hours", "Summary"}
     return [
         Problem(column, msg)
-        for column, msg in meeting_findings(entry, _NoTerms(), today)
+        for column, msg in meeting_findings(entry, DuoTerms(None, ()), today)
         if column in judged_here
     ]
-
-
-@dataclass(frozen=True)
-class _NoTerms:
-    agreement_on: date | None = None
-    topics: tuple[str, ...] = ()
