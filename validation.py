@@ -35,6 +35,10 @@ from meetings import DuoTerms, MeetingDuo, MeetingEntry, meeting_findings
 from sheets.schema import CONTRACT, HEALTH, OBJECTIVES_MET, OUTCOME, RESPONDENT, WITH
 from workflow import (
     ROLES,
+    Decline,
+    DuoStep,
+    EndEarly,
+    PlanIntro,
     TransitionError,
     age_on,
     cell_date,
@@ -260,6 +264,8 @@ CONTRACTS: tuple[str, ...] = tuple(choice.value for choice in CONTRACT)
 CONTRACT_NEEDED_FOR = frozenset({"Job"})
 """Outcomes whose contract matters for the reports (a stable job is 3 months or more)."""
 SATISFACTION_SCALE = range(1, 6)
+DATED_STEPS_THAT_MAY_BE_PLANNED = (PlanIntro,)
+"""Duo steps whose date may lie ahead (an intro is planned); the others record what happened."""
 ENTRY_TEXT_LIMIT = 2000
 """The most characters of a check-in's notes and follow-up, and of an evaluation's comments."""
 
@@ -309,6 +315,17 @@ def _text_limit(column: str, text: str) -> list[Problem]:
     if length <= ENTRY_TEXT_LIMIT:
         return []
     return [Problem(column, validation_message("too_long", limit=ENTRY_TEXT_LIMIT, length=length))]
+
+
+def duo_step_problems(step: DuoStep, today: date) -> list[Problem]:
+    """A duo's status move: its date not ahead (an intro may be planned), and a reason to
+    decline or end early ("Ended on" / "End reason" are where the Duos tab keeps them)."""
+    found: list[Problem] = []
+    if not isinstance(step, DATED_STEPS_THAT_MAY_BE_PLANNED):
+        found += not_in_future(step.on, today)
+    if isinstance(step, Decline | EndEarly) and not step.reason.strip():
+        found.append(Problem("End reason", duo_message("reason_required")))
+    return found
 
 
 def check_in_problems(entry: CheckInEntry, today: date) -> list[Problem]:

@@ -50,10 +50,7 @@ from workflow import (
     ENDED_DUO_STATUSES,
     INTRO_PLANNED,
     PROGRAMME_MONTHS,
-    Decline,
     DuoStep,
-    EndEarly,
-    PlanIntro,
     RecordAgreement,
     RecordChange,
     Transition,
@@ -79,8 +76,6 @@ SATISFACTION_SCALE = validation.SATISFACTION_SCALE
 CheckInEntry = validation.CheckInEntry
 EvaluationEntry = validation.EvaluationEntry
 STATUS_ORDER: dict[str, int] = {status: rank for rank, status in enumerate(DUO_STATUSES)}
-DATED_STEPS_THAT_MAY_BE_PLANNED = (PlanIntro,)
-"""Steps whose date may lie ahead (an intro is planned); the others record what happened."""
 
 
 duo_message = Messages("duos")
@@ -90,18 +85,10 @@ duo_message = Messages("duos")
 # -- the rules of the forms (pure) ---------------------------------------------------------
 
 
-def _not_in_future(on: date, today: date) -> list[Msg]:
-    return [problem.msg for problem in validation.not_in_future(on, today)]
-
-
 def step_problems(step: DuoStep, today: date) -> list[Msg]:
-    """What is wrong with a status move's input before the workflow rules look at it."""
-    problems: list[Msg] = []
-    if not isinstance(step, DATED_STEPS_THAT_MAY_BE_PLANNED):
-        problems += _not_in_future(step.on, today)
-    if isinstance(step, Decline | EndEarly) and not step.reason.strip():
-        problems.append(duo_message("reason_required"))
-    return problems
+    """What is wrong with a status move's input before the workflow rules look at it
+    (`validation.duo_step_problems`)."""
+    return _msgs(validation.duo_step_problems(step, today))
 
 
 def combined_reason(listed: str | None, own: str) -> str:

@@ -17,12 +17,14 @@ from validation import (
     Problem,
     check,
     check_in_problems,
+    duo_step_problems,
     evaluation_problems,
     judged,
     meeting_problems,
     meeting_row_problems,
     person_problems,
 )
+from workflow import Decline, EndEarly, PlanIntro
 
 TODAY = date(2026, 11, 26)
 MENTEE: dict[str, Any] = {
@@ -191,3 +193,16 @@ def test_an_evaluation_needs_its_choices_a_contract_for_a_job_and_a_score() -> N
         ("Satisfaction", "duos.satisfaction_required"),
         ("Comments", "validation.too_long"),
     ]
+
+
+def test_a_duo_step_is_dated_today_or_before_unless_planned_and_an_end_has_a_reason() -> None:
+    later = TODAY + timedelta(days=5)
+    assert duo_step_problems(PlanIntro(later), TODAY) == []
+    assert [(p.field, p.msg.key) for p in duo_step_problems(EndEarly(later, " "), TODAY)] == [
+        ("Date", "duos.date_in_future"),
+        ("End reason", "duos.reason_required"),
+    ]
+    assert [p.field for p in duo_step_problems(Decline(TODAY, "Mentor", ""), TODAY)] == [
+        "End reason"
+    ]
+    assert duo_step_problems(Decline(TODAY, "Mentor", "Moved away"), TODAY) == []
