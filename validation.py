@@ -374,3 +374,14 @@ def meeting_row_problems(row: Mapping[str, Any], today: date) -> list[Problem]:
         for column, msg in meeting_findings(entry, DuoTerms(None, ()), today)
         if column in judged_here
     ]
+
+
+def check_in_row_problems(row: Mapping[str, Any], today: date) -> list[Problem]:
+    """The rules a Check-ins row of the sheet breaks: a date ahead, notes or a follow-up too
+    long (who and how it goes are choices: the store reports a value it cannot read)."""
+    on = cell_date(row, "Date")
+    return [
+        *([] if on is None else not_in_future(on, today)),
+        *_text_limit("Notes", cell_text(row, "Notes")),
+        *_text_limit("Follow-up", cell_text(row, "Follow-up")),
+    ]

@@ -37,7 +37,13 @@ from settings import BY_NAME, Setting, SettingProblem, current_values
 from sheets.reader import Finding
 from sheets.schema import TABS
 from sheets.store import Store, StoreError
-from validation import WARNING, Problem, meeting_row_problems, person_problems
+from validation import (
+    WARNING,
+    Problem,
+    check_in_row_problems,
+    meeting_row_problems,
+    person_problems,
+)
 from workflow import ROW, cell_date, cell_text, records, sheet_row
 
 MISSING_ID = "missing_id"
@@ -98,6 +104,7 @@ def quality_report(data: Snapshot, today: date | None = None) -> QualityReport:
         rules=[
             *person_rule_issues(data.participants, on),
             *meeting_rule_issues(data.frames.get("Meetings"), on),
+            *check_in_rule_issues(data.frames.get("Check-ins"), on),
         ],
     )
 
@@ -146,6 +153,19 @@ def meeting_rule_issues(meetings: pd.DataFrame | None, today: date) -> list[Issu
             value = _shown(meeting.get(problem.field))
             issue = _rule_issue("Meetings", meeting, problem.field, value, problem.msg)
             found.append(replace(issue, record_id=cell_text(meeting, "Duo ID"), record_tab="Duos"))
+    return found
+
+
+def check_in_rule_issues(check_ins: pd.DataFrame | None, today: date) -> list[Issue]:
+    """Check-ins rows (not cancelled) dated ahead, or with notes too long; each opens its duo."""
+    found: list[Issue] = []
+    for check_in in records(check_ins):
+        if check_in.get("Cancelled") is True:
+            continue
+        for problem in check_in_row_problems(check_in, today):
+            value = _shown(check_in.get(problem.field))
+            issue = _rule_issue("Check-ins", check_in, problem.field, value, problem.msg)
+            found.append(replace(issue, record_id=cell_text(check_in, "Duo ID"), record_tab="Duos"))
     return found
 
 

@@ -17,6 +17,7 @@ from validation import (
     Problem,
     check,
     check_in_problems,
+    check_in_row_problems,
     duo_step_problems,
     evaluation_problems,
     judged,
@@ -206,3 +207,9 @@ def test_a_duo_step_is_dated_today_or_before_unless_planned_and_an_end_has_a_rea
         "End reason"
     ]
     assert duo_step_problems(Decline(TODAY, "Mentor", "Moved away"), TODAY) == []
+
+
+def test_a_check_in_row_typed_by_hand_is_judged_on_its_date_and_texts() -> None:
+    row = {"Date": TODAY + timedelta(days=1), "With": "", "Notes": "n" * 2001, "Follow-up": ""}
+    assert [p.field for p in check_in_row_problems(row, TODAY)] == ["Date", "Notes"]
+    assert check_in_row_problems({"Date": None, "Notes": "fine"}, TODAY) == []
