@@ -32,11 +32,15 @@ meeting_message = Messages("meetings")
 
 
 class InputRefused(TransitionError):
-    """Input that may not be saved; `problems` lists every reason, `msg` is the first."""
+    """Input that may not be saved; `problems` lists every reason, `msg` is the first.
 
-    def __init__(self, problems: Sequence[Msg]) -> None:
+    `fields` names the column of each reason ("" for none), when the rule knows it, so that
+    a form can show each reason under its field."""
+
+    def __init__(self, problems: Sequence[Msg], fields: Sequence[str] = ()) -> None:
         super().__init__(problems[0])
         self.problems = tuple(problems)
+        self.fields = tuple(fields) or ("",) * len(self.problems)
 
 
 @dataclass(frozen=True)
@@ -83,11 +87,16 @@ def summary_length(summary: str) -> int:
 
 def meeting_problems(entry: MeetingEntry, duo: MeetingDuo, today: date) -> list[Msg]:
     """Why this meeting cannot be logged for this duo (an empty list: it can)."""
+    return [msg for _, msg in meeting_findings(entry, duo, today)]
+
+
+def meeting_findings(entry: MeetingEntry, duo: MeetingDuo, today: date) -> list[tuple[str, Msg]]:
+    """The same reasons, each with the Meetings column it is about (for `validation.py`)."""
     return [
-        *_date_problems(entry.on, duo.agreement_on, today),
-        *_hours_problems(entry.hours),
+        *(("Date", msg) for msg in _date_problems(entry.on, duo.agreement_on, today)),
+        *(("Hours", msg) for msg in _hours_problems(entry.hours)),
         *_choice_problems(entry, duo.topics),
-        *_summary_problems(entry.summary),
+        *(("Summary", msg) for msg in _summary_problems(entry.summary)),
     ]
 
 
@@ -109,11 +118,11 @@ def _hours_problems(hours: float | None) -> list[Msg]:
     return [meeting_message("hours_out_of_range", hours=shown, low=MIN_HOURS, high=MAX_HOURS)]
 
 
-def _choice_problems(entry: MeetingEntry, topics: Sequence[str]) -> list[Msg]:
+def _choice_problems(entry: MeetingEntry, topics: Sequence[str]) -> list[tuple[str, Msg]]:
     """A mode of the list, and topics of the Lists tab only."""
-    found = [] if entry.mode in MEETING_MODES else [meeting_message("mode_required")]
+    found = [] if entry.mode in MEETING_MODES else [("Mode", meeting_message("mode_required"))]
     if not set(entry.topics) <= set(topics):
-        found.append(meeting_message("unknown_topic"))
+        found.append(("Topics", meeting_message("unknown_topic")))
     return found
 
 

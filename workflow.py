@@ -928,25 +928,79 @@ def programme_languages(languages: Iterable[str]) -> list[str]:
     return [language for language in PROGRAMME_LANGUAGES if language in names]
 
 
-def eligibility_problems(
-    role: str, birth_date: date | None, languages: Iterable[str], on: date
-) -> list[Msg]:
-    """Why a person may not join as `role` at the intake date `on` (an empty list: eligible)."""
-    problems: list[Msg] = []
+RESIDENCE_NOT_MET = frozenset({"Temporary"})
+ORIGIN_NOT_MET = frozenset({"Neither"})
+LOOKING_FOR_NOT_MET = frozenset({"Neither"})
+"""The values of the mentee's conditions (Residence, Origin, Looking for) that do not meet
+them; a blank or "Unknown" cell is not known, so it warns of nothing."""
+
+
+def eligibility_findings(
+    role: str,
+    birth_date: date | None,
+    languages: Iterable[str],
+    on: date,
+    *,
+    residence: str = "",
+    origin: str = "",
+    looking_for: str = "",
+) -> list[tuple[str, Msg]]:
+    """Why a person may not join as `role` at the date `on`, each with the Participants
+    column concerned (an empty list: eligible). The mentee's other conditions (legal
+    long-term residence, non-EU nationality or a (grand)parent born outside the EU, looking
+    for work or training) count for mentees only."""
+    found: list[tuple[str, Msg]] = []
     if role not in ROLES:
-        problems.append(workflow_message("unknown_role", role=role))
+        found.append(("Role", workflow_message("unknown_role", role=role)))
     if birth_date is None:
-        problems.append(workflow_message("birth_date_missing"))
+        found.append(("Birth date", workflow_message("birth_date_missing")))
     elif birth_date > on:
-        problems.append(workflow_message("birth_date_in_future", date=birth_date))
+        found.append(("Birth date", workflow_message("birth_date_in_future", date=birth_date)))
     else:
         age = age_on(birth_date, on)
         if role == MENTEE and not MENTEE_MIN_AGE <= age <= MENTEE_MAX_AGE:
-            problems.append(
-                workflow_message("mentee_age", age=age, low=MENTEE_MIN_AGE, high=MENTEE_MAX_AGE)
+            found.append(
+                (
+                    "Birth date",
+                    workflow_message(
+                        "mentee_age", age=age, low=MENTEE_MIN_AGE, high=MENTEE_MAX_AGE
+                    ),
+                )
             )
         if role == MENTOR and age < MENTOR_MIN_AGE:
-            problems.append(workflow_message("mentor_age", age=age, low=MENTOR_MIN_AGE))
+            found.append(
+                ("Birth date", workflow_message("mentor_age", age=age, low=MENTOR_MIN_AGE))
+            )
     if not programme_languages(languages):
-        problems.append(workflow_message("no_programme_language"))
-    return problems
+        found.append(("Languages", workflow_message("no_programme_language")))
+    if role == MENTEE:
+        if residence in RESIDENCE_NOT_MET:
+            found.append(("Residence", workflow_message("residence_not_met")))
+        if origin in ORIGIN_NOT_MET:
+            found.append(("Origin", workflow_message("origin_not_met")))
+        if looking_for in LOOKING_FOR_NOT_MET:
+            found.append(("Looking for", workflow_message("looking_for_not_met")))
+    return found
+
+
+def eligibility_problems(
+    role: str,
+    birth_date: date | None,
+    languages: Iterable[str],
+    on: date,
+    *,
+    residence: str = "",
+    origin: str = "",
+    looking_for: str = "",
+) -> list[Msg]:
+    """Why a person may not join as `role` at the intake date `on` (an empty list: eligible)."""
+    found = eligibility_findings(
+        role,
+        birth_date,
+        languages,
+        on,
+        residence=residence,
+        origin=origin,
+        looking_for=looking_for,
+    )
+    return [msg for _, msg in found]

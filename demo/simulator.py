@@ -22,6 +22,7 @@ import heapq
 import math
 import random
 import unicodedata
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -217,6 +218,22 @@ def _birth_date(rng: random.Random, on: dt.date, youngest: int, oldest: int) -> 
 def _ascii(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text.replace("ı", "i"))
     return "".join(c for c in folded if c.isascii() and c.isalnum())
+
+
+LOOKING_FOR_SPREAD = ("Work", "Work", "Work", "Both", "Training")
+"""What synthetic mentees look for, in proportion."""
+
+
+def mentee_conditions(person: Person, born_here: bool) -> Record:
+    """A synthetic mentee's other conditions of the programme, all met (or residence still
+    to check). Derived from the name, not drawn: the random sequence of the rest of the demo
+    stays the same."""
+    spread = zlib.crc32(f"{person.first} {person.last}".encode())
+    return {
+        "Residence": "Unknown" if spread % 12 == 0 else "Long-term",
+        "Origin": "Parent born outside the EU" if born_here else "Non-EU nationality",
+        "Looking for": LOOKING_FOR_SPREAD[spread % len(LOOKING_FOR_SPREAD)],
+    }
 
 
 def _sorted_slots(slots: list[str]) -> list[str]:
@@ -608,6 +625,7 @@ class _Builder:
             "Country of origin": origin.country,
         }
         if person.role == "Mentee":
+            profile.update(mentee_conditions(person, born_here))
             profile["Goal"] = self.mentee_goal(job, sector)
             profile["Background"] = self.mentee_background(origin, person, born_here)
             profile["Source"] = rng.choice(MENTEE_SOURCES[person.office.region])

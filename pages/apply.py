@@ -15,6 +15,7 @@ import secrets
 from typing import Any
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 import access
 from access import request_source
@@ -49,6 +50,7 @@ CHOICE_KEYS = (
     "apply-topics",
     "apply-session",
 )
+SPOTS: dict[str, DeltaGenerator] = {}  # this run's place under each field for its error
 HIDE_HONEYPOT = (
     f"<style>.st-key-{HONEYPOT_KEY}{{position:absolute;left:-10000px;top:auto;"
     "width:1px;height:1px;overflow:hidden;}</style>"
@@ -182,18 +184,27 @@ def session_choice(choices: FormChoices, office: str | None) -> str:
     return chosen or ""
 
 
+def spot(field: str) -> None:
+    """Right under a field: the place its error shows when the form is refused."""
+    SPOTS[field] = st.empty()
+
+
 def text_field(field: str, role: str | None, **options: Any) -> str:
     """A one-line field. No `max_chars`: Streamlit would cut longer input silently, and
     an oversized answer must be refused with a message instead (the service checks it)."""
-    return st.text_input(field_label(field, role), key=f"apply-{field}", **options)
+    typed = st.text_input(field_label(field, role), key=f"apply-{field}", **options)
+    spot(field)
+    return typed
 
 
 def long_text_field(field: str, role: str | None) -> str:
-    return st.text_area(
+    typed = st.text_area(
         field_label(field, role),
         help=ui.tr("apply.at_most", limit=LIMITS[field]),
         key=f"apply-{field}",
     )
+    spot(field)
+    return typed
 
 
 def application_form(
@@ -217,6 +228,7 @@ def application_form(
                 format="DD/MM/YYYY",
                 key="apply-birth_date",
             )
+            spot("birth_date")
             postcode = text_field("postcode", role, autocomplete="postal-code")
         with right:
             last_name = text_field("last_name", role, autocomplete="family-name")
@@ -229,6 +241,7 @@ def application_form(
                 placeholder=ui.tr("apply.choose_placeholder"),
                 key="apply-gender",
             )
+            spot("gender")
             country = text_field("country_of_origin", role, autocomplete="country-name")
         languages = st.multiselect(
             field_label("languages", role),
@@ -237,6 +250,7 @@ def application_form(
             placeholder=ui.tr("apply.choose_placeholder"),
             key="apply-languages",
         )
+        spot("languages")
         other = text_field("other_languages", role, autocomplete="off")
 
         st.subheader(ui.tr("apply.section_profile"))
@@ -247,6 +261,7 @@ def application_form(
             placeholder=ui.tr("apply.choose_placeholder"),
             key="apply-sectors",
         )
+        spot("sectors")
         topics = st.multiselect(
             field_label("topics", role),
             choices.topics,
@@ -254,18 +269,22 @@ def application_form(
             placeholder=ui.tr("apply.choose_placeholder"),
             key="apply-topics",
         )
+        spot("topics")
         goal = long_text_field("goal", role)
         background = long_text_field("background", role)
 
         st.subheader(ui.tr("apply.section_availability"))
         slots = availability_grid()
+        spot("availability")
 
         st.subheader(ui.tr("apply.section_session"))
         session_id = session_choice(choices, office)
+        spot("session")
 
         st.subheader(ui.tr("apply.section_privacy"))
         st.markdown(ui.tr("apply.privacy_notice", years=choices.retention_years))
         consent = st.checkbox(ui.tr("apply.consent"), key="apply-consent")
+        spot("consent")
 
         with st.container(key=HONEYPOT_KEY):
             honeypot = st.text_input(
@@ -299,13 +318,31 @@ def application_form(
 
 
 def problem_list(refused: ApplicationRefused, role: str) -> str:
-    """Every problem in one message, each under the name of its field."""
+    """The summary under the button: the fields to check by name (each one's message is
+    under it), and in full the problems of no field shown (a rate limit)."""
     lines = [ui.tr("apply.problems_intro"), ""]
     for problem in refused.problems:
-        name = field_label(problem.field, role).rstrip(" *") if problem.field else ""
         text = ui.text(problem.msg)
-        lines.append(ui.tr("apply.problem_line", field=name, problem=text) if name else f"- {text}")
-    return "\n".join(lines)
+        if problem.field in SPOTS:
+            name = field_label(problem.field, role).rstrip(" *")
+            lines.append(f"- **{name}**")
+        elif problem.field:
+            name = field_label(problem.field, role).rstrip(" *")
+            lines.append(ui.tr("apply.problem_line", field=name, problem=text))
+        else:
+            lines.append(f"- {text}")
+    return "\n".join(dict.fromkeys(lines))
+
+
+def show_problems(refused: ApplicationRefused, role: str) -> None:
+    """Each problem right under its field, and the summary under the button."""
+    by_field: dict[str, list[str]] = {}
+    for problem in refused.problems:
+        by_field.setdefault(problem.field, []).append(ui.text(problem.msg))
+    for field, texts in by_field.items():
+        if field in SPOTS:
+            SPOTS[field].error("\n\n".join(texts), icon=":material/error:")
+    st.error(problem_list(refused, role))
 
 
 def source() -> str:
@@ -326,7 +363,7 @@ def send(application: Application, choices: FormChoices, record_id: str) -> dict
             ui.store(), application, ui.today(), source=source(), record_id=record_id
         )
     except ApplicationRefused as refused:
-        st.error(problem_list(refused, application.role))
+        show_problems(refused, application.role)
         return None
     except StoreError:
         st.error(ui.tr("apply.unavailable"))
@@ -371,6 +408,7 @@ def role_and_office(choices: FormChoices) -> tuple[str | None, str | None]:
         placeholder=ui.tr("apply.office_placeholder"),
         key="apply-office",
     )
+    spot("office")
     return role, office
 
 

@@ -30,7 +30,7 @@ from ui.tables import downloads, table
 require_shell()
 
 MAX_LINKS = 100
-SECTIONS = ("store", "missing_id", "consistency", "settings")
+SECTIONS = ("store", "rules", "missing_id", "consistency", "settings")
 
 
 def localised(msg: Msg) -> str:
@@ -87,6 +87,17 @@ def store_section(report: QualityReport) -> None:
     for tab_name, issues in by_tab(report.store).items():
         with st.expander(f"{ui.plain(tab_name)} ({len(issues)})"):
             table(issues_frame(issues), key=f"store-{tab_name}")
+            record_links(issues)
+
+
+def rules_section(report: QualityReport) -> None:
+    st.subheader(ui.tr("quality.rules_title", count=len(report.rules)))
+    st.caption(ui.tr("quality.rules_help"))
+    if not report.rules:
+        st.info(ui.tr("quality.none"))
+    for tab_name, issues in by_tab(report.rules).items():
+        with st.expander(f"{ui.plain(tab_name)} ({len(issues)})"):
+            table(issues_frame(issues), key=f"rules-{tab_name}")
             record_links(issues)
 
 
@@ -174,6 +185,7 @@ def main() -> None:
     report = snapshot.memo("quality", lambda: quality_report(snapshot))
     figures(report)
     store_section(report)
+    rules_section(report)
     missing_id_section(report, user)
     consistency_section(report)
     settings_section(report)

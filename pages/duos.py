@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from access import User
 from i18n import Msg
@@ -37,7 +38,7 @@ from services.duos import (
     can_log_meetings,
     cancel_entry,
     change_duo,
-    check_in_problems,
+    check_in_checks,
     combined_reason,
     correct_check_in,
     correct_evaluation,
@@ -47,16 +48,16 @@ from services.duos import (
     duo_overview,
     earlier_evaluations,
     entry_tab,
+    evaluation_checks,
     evaluation_notice_days,
     evaluation_open,
     evaluation_opens_later,
-    evaluation_problems,
     filter_overview,
     is_cancelled,
     log_check_in,
     log_evaluation,
     log_meeting,
-    meeting_entry_problems,
+    meeting_entry_checks,
     outcome_is_due,
     shown_kind,
     status_counts,
@@ -76,6 +77,7 @@ from ui.navigation import allowed_specs
 from ui.once import Once
 from ui.shell import require_shell
 from ui.tables import column_config, defused, downloads
+from validation import Problem
 from workflow import (
     ACTIVE,
     ALUMNI,
@@ -157,10 +159,26 @@ def picked_date(value: object) -> date | None:
     return value if isinstance(value, date) else None
 
 
-def refused(problems: Sequence[Msg]) -> bool:
-    """Show why the input cannot be saved; True when there is any reason."""
+SPOTS: dict[str, dict[str, DeltaGenerator]] = {}
+"""Per form of this run, the place under each field where its reason shows."""
+
+
+def spot(form: str, column: str, where: Any = st) -> None:
+    """Right under a field of `form` (a `form_key`): where its reason shows when refused."""
+    SPOTS.setdefault(form, {})[column] = where.empty()
+
+
+def refused(problems: Sequence[Msg | Problem], form: str = "") -> bool:
+    """Show why the input cannot be saved, a field's reason right under it; True when there
+    is any reason."""
+    spots = SPOTS.get(form, {})
     for problem in problems:
-        st.error(ui.md_text(problem))
+        if isinstance(problem, Problem):
+            place = spots.get(problem.field)
+            target = place if place is not None else st
+            target.error(ui.md_text(problem.msg), icon=":material/error:")
+        else:
+            st.error(ui.md_text(problem))
     return bool(problems)
 
 
@@ -809,9 +827,11 @@ def meeting_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
     once = guard(duo_id, "meeting")
     with st.form(form_key(duo_id, "meeting"), clear_on_submit=False):
         token = once.field()
+        form = form_key(duo_id, "meeting")
         left, middle, right = st.columns(3)
         with left:
             on = date_input(ui.tr("duos.date"), ui.today(), form_key(duo_id, "meeting", "date"))
+            spot(form, "Date")
         hours = middle.number_input(
             ui.tr("duos.hours", low=MIN_HOURS, high=MAX_HOURS),
             min_value=0.0,
@@ -821,6 +841,7 @@ def meeting_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
             format="%.1f",
             key=form_key(duo_id, "meeting", "hours"),
         )
+        spot(form, "Hours", middle)
         mode = right.radio(
             ui.tr("duos.mode"),
             MEETING_MODES,
@@ -828,19 +849,22 @@ def meeting_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
             horizontal=True,
             key=form_key(duo_id, "meeting", "mode"),
         )
+        spot(form, "Mode", right)
         topics = st.multiselect(
             ui.tr("duos.topics"),
             list_values(data, "Topics"),
             placeholder=ui.tr("duos.choose"),
             key=form_key(duo_id, "meeting", "topics"),
         )
+        spot(form, "Topics")
         summary = st.text_area(ui.tr("duos.summary"), key=form_key(duo_id, "meeting", "summary"))
+        spot(form, "Summary")
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "meeting"))
     once.show()
     if not sent or on is None:
         return
     entry = MeetingEntry(on, float(hours), str(mode), tuple(topics), summary)
-    if not refused(meeting_entry_problems(duo, data["Lists"], entry, ui.today())):
+    if not refused(meeting_entry_checks(duo, data["Lists"], entry, ui.today()), form):
         made = once.record_id(token, "M")
         save(
             lambda: log_meeting(ui.store(), user, duo_id, entry, ui.today(), record_id=made),
@@ -854,9 +878,11 @@ def check_in_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
     once = guard(duo_id, "check-in")
     with st.form(form_key(duo_id, "check-in"), clear_on_submit=False):
         token = once.field()
+        form = form_key(duo_id, "check-in")
         left, middle, right = st.columns(3)
         with left:
             on = date_input(ui.tr("duos.date"), ui.today(), form_key(duo_id, "check-in", "date"))
+            spot(form, "Date")
         with_whom = middle.radio(
             ui.tr("duos.with"),
             CHECK_IN_WITH,
@@ -865,6 +891,7 @@ def check_in_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
             horizontal=True,
             key=form_key(duo_id, "check-in", "with"),
         )
+        spot(form, "With", middle)
         health = right.radio(
             ui.tr("duos.health"),
             HEALTHS,
@@ -873,16 +900,19 @@ def check_in_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
             horizontal=True,
             key=form_key(duo_id, "check-in", "health"),
         )
+        spot(form, "Health", right)
         notes = st.text_area(ui.tr("duos.notes"), key=form_key(duo_id, "check-in", "notes"))
+        spot(form, "Notes")
         follow_up = st.text_input(
             ui.tr("duos.follow_up"), key=form_key(duo_id, "check-in", "follow-up")
         )
+        spot(form, "Follow-up")
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "check-in"))
     once.show()
     if not sent or on is None:
         return
     entry = CheckInEntry(on, str(with_whom), str(health or ""), notes, follow_up)
-    if not refused(check_in_problems(entry, ui.today())):
+    if not refused(check_in_checks(entry, ui.today()), form):
         made = once.record_id(token, "C")
         save(
             lambda: log_check_in(ui.store(), user, duo_id, entry, ui.today(), record_id=made),
@@ -919,7 +949,8 @@ def evaluation_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "evaluation"))
     once.show()
     pending_key = form_key(duo_id, "evaluation-pending")
-    if sent and entry is not None and not refused(evaluation_problems(entry, ui.today())):
+    checks = [] if entry is None else evaluation_checks(entry, ui.today())
+    if sent and entry is not None and not refused(checks, form_key(duo_id, "evaluation")):
         if earlier_evaluations(data["Evaluations"], duo_id, entry.respondent):
             st.session_state[pending_key] = (entry, token)
         else:
@@ -947,6 +978,7 @@ def evaluation_inputs(
     def current(column: str) -> str:
         return start.get(column, "") if seen is None else cell_text(seen, column)
 
+    area = form_key(duo_id, form)
     left, right = st.columns(2)
     respondent = choice_radio(
         left,
@@ -955,9 +987,11 @@ def evaluation_inputs(
         current("Respondent") or respondent_first or "",
         key("respondent"),
     )
+    spot(area, "Respondent", left)
     with right:
         day = None if seen is None else cell_date(seen, "Date")
         on = date_input(ui.tr("duos.date"), day or ui.today(), key("date"))
+        spot(area, "Date")
     objectives_met = choice_radio(
         left,
         ui.tr("duos.objectives_met"),
@@ -965,6 +999,7 @@ def evaluation_inputs(
         "" if seen is None else current("Objectives met"),
         key("objectives-met"),
     )
+    spot(area, "Objectives met", left)
     scale = list(SATISFACTION_SCALE)
     given = None if seen is None else cell_number(seen, "Satisfaction")
     satisfaction = right.radio(
@@ -974,6 +1009,7 @@ def evaluation_inputs(
         horizontal=True,
         key=key("satisfaction"),
     )
+    spot(area, "Satisfaction", right)
     outcome = left.selectbox(
         ui.tr("duos.outcome"),
         OUTCOMES,
@@ -982,6 +1018,7 @@ def evaluation_inputs(
         placeholder=ui.tr("duos.choose"),
         key=key("outcome"),
     )
+    spot(area, "Outcome", left)
     contract = right.selectbox(
         ui.tr("duos.contract"),
         CONTRACTS,
@@ -991,8 +1028,10 @@ def evaluation_inputs(
         help=ui.tr("duos.contract_help"),
         key=key("contract"),
     )
+    spot(area, "Contract", right)
     later = later_questions(duo_id, form, {column: current(column) for column in LATER_COLUMNS})
     comments = st.text_area(ui.tr("duos.comments"), current("Comments"), key=key("comments"))
+    spot(area, "Comments")
     if on is None:
         return None
     return EvaluationEntry(
@@ -1164,11 +1203,13 @@ def cancel_form(duo: Mapping[str, Any], user: User, event: Event) -> None:
 
 def correct_meeting_form(data: Snapshot, duo: Mapping[str, Any], user: User, event: Event) -> None:
     duo_id, row_id, form, seen, once = entry_form_for(duo, event, "correct")
+    spots = form_key(duo_id, form)
     with st.form(form_key(duo_id, form), clear_on_submit=False):
         token = once.field()
         left, middle, right = st.columns(3)
         with left:
             on = date_input(ui.tr("duos.date"), event.on, form_key(duo_id, form, "date"))
+            spot(spots, "Date")
         hours = middle.number_input(
             ui.tr("duos.hours", low=MIN_HOURS, high=MAX_HOURS),
             min_value=0.0,
@@ -1178,6 +1219,7 @@ def correct_meeting_form(data: Snapshot, duo: Mapping[str, Any], user: User, eve
             format="%.1f",
             key=form_key(duo_id, form, "hours"),
         )
+        spot(spots, "Hours", middle)
         mode = choice_radio(
             right,
             ui.tr("duos.mode"),
@@ -1185,6 +1227,7 @@ def correct_meeting_form(data: Snapshot, duo: Mapping[str, Any], user: User, eve
             cell_text(seen, "Mode"),
             form_key(duo_id, form, "mode"),
         )
+        spot(spots, "Mode", right)
         listed = list_values(data, "Topics")
         topics = st.multiselect(
             ui.tr("duos.topics"),
@@ -1193,15 +1236,17 @@ def correct_meeting_form(data: Snapshot, duo: Mapping[str, Any], user: User, eve
             placeholder=ui.tr("duos.choose"),
             key=form_key(duo_id, form, "topics"),
         )
+        spot(spots, "Topics")
         summary = st.text_area(
             ui.tr("duos.summary"), cell_text(seen, "Summary"), key=form_key(duo_id, form, "summary")
         )
+        spot(spots, "Summary")
         sent = st.form_submit_button(ui.tr("duos.correct"), key=submit_key(duo_id, form))
     once.show()
     if not sent or on is None:
         return
     entry = MeetingEntry(on, float(hours), str(mode or ""), tuple(topics), summary)
-    if not refused(meeting_entry_problems(duo, data["Lists"], entry, ui.today())):
+    if not refused(meeting_entry_checks(duo, data["Lists"], entry, ui.today()), spots):
         save(
             lambda: correct_meeting(ui.store(), user, row_id, entry, seen, ui.today()),
             once,
@@ -1211,11 +1256,13 @@ def correct_meeting_form(data: Snapshot, duo: Mapping[str, Any], user: User, eve
 
 def correct_check_in_form(data: Snapshot, duo: Mapping[str, Any], user: User, event: Event) -> None:
     duo_id, row_id, form, seen, once = entry_form_for(duo, event, "correct")
+    spots = form_key(duo_id, form)
     with st.form(form_key(duo_id, form), clear_on_submit=False):
         token = once.field()
         left, middle, right = st.columns(3)
         with left:
             on = date_input(ui.tr("duos.date"), event.on, form_key(duo_id, form, "date"))
+            spot(spots, "Date")
         with_whom = choice_radio(
             middle,
             ui.tr("duos.with"),
@@ -1223,6 +1270,7 @@ def correct_check_in_form(data: Snapshot, duo: Mapping[str, Any], user: User, ev
             cell_text(seen, "With"),
             form_key(duo_id, form, "with"),
         )
+        spot(spots, "With", middle)
         health = choice_radio(
             right,
             ui.tr("duos.health"),
@@ -1230,20 +1278,23 @@ def correct_check_in_form(data: Snapshot, duo: Mapping[str, Any], user: User, ev
             cell_text(seen, "Health"),
             form_key(duo_id, form, "health"),
         )
+        spot(spots, "Health", right)
         notes = st.text_area(
             ui.tr("duos.notes"), cell_text(seen, "Notes"), key=form_key(duo_id, form, "notes")
         )
+        spot(spots, "Notes")
         follow_up = st.text_input(
             ui.tr("duos.follow_up"),
             cell_text(seen, "Follow-up"),
             key=form_key(duo_id, form, "follow-up"),
         )
+        spot(spots, "Follow-up")
         sent = st.form_submit_button(ui.tr("duos.correct"), key=submit_key(duo_id, form))
     once.show()
     if not sent or on is None:
         return
     entry = CheckInEntry(on, str(with_whom or ""), str(health or ""), notes, follow_up)
-    if not refused(check_in_problems(entry, ui.today())):
+    if not refused(check_in_checks(entry, ui.today()), spots):
         save(
             lambda: correct_check_in(ui.store(), user, row_id, entry, seen, ui.today()),
             once,
@@ -1268,7 +1319,7 @@ def correct_evaluation_form(
     once.show()
     if not sent or entry is None:
         return
-    if not refused(evaluation_problems(entry, ui.today())):
+    if not refused(evaluation_checks(entry, ui.today()), form_key(duo_id, form)):
         save(
             lambda: correct_evaluation(ui.store(), user, row_id, entry, seen, ui.today()),
             once,

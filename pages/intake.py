@@ -20,6 +20,7 @@ from services.people import (
     intake_choices,
     intake_problems,
     intake_queue,
+    profile_problems,
     record_intake,
 )
 from services.snapshot import Snapshot
@@ -28,11 +29,15 @@ from ui import context as ui
 from ui.feedback import attempt, flash
 from ui.once import Once
 from ui.person_form import (
+    CONDITIONS,
+    Spots,
     date_field,
     forget_form,
     is_mentee,
     loaded_record,
     profile_field,
+    show_errors,
+    spot_under,
 )
 from ui.picker import PeoplePicker
 from ui.shell import require_shell
@@ -112,7 +117,8 @@ def interview_form(
     with st.form(f"{keys}-form", clear_on_submit=False):
         token = once.field()
         consent_today = consent(seen, keys)
-        profile = interview_fields(data, seen, keys)
+        spots: Spots = {}
+        profile = interview_fields(data, seen, keys, spots)
         st.markdown(f"##### {ui.tr('intake.section_outcome')}")
         if IntakeChoice.COMPLETE not in choices:
             st.caption(ui.tr("intake.session_first"))
@@ -128,6 +134,7 @@ def interview_form(
         with right:
             ready = is_mentee(seen) and st.checkbox(ui.tr("intake.ready"), key=f"{keys}-ready")
             reason = st.text_input(ui.tr("intake.withdraw_reason"), key=f"{keys}-reason")
+        show_errors(spots, profile_problems(seen, profile, on))
         acknowledged = eligibility(seen, profile, on, keys)
         submitted = st.form_submit_button(ui.tr("intake.save"), type="primary", key=f"{keys}-save")
     once.show()
@@ -171,29 +178,38 @@ def consent(person: Mapping[str, Any], keys: str) -> bool:
     return st.checkbox(ui.tr("intake.consent_today"), key=f"{keys}-consent")
 
 
-def interview_fields(data: Snapshot, person: Mapping[str, Any], keys: str) -> dict[str, Any]:
-    """The profile the interview completes: needs or strengths, personality, availability..."""
+def interview_fields(
+    data: Snapshot, person: Mapping[str, Any], keys: str, spots: Spots
+) -> dict[str, Any]:
+    """The profile the interview completes: needs or strengths, personality, availability...
+    and for a mentee the programme's other conditions. Each field's errors show under it."""
     st.markdown(f"##### {ui.tr('intake.section_profile')}")
     values: dict[str, Any] = {}
-    for row in INTERVIEW_FIELDS:
+    rows = [*INTERVIEW_FIELDS, *([CONDITIONS] if is_mentee(person) else [])]
+    for row in rows:
         for column, field in zip(st.columns(len(row)), row, strict=True):
             with column:
                 values[field] = profile_field(field, person, keys, lists=data["Lists"])
+                spot_under(spots, field)
     if cell_text(person, "Role") == MENTOR:
         values["Capacity"] = profile_field("Capacity", person, keys, lists=data["Lists"])
+        spot_under(spots, "Capacity")
     values["Availability"] = profile_field("Availability", person, keys, lists=data["Lists"])
     return values
 
 
 def eligibility(person: Mapping[str, Any], profile: Mapping[str, Any], on: date, keys: str) -> bool:
-    """The eligibility warnings for the values in the form; True once acknowledged (or none)."""
+    """The eligibility warnings for the values in the form; True once acknowledged (or none).
+
+    Each names the condition not met: age, a programme language, and for a mentee legal
+    long-term residence, a non-EU nationality or origin, looking for work or training."""
     st.markdown(f"##### {ui.tr('intake.section_eligibility')}")
     problems = intake_problems({**person, **profile}, on)
     if not problems:
         st.success(ui.tr("intake.eligible"))
         return True
     for problem in problems:
-        st.warning(ui.md_text(problem))
+        st.warning(ui.md_text(problem.msg))
     return st.checkbox(ui.tr("intake.acknowledge"), key=f"{keys}-acknowledge")
 
 

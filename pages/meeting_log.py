@@ -8,11 +8,14 @@ polite refusal and nothing else. Never uses the signed-in user. The checks are i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
+from i18n import Msg
 from links import InvalidLink
 from meetings import (
     MAX_HOURS,
@@ -20,7 +23,6 @@ from meetings import (
     MIN_HOURS,
     InputRefused,
     MeetingEntry,
-    meeting_problems,
 )
 from services import meeting_links
 from services.meeting_links import TOKEN_PARAMETER, LinkedDuo
@@ -32,6 +34,7 @@ from ui.once import Once
 from ui.scroll import scroll_to
 from ui.shell import require_shell
 from ui.tables import defused
+from validation import meeting_problems
 
 require_shell()
 
@@ -40,6 +43,7 @@ SAME_MEETING_SECONDS = 10 * 60  # a meeting like one this link logged so recentl
 SAME_MEETING = "log-same-meeting"
 DONE_KEY = "log-done"
 DONE_SHOWN = "log-done-shown"
+SPOTS: dict[str, DeltaGenerator] = {}  # this run's place under each field for its error
 
 
 def refuse() -> NoReturn:
@@ -91,6 +95,7 @@ def meeting_form(duo: LinkedDuo, once: Once) -> tuple[str, MeetingEntry] | None:
             format="DD/MM/YYYY",
             key="log-date",
         )
+        SPOTS["Date"] = left.empty()
         hours = middle.number_input(
             ui.tr("meeting_log.field_hours"),
             min_value=MIN_HOURS,
@@ -100,6 +105,7 @@ def meeting_form(duo: LinkedDuo, once: Once) -> tuple[str, MeetingEntry] | None:
             format="%.1f",
             key="log-hours",
         )
+        SPOTS["Hours"] = middle.empty()
         mode = right.selectbox(
             ui.tr("meeting_log.field_mode"),
             MEETING_MODES,
@@ -108,6 +114,7 @@ def meeting_form(duo: LinkedDuo, once: Once) -> tuple[str, MeetingEntry] | None:
             placeholder="—",
             key="log-mode",
         )
+        SPOTS["Mode"] = right.empty()
         topics = st.multiselect(
             ui.tr("meeting_log.field_topics"),
             duo.topics,
@@ -115,11 +122,13 @@ def meeting_form(duo: LinkedDuo, once: Once) -> tuple[str, MeetingEntry] | None:
             placeholder="—",
             key="log-topics",
         )
+        SPOTS["Topics"] = st.empty()
         summary = st.text_area(
             ui.tr("meeting_log.field_summary"),
             help=ui.tr("meeting_log.summary_help"),
             key="log-summary",
         )
+        SPOTS["Summary"] = st.empty()
         sent = st.form_submit_button(ui.tr("meeting_log.save"), type="primary", key="log-save")
     if not sent:
         return None
@@ -156,11 +165,19 @@ def save(
 
 
 def valid(duo: LinkedDuo, entry: MeetingEntry) -> bool:
-    """Whether the meeting can be logged as it is (else say why)."""
+    """Whether the meeting can be logged as it is (else say why, under each field)."""
     problems = meeting_problems(entry, duo, ui.today())
-    for problem in problems:
-        st.error(ui.md_text(problem))
+    show_problems([p.msg for p in problems], [p.field for p in problems])
     return not problems
+
+
+def show_problems(problems: Sequence[Msg], fields: Sequence[str]) -> None:
+    """Each reason right under its field (on a phone, next to what to correct), any other
+    under the form."""
+    for problem, field in zip(problems, fields, strict=True):
+        spot = SPOTS.get(field)
+        target = spot if spot is not None else st
+        target.error(ui.md_text(problem), icon=":material/error:")
 
 
 def write(once: Once, token: str, link: str, secret: str, entry: MeetingEntry) -> Outcome | None:
@@ -171,8 +188,7 @@ def write(once: Once, token: str, link: str, secret: str, entry: MeetingEntry) -
     except InvalidLink:
         refuse()
     except InputRefused as refused:
-        for problem in refused.problems:
-            st.error(ui.md_text(problem))
+        show_problems(refused.problems, refused.fields)
         return None
     except StoreError:
         unavailable()

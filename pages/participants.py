@@ -31,6 +31,7 @@ from services.people import (
     merge_candidates,
     merge_people,
     office_choices,
+    profile_problems,
     resume_targets,
     save_profile,
     sessions_of,
@@ -55,17 +56,23 @@ from ui.feedback import attempt
 from ui.navigation import PAGES_DIR
 from ui.once import Once
 from ui.person_form import (
+    CONDITIONS,
     DATE_FORMAT,
+    Spots,
+    confirm_warnings,
     forget_form,
     is_mentee,
     loaded_record,
     profile_field,
+    show_errors,
+    spot_under,
 )
 from ui.picker import PeoplePicker
 from ui.shell import require_shell
 from ui.tables import displayed, downloads, table, titled
 from workflow import (
     DUO_ACTION_LABELS,
+    MENTEE,
     MENTOR,
     PERSON_ACTION_LABELS,
     PERSON_STATUSES,
@@ -131,12 +138,14 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], int], ...] = (
         ),
         3,
     ),
+    ("section_conditions", CONDITIONS, 3),
     ("section_matching", ("Languages", "Sectors", "Topics", "Capacity"), 2),
     ("section_availability", ("Availability",), 1),
     ("section_story", ("Personality", "Preferences", "Goal", "Background", "Notes"), 2),
     ("section_dates", ("Applied on", "Consent on", "Intake on", "Trained on"), 4),
 )
 MENTORS_ONLY = frozenset({"Capacity", "Trained on"})
+MENTEES_ONLY = frozenset(CONDITIONS)
 NEEDS_DATE = frozenset(
     {
         PersonAction.ATTEND_INFO_SESSION,
@@ -426,37 +435,50 @@ def profile_form(data: Snapshot, user: User, person: Mapping[str, Any]) -> None:
     keys, seen = loaded_record(prefix, person, "First name")
     offices = office_choices(data["Lists"], user, cell_text(seen, "Office"))
     values: dict[str, Any] = {}
+    spots: Spots = {}
     once = Once(prefix)  # its token outlives the form's keys of one generation
     with st.form(f"{keys}-form", clear_on_submit=False):
         token = once.field()
+        role = cell_text(seen, "Role")
         for title, fields, width in SECTIONS:
+            shown = [f for f in fields if shown_for(f, role)]
+            if not shown:
+                continue
             st.markdown(f"##### {ui.tr(f'participants.{title}')}")
-            mentor = cell_text(seen, "Role") == MENTOR
-            shown = [f for f in fields if mentor or f not in MENTORS_ONLY]
             columns = st.columns(width)
             for index, field in enumerate(shown):
                 with columns[index % width]:
                     values[field] = profile_field(
                         field, seen, keys, lists=data["Lists"], offices=offices
                     )
+                    spot_under(spots, field)
+        changes = {f: v for f, v in values.items() if f in PROFILE_COLUMNS}
+        problems = profile_problems(seen, changes, ui.today())
+        show_errors(spots, problems)
+        confirmed = confirm_warnings(problems, f"{keys}-confirm")
         submitted = st.form_submit_button(
             ui.tr("participants.save"), type="primary", key=f"{keys}-save"
         )
     once.show()
     if not submitted:
         return
-    changes = {f: v for f, v in values.items() if f in PROFILE_COLUMNS}
-    if not changes.get("Role"):
-        st.error(ui.tr("participants.role_required"))
-        return
 
     def saved() -> Outcome | None:
-        outcome = attempt(lambda: save_profile(ui.store(), user, seen, changes))
+        outcome = attempt(
+            lambda: save_profile(ui.store(), user, seen, changes, acknowledged=confirmed)
+        )
         if outcome is not None:
             forget_form(prefix)
         return outcome
 
     once.submit(token, saved)
+
+
+def shown_for(field: str, role: str) -> bool:
+    """Whether the profile form shows a field to a person of this role."""
+    if field in MENTORS_ONLY:
+        return role == MENTOR
+    return field not in MENTEES_ONLY or role == MENTEE
 
 
 def status_steps(data: Snapshot, user: User, person: Mapping[str, Any]) -> None:

@@ -35,14 +35,17 @@ from sheets.schema import (  # noqa: E402
 from workflow import (  # noqa: E402
     DUO_ACTION_LABELS,
     DUO_MOVES,
+    LOOKING_FOR_NOT_MET,
     MENTEE,
     MENTEE_MAX_AGE,
     MENTEE_MIN_AGE,
     MENTOR,
     MENTOR_MIN_AGE,
+    ORIGIN_NOT_MET,
     PERSON_ACTION_LABELS,
     PERSON_MOVES,
     PERSON_STATUSES,
+    RESIDENCE_NOT_MET,
 )
 
 DOC_LANGUAGE = "en"
@@ -225,11 +228,15 @@ def duo_moves_section() -> str:
 
 def eligibility_section() -> str:
     languages = f"speaks at least one of {joined(PROGRAMME_LANGUAGES)}"
+    not_met = (
+        f"Residence not {joined(sorted(RESIDENCE_NOT_MET))}, Origin not"
+        f" {joined(sorted(ORIGIN_NOT_MET))}, Looking for not {joined(sorted(LOOKING_FOR_NOT_MET))}"
+    )
     rows = [
-        [MENTEE, f"{MENTEE_MIN_AGE} to {MENTEE_MAX_AGE}", languages],
-        [MENTOR, f"{MENTOR_MIN_AGE} or older", languages],
+        [MENTEE, f"{MENTEE_MIN_AGE} to {MENTEE_MAX_AGE}", languages, not_met],
+        [MENTOR, f"{MENTOR_MIN_AGE} or older", languages, "—"],
     ]
-    return table(["role", "age on the intake date", "languages"], rows)
+    return table(["role", "age on the intake date", "languages", "other conditions"], rows)
 
 
 # -- rewriting the documents --------------------------------------------------------------

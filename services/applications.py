@@ -17,7 +17,6 @@ No Streamlit here.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -26,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 import phones
+import validation
 from i18n import Messages, Msg
 from ratelimit import EVERYONE, SlidingWindowLimiter, admit
 from services.unit import Outcome, Unit, new_record_id
@@ -34,21 +34,14 @@ from sheets.ids import new_id
 from sheets.schema import GENDER, PROGRAMME_LANGUAGES, SLOTS
 from sheets.store import Store
 from sheets.values import LIST_SEPARATORS
+from validation import TEXT_LIMITS, person_problems, validation_message
 from venues import time_span
 from workflow import (
     APPLIED,
-    MENTEE,
-    MENTEE_MAX_AGE,
-    MENTEE_MIN_AGE,
-    MENTOR,
-    MENTOR_MIN_AGE,
-    ROLES,
     TransitionError,
-    age_on,
     cell_date,
     cell_number,
     cell_text,
-    programme_languages,
     records,
 )
 
@@ -59,27 +52,38 @@ WHO = "Website form"
 REGISTERED = "Registered"
 INFO_SESSION_KIND = "Info session"
 TAKEN_PLACE_STATUSES = frozenset({"Registered", "Attended"})
-OLDEST_PLAUSIBLE_AGE = 100
+OLDEST_PLAUSIBLE_AGE = validation.OLDEST_PLAUSIBLE_AGE
 MAX_OTHER_LANGUAGES = 10
 MAX_LANGUAGE_CHARS = 40
 
+COLUMNS_BY_FIELD: dict[str, str] = {
+    "role": "Role",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "email": "Email",
+    "phone": "Phone",
+    "birth_date": "Birth date",
+    "postcode": "Postcode",
+    "country_of_origin": "Country of origin",
+    "languages": "Languages",
+    "goal": "Goal",
+    "background": "Background",
+}
+"""The form's fields and the Participants columns whose rules (`validation.py`) judge them."""
+FIELDS_BY_COLUMN = {column: name for name, column in COLUMNS_BY_FIELD.items()}
 LIMITS_BY_FIELD: dict[str, int] = {
-    "first_name": 80,
-    "last_name": 80,
-    "email": 120,
-    "phone": 40,
-    "postcode": 12,
-    "country_of_origin": 80,
+    "first_name": TEXT_LIMITS["First name"],
+    "last_name": TEXT_LIMITS["Last name"],
+    "email": TEXT_LIMITS["Email"],
+    "phone": TEXT_LIMITS["Phone"],
+    "postcode": TEXT_LIMITS["Postcode"],
+    "country_of_origin": TEXT_LIMITS["Country of origin"],
     "other_languages": 120,
-    "goal": 1000,
-    "background": 1000,
+    "goal": TEXT_LIMITS["Goal"],
+    "background": TEXT_LIMITS["Background"],
 }
 """The most characters each text field takes (the page gives the widgets the same limits)."""
 MULTILINE_FIELDS = frozenset({"goal", "background"})
-
-_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-_PHONE = re.compile(r"[0-9+()./\s-]+")
-
 
 apply_message = Messages("apply")
 """A message of `i18n/apply.toml`."""
@@ -275,69 +279,67 @@ def all_languages(application: Application) -> list[str]:
 
 
 def problems(application: Application, choices: FormChoices, today: dt.date) -> list[Problem]:
-    """Everything that stops the (cleaned) application from being sent, in form order."""
+    """Everything that stops the (cleaned) application from being sent, in form order.
+
+    The person's fields are judged by the same rules as the intake and the profile form
+    (`validation.person_problems`). A warning there (a mentee aged 40, a mentor under 50,
+    no programme language) is a judgement a coordinator confirms; an applicant on the public
+    form cannot confirm it, so the form refuses it like an error, saying why, as it always
+    has: the coordinator may still take the person on at intake.
+    """
     found: list[Problem] = []
     found += _required(application)
-    found += _too_long(application)
-    found += _shapes(application)
-    found += _birth_date(application, today)
+    found += _person_rules(application, today)
     found += _not_offered(application, choices)
     found += _languages(application)
     found += _session(application, choices)
     if not application.consent:
         found.append(Problem("consent", apply_message("consent_required")))
-    return found
+    order = list(Application.__dataclass_fields__)
+    return sorted(found, key=lambda p: order.index(p.field) if p.field in order else len(order))
 
 
 def _required(application: Application) -> list[Problem]:
+    """What the form needs beyond a person's rules: an e-mail, an office, a birth date."""
     found: list[Problem] = []
-    if application.role not in ROLES:
-        found.append(Problem("role", apply_message("required")))
-    for name in ("first_name", "last_name", "email", "office"):
+    for name in ("email", "office"):
         if not getattr(application, name):
-            found.append(Problem(name, apply_message("required")))
+            found.append(Problem(name, validation_message("required")))
     if application.birth_date is None:
-        found.append(Problem("birth_date", apply_message("required")))
+        found.append(Problem("birth_date", validation_message("required")))
     return found
 
 
-def _too_long(application: Application) -> list[Problem]:
-    return [
-        Problem(
-            name, apply_message("too_long", limit=limit, length=len(getattr(application, name)))
-        )
-        for name, limit in LIMITS_BY_FIELD.items()
-        if len(getattr(application, name)) > limit
+def person_record(application: Application) -> dict[str, Any]:
+    """The application's fields as the Participants columns the rules judge."""
+    return {
+        "Role": application.role,
+        "First name": application.first_name,
+        "Last name": application.last_name,
+        "Email": application.email,
+        "Phone": application.phone,
+        "Birth date": application.birth_date,
+        "Postcode": application.postcode,
+        "Country of origin": application.country_of_origin,
+        "Languages": all_languages(application),
+        "Goal": application.goal,
+        "Background": application.background,
+    }
+
+
+def _person_rules(application: Application, today: dt.date) -> list[Problem]:
+    found = [
+        Problem(FIELDS_BY_COLUMN.get(problem.field, problem.field), problem.msg)
+        for problem in person_problems(person_record(application), today)
+        if problem.msg.key != "workflow.birth_date_missing"  # said by `_required`
     ]
-
-
-def _shapes(application: Application) -> list[Problem]:
-    found: list[Problem] = []
-    if application.email and not _EMAIL.fullmatch(application.email):
-        found.append(Problem("email", apply_message("email_shape")))
-    phone = application.phone
-    if phone and (not _PHONE.fullmatch(phone) or phones.normalise(phone) is None):
-        found.append(Problem("phone", apply_message("phone_shape")))
+    other = len(application.other_languages)
+    if other > LIMITS_BY_FIELD["other_languages"]:
+        limit = LIMITS_BY_FIELD["other_languages"]
+        found.append(
+            Problem("other_languages", validation_message("too_long", limit=limit, length=other))
+        )
     return found
-
-
-def _birth_date(application: Application, today: dt.date) -> list[Problem]:
-    birth = application.birth_date
-    if birth is None:
-        return []
-    if birth > today or age_on(birth, today) > OLDEST_PLAUSIBLE_AGE:
-        return [Problem("birth_date", apply_message("birth_date_implausible"))]
-    age = age_on(birth, today)
-    if application.role == MENTEE and not MENTEE_MIN_AGE <= age <= MENTEE_MAX_AGE:
-        return [
-            Problem(
-                "birth_date",
-                apply_message("mentee_age", age=age, low=MENTEE_MIN_AGE, high=MENTEE_MAX_AGE),
-            )
-        ]
-    if application.role == MENTOR and age < MENTOR_MIN_AGE:
-        return [Problem("birth_date", apply_message("mentor_age", age=age, low=MENTOR_MIN_AGE))]
-    return []
 
 
 def _not_offered(application: Application, choices: FormChoices) -> list[Problem]:
@@ -361,11 +363,10 @@ def _not_offered(application: Application, choices: FormChoices) -> list[Problem
 
 
 def _languages(application: Application) -> list[Problem]:
+    """The "other languages" field's shape (a programme language is the person rules')."""
     typed = other_languages(application.other_languages)
     if len(typed) > MAX_OTHER_LANGUAGES or any(len(name) > MAX_LANGUAGE_CHARS for name in typed):
         return [Problem("other_languages", apply_message("other_languages_shape"))]
-    if not programme_languages(all_languages(application)):
-        return [Problem("languages", apply_message("programme_language"))]
     return []
 
 

@@ -30,28 +30,18 @@ from typing import Any
 
 import pandas as pd
 
+import validation
 from access import User
 from attention import in_force
 from i18n import Messages, Msg
-from meetings import DuoTerms, InputRefused, MeetingEntry, listed_topics, meeting_problems
+from meetings import DuoTerms, InputRefused, MeetingEntry, listed_topics
 from services.offices import check_office
 from services.snapshot import Snapshot
 from services.unit import Outcome, Unit, apply_changes, new_record_id, read_now, same
 from settings import attention_settings, current_values
-from sheets.schema import (
-    ANOTHER_MENTEE,
-    CANCELLED,
-    CONTRACT,
-    GAIN,
-    HEALTH,
-    OBJECTIVES_MET,
-    OUTCOME,
-    RESPONDENT,
-    SOURCE,
-    WITH,
-)
+from sheets.schema import CANCELLED
 from sheets.store import Conflict, RecordNotFound, Store
-from venues import intro_problems, parse_time, time_text
+from venues import parse_time, time_text
 from workflow import (
     ACTIVE,
     DECLINED,
@@ -60,9 +50,7 @@ from workflow import (
     ENDED_DUO_STATUSES,
     INTRO_PLANNED,
     PROGRAMME_MONTHS,
-    Decline,
     DuoStep,
-    EndEarly,
     PlanIntro,
     RecordAgreement,
     RecordChange,
@@ -77,83 +65,39 @@ from workflow import (
     records,
 )
 
-CHECK_IN_WITH: tuple[str, ...] = tuple(choice.value for choice in WITH)
-HEALTHS: tuple[str, ...] = tuple(choice.value for choice in HEALTH)
-RESPONDENTS: tuple[str, ...] = tuple(choice.value for choice in RESPONDENT)
-OBJECTIVES_MET_VALUES: tuple[str, ...] = tuple(choice.value for choice in OBJECTIVES_MET)
-OUTCOMES: tuple[str, ...] = tuple(choice.value for choice in OUTCOME)
-CONTRACTS: tuple[str, ...] = tuple(choice.value for choice in CONTRACT)
-GAINS: tuple[str, ...] = tuple(choice.value for choice in GAIN)
-ANOTHER_MENTEE_VALUES: tuple[str, ...] = tuple(choice.value for choice in ANOTHER_MENTEE)
-SOURCES: tuple[str, ...] = tuple(choice.value for choice in SOURCE)
+# What the forms hold and offer: `validation.py`'s, named here for the Duos page too.
+CHECK_IN_WITH = validation.CHECK_IN_WITH
+HEALTHS = validation.HEALTHS
+RESPONDENTS = validation.RESPONDENTS
+OBJECTIVES_MET_VALUES = validation.OBJECTIVES_MET_VALUES
+OUTCOMES = validation.OUTCOMES
+CONTRACTS = validation.CONTRACTS
+CONTRACT_NEEDED_FOR = validation.CONTRACT_NEEDED_FOR
+SATISFACTION_SCALE = validation.SATISFACTION_SCALE
+GAINS = validation.GAINS
+ANOTHER_MENTEE_VALUES = validation.ANOTHER_MENTEE_VALUES
+SOURCES = validation.SOURCES
+CheckInEntry = validation.CheckInEntry
+EvaluationEntry = validation.EvaluationEntry
 COORDINATOR_SOURCE, SELF_FILLED = "Coordinator", "Self-filled"
 GAIN_COLUMNS = {"Autonomy": "autonomy", "Career plan": "career_plan", "Network": "network"}
 """The three gains the mentee reports, by column: the entry's field of each."""
 ASKED_OF = {"Mentee": tuple(GAIN_COLUMNS.values()), "Mentor": ("another_mentee",)}
 """The later questions each person answers of themselves (the coordinator: all of them)."""
-CONTRACT_NEEDED_FOR = frozenset({"Job"})
-"""Outcomes whose contract matters for the reports (a stable job is 3 months or more)."""
-SATISFACTION_SCALE = range(1, 6)
 STATUS_ORDER: dict[str, int] = {status: rank for rank, status in enumerate(DUO_STATUSES)}
-DATED_STEPS_THAT_MAY_BE_PLANNED = (PlanIntro,)
-"""Steps whose date may lie ahead (an intro is planned); the others record what happened."""
 
 
 duo_message = Messages("duos")
 """A message of `i18n/duos.toml`."""
 
 
-# -- what the forms hold -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CheckInEntry:
-    on: date
-    with_whom: str
-    health: str
-    notes: str = ""
-    follow_up: str = ""
-
-
-@dataclass(frozen=True)
-class EvaluationEntry:
-    respondent: str
-    on: date
-    objectives_met: str
-    outcome: str
-    contract: str
-    satisfaction: int | None
-    comments: str = ""
-    autonomy: str | None = None
-    career_plan: str | None = None
-    network: str | None = None
-    another_mentee: str | None = None
-    source: str | None = None
-    """The questions added later: None leaves the cell as it is (a form that does not ask
-    them, e.g. a correction of an older evaluation), "" blanks it."""
-
-
 # -- the rules of the forms (pure) ---------------------------------------------------------
 
 
-def _not_in_future(on: date, today: date) -> list[Msg]:
-    return [duo_message("date_in_future", date=on)] if on > today else []
-
-
-def _one_of(value: str, allowed: Sequence[str], missing: str) -> list[Msg]:
-    return [] if value in allowed else [duo_message(missing)]
-
-
 def step_problems(step: DuoStep, today: date) -> list[Msg]:
-    """What is wrong with a status move's input before the workflow rules look at it."""
-    problems: list[Msg] = []
-    if not isinstance(step, DATED_STEPS_THAT_MAY_BE_PLANNED):
-        problems += _not_in_future(step.on, today)
-    if isinstance(step, Decline | EndEarly) and not step.reason.strip():
-        problems.append(duo_message("reason_required"))
-    if isinstance(step, PlanIntro):
-        problems += intro_problems(step.time, step.place)
-    return problems
+    """What is wrong with a status move's input before the workflow rules look at it
+    (`validation.duo_step_problems`)."""
+    return _msgs(validation.duo_step_problems(step, today))
 
 
 def intro_written(step: DuoStep) -> DuoStep:
@@ -176,39 +120,43 @@ def duo_terms(duo: Mapping[str, Any], lists: pd.DataFrame) -> DuoTerms:
 def meeting_entry_problems(
     duo: Mapping[str, Any], lists: pd.DataFrame, entry: MeetingEntry, today: date
 ) -> list[Msg]:
-    """Why the coordinator's meeting cannot be logged for this duo (`meetings.py`'s rules)."""
-    return meeting_problems(entry, duo_terms(duo, lists), today)
+    """Why the coordinator's meeting cannot be logged for this duo (`validation.py`'s rules,
+    those of `meetings.py`)."""
+    return _msgs(validation.meeting_problems(entry, duo_terms(duo, lists), today))
 
 
 def check_in_problems(entry: CheckInEntry, today: date) -> list[Msg]:
-    problems = _not_in_future(entry.on, today)
-    problems += _one_of(entry.with_whom, CHECK_IN_WITH, "with_required")
-    return problems + _one_of(entry.health, HEALTHS, "health_required")
+    """Why the check-in cannot be saved (`validation.check_in_problems`)."""
+    return _msgs(validation.check_in_problems(entry, today))
 
 
 def evaluation_problems(entry: EvaluationEntry, today: date) -> list[Msg]:
-    problems = _not_in_future(entry.on, today)
-    problems += _one_of(entry.respondent, RESPONDENTS, "respondent_required")
-    problems += _one_of(entry.objectives_met, OBJECTIVES_MET_VALUES, "objectives_met_required")
-    problems += _one_of(entry.outcome, OUTCOMES, "outcome_required")
-    if entry.contract and entry.contract not in CONTRACTS:
-        problems.append(duo_message("contract_required"))
-    if entry.outcome in CONTRACT_NEEDED_FOR and not entry.contract:
-        problems.append(duo_message("contract_required"))
-    if entry.satisfaction not in SATISFACTION_SCALE:
-        problems.append(duo_message("satisfaction_required"))
-    return problems + answer_problems(entry)
+    """Why the evaluation cannot be saved (`validation.evaluation_problems`)."""
+    return _msgs(validation.evaluation_problems(entry, today))
+
+
+def meeting_entry_checks(
+    duo: Mapping[str, Any], lists: pd.DataFrame, entry: MeetingEntry, today: date
+) -> list[validation.Problem]:
+    """`meeting_entry_problems` with the field of each (for a form to show it under it)."""
+    return validation.meeting_problems(entry, duo_terms(duo, lists), today)
+
+
+def check_in_checks(entry: CheckInEntry, today: date) -> list[validation.Problem]:
+    return validation.check_in_problems(entry, today)
+
+
+def evaluation_checks(entry: EvaluationEntry, today: date) -> list[validation.Problem]:
+    return validation.evaluation_problems(entry, today)
 
 
 def answer_problems(entry: EvaluationEntry) -> list[Msg]:
-    """The gains, another mentee and the source, when given, must be among their values."""
-    given = [
-        *((getattr(entry, field), GAINS) for field in GAIN_COLUMNS.values()),
-        (entry.another_mentee, ANOTHER_MENTEE_VALUES),
-        (entry.source, SOURCES),
-    ]
-    unknown = any(value and value not in allowed for value, allowed in given)
-    return [duo_message("answer_not_listed")] if unknown else []
+    """The later questions' answers that are not among their values (self-filled forms)."""
+    return _msgs(validation.answer_problems(entry))
+
+
+def _msgs(problems: Sequence[validation.Problem]) -> list[Msg]:
+    return [problem.msg for problem in problems]
 
 
 def can_log_meetings(duo: Mapping[str, Any]) -> bool:
@@ -545,7 +493,7 @@ def _split(
 
 def meeting_cells(entry: MeetingEntry) -> dict[str, Any]:
     """The cells a (checked) meeting fills, when logged or corrected."""
-    assert entry.on is not None and entry.hours is not None, "checked by meeting_problems"
+    assert entry.on is not None and entry.hours is not None, "checked by the rules"
     return {
         "Date": entry.on,
         "Hours": float(entry.hours),

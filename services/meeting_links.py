@@ -28,10 +28,11 @@ from typing import Any
 import pandas as pd
 
 import clock
+import validation
 from access import User
 from i18n import Messages, Msg
 from links import MENTEE, MENTOR, InvalidLink, LinkClaims, Reason, default_expiry, sign, verify
-from meetings import InputRefused, MeetingEntry, listed_topics, meeting_problems
+from meetings import InputRefused, MeetingEntry, listed_topics
 from ratelimit import SlidingWindowLimiter
 from services.applications import clean_text
 from services.offices import check_office
@@ -228,15 +229,15 @@ def log_meeting(
     """Add a Meetings row for the link's duo, "Logged by" the link's role, in one unit.
 
     The link is checked again at the moment of writing (a link revoked while the form was
-    open logs nothing). Raises `InvalidLink`, or `InputRefused` with every problem (the rules
-    of `meetings.meeting_problems`, then the link's rate limit). The
+    open logs nothing). Raises `InvalidLink`, or `InputRefused` with every problem and its
+    field (the rules of `validation.meeting_problems`, then the link's rate limit). The
     row's ID is `record_id` when the page made it (once per form, so that sending it again
     after an error whose write landed writes nothing twice), else made here before the write.
     """
     duo = resolve(store, token, secret, today)
-    found = meeting_problems(entry, duo, today)
+    found = validation.meeting_problems(entry, duo, today)
     if found:
-        raise InputRefused(found)
+        raise InputRefused([p.msg for p in found], [p.field for p in found])
     if not LOG_LIMIT.hit(f"{duo.duo_id}/{duo.role}"):
         raise InputRefused([meeting_log_message("too_many")])
     assert entry.on is not None and entry.hours is not None, "refused above"

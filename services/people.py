@@ -35,6 +35,7 @@ from services.unit import (
 from sheets.schema import PARTICIPANTS
 from sheets.store import Store
 from sheets.values import normalise_key
+from validation import Problem, check, judged, person_problems, warnings
 from workflow import (
     APPLIED,
     INFO_SESSION,
@@ -59,7 +60,6 @@ from workflow import (
     cell_text,
     check_undo,
     duos_by_person,
-    eligibility_problems,
     merge_applicants,
     person_name,
     records,
@@ -330,16 +330,39 @@ def _dates(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
 
 
 def save_profile(
-    store: Store, user: User, person: Mapping[str, Any], changes: Mapping[str, Any]
+    store: Store,
+    user: User,
+    person: Mapping[str, Any],
+    changes: Mapping[str, Any],
+    *,
+    acknowledged: bool = False,
 ) -> Outcome:
     """Save the profile form: the fields that differ from `person` (the record as shown).
 
     The status is not a profile field (it moves through `change_status`); a coordinator can
-    neither change a person of another office nor move one into an office not theirs.
+    neither change a person of another office nor move one into an office not theirs. The
+    fields changed are judged by `validation.py`'s rules: an error raises `InvalidInput` and
+    nothing is written; a warning (a mentee aged 45) needs `acknowledged`. A value typed by
+    hand in the sheet that breaks a rule does not stop a change to another field.
     """
     person_id = _check_may_change(user, person, changes)
     changes = with_phone_stored(changes, person)
+    check(profile_problems(person, changes, clock.today()), acknowledged=acknowledged)
     return save_record(store, PARTICIPANTS_TAB, person_id, changes, person, user.email)
+
+
+def edited_fields(person: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The changes that differ from the record as shown (the phone compared as a number)."""
+    changes = with_phone_stored(changes, person)
+    return {name: value for name, value in changes.items() if not same(value, person.get(name))}
+
+
+def profile_problems(
+    person: Mapping[str, Any], changes: Mapping[str, Any], today: date
+) -> list[Problem]:
+    """What `validation.py` says of the fields the form changes, as the form holds them."""
+    edited = edited_fields(person, changes)
+    return judged(person_problems({**person, **edited}, today), edited)
 
 
 def with_phone_stored(changes: Mapping[str, Any], person: Mapping[str, Any]) -> dict[str, Any]:
@@ -398,13 +421,21 @@ def intake_choices(
     return (*choices, IntakeChoice.SAVE_ONLY)
 
 
-def intake_problems(person: Mapping[str, Any], on: date) -> list[Msg]:
-    """The eligibility warnings for the person as the form now holds them."""
-    languages = person.get("Languages")
-    spoken = [str(v) for v in languages] if isinstance(languages, list | tuple) else []
-    return eligibility_problems(
-        cell_text(person, "Role"), cell_date(person, "Birth date"), spoken, on
-    )
+def intake_problems(person: Mapping[str, Any], on: date) -> list[Problem]:
+    """The eligibility warnings for the person as the form now holds them (at date `on`)."""
+    return warnings(person_problems(person, on))
+
+
+def intake_checks(
+    person: Mapping[str, Any], profile: Mapping[str, Any], on: date, *, completing: bool
+) -> list[Problem]:
+    """What the interview must settle before it is written: the rules broken by the fields it
+    changes and, to complete the intake, every eligibility warning of the person."""
+    found = profile_problems(person, profile, on)
+    if completing:
+        after = {**person, **edited_fields(person, profile)}
+        found += [p for p in intake_problems(after, on) if p not in found]
+    return found
 
 
 def record_intake(
@@ -420,19 +451,23 @@ def record_intake(
 ) -> Outcome:
     """The intake interview: the completed profile and the status step, in one row write.
 
-    Completing the intake needs the eligibility warnings (if any) `acknowledged`. An applicant
-    whose attendance at an information session is recorded (`attended_on`) but whose status
-    still says Applied moves through Info session on that date first.
+    The fields changed are judged by `validation.py`'s rules (an error raises `InvalidInput`,
+    nothing written); their warnings, and to complete the intake every eligibility warning
+    (age, languages, residence, origin, looking for work or training), need `acknowledged`
+    (withdrawing the applicant needs no confirmation of why they may not be eligible).
+    An applicant whose attendance at an information session is recorded (`attended_on`) but
+    whose status still says Applied moves through Info session on that date first.
     """
     person_id = _check_may_change(user, person, profile)
-    profile = with_phone_stored(profile, person)
-    edited = {name: value for name, value in profile.items() if not same(value, person.get(name))}
+    edited = edited_fields(person, profile)
     after = {**person, **edited}
     cells, message = dict(edited), Msg("services.saved")
+    on = clock.today() if outcome is None else outcome.on
+    completing = isinstance(outcome, CompleteIntake)
+    withdrawing = isinstance(outcome, Withdraw)  # a person not eligible may be why
+    found = intake_checks(person, profile, on, completing=completing)
+    check(found, acknowledged=acknowledged or withdrawing)
     if outcome is not None:
-        completing = isinstance(outcome, CompleteIntake)
-        if completing and not acknowledged and intake_problems(after, outcome.on):
-            raise TransitionError(Msg("intake.acknowledge_first"))
         transition = _intake_transition(after, outcome, duos, attended_on)
         cells.update(_cells(transition))
         message = transition.message

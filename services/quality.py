@@ -1,10 +1,13 @@
 """Data quality: what in the workbook the app could not read, or that contradicts itself.
 
-Four kinds of issue, each pointing to a tab, a sheet row and a column so that staff can fix
+Five kinds of issue, each pointing to a tab, a sheet row and a column so that staff can fix
 it in the sheet:
 - the store's findings (values it could not read, duplicate IDs, missing tabs, ...), the
   phone numbers typed by hand that cannot be read as one (`phones`), and the times of day
   (a session's start and end, a duo's intro) that cannot be read as one (`venues`);
+- values typed by hand that break the forms' field rules (`validation.py`): a blank first
+  name, an e-mail that is none, a mentee outside the age range when they joined, a meeting
+  of 0 or 13 hours, ... with the rule's own message;
 - rows staff typed by hand without an ID (the one fix the app makes itself, on request);
 - records that contradict each other (`attention.consistency_findings`);
 - settings typed in the Settings tab that do not fit (the default holds meanwhile).
@@ -17,9 +20,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
+from datetime import date
+from typing import Any
 
 import pandas as pd
 
+import clock
 import phones
 from access import User
 from attention import consistency_findings
@@ -31,8 +38,15 @@ from settings import BY_NAME, Setting, SettingProblem, current_values
 from sheets.reader import Finding
 from sheets.schema import TABS
 from sheets.store import Store, StoreError
+from validation import (
+    WARNING,
+    Problem,
+    check_in_row_problems,
+    meeting_row_problems,
+    person_problems,
+)
 from venues import parse_time
-from workflow import ROW, cell_text, records, sheet_row
+from workflow import ROW, cell_date, cell_text, records, sheet_row
 
 MISSING_ID = "missing_id"
 RECORD_PAGES = {"Participants": "pages/participants.py", "Duos": "pages/duos.py"}
@@ -48,7 +62,7 @@ class Issue:
     """One line of the data-quality page: where in the sheet, what it holds, what is wrong."""
 
     section: str
-    """"store", "missing_id", "consistency" or "settings"."""
+    """"store", "rules", "missing_id", "consistency" or "settings"."""
     tab: str
     row: int | None
     """The sheet row (the header is row 1); None for a whole tab."""
@@ -56,11 +70,13 @@ class Issue:
     value: str
     problem: Msg
     record_id: str = ""
+    record_tab: str = ""
+    """The tab of the record the line opens, when not its own (a meeting opens its duo)."""
 
     @property
     def page(self) -> str | None:
         """The record page that opens this record, if there is one."""
-        return RECORD_PAGES.get(self.tab) if self.record_id else None
+        return RECORD_PAGES.get(self.record_tab or self.tab) if self.record_id else None
 
 
 @dataclass(frozen=True)
@@ -69,14 +85,16 @@ class QualityReport:
     missing_ids: list[Issue]
     consistency: list[Issue]
     settings: list[Issue]
+    rules: list[Issue] = dataclass_field(default_factory=list)
 
     @property
     def all(self) -> list[Issue]:
-        return [*self.store, *self.missing_ids, *self.consistency, *self.settings]
+        return [*self.store, *self.rules, *self.missing_ids, *self.consistency, *self.settings]
 
 
-def quality_report(data: Snapshot) -> QualityReport:
+def quality_report(data: Snapshot, today: date | None = None) -> QualityReport:
     """Every issue in the records the user may see (the Settings tab is everyone's)."""
+    on = today or clock.today()
     return QualityReport(
         store=[
             *linked(store_issues(data.findings), record_rows(data)),
@@ -86,7 +104,85 @@ def quality_report(data: Snapshot) -> QualityReport:
         missing_ids=missing_id_issues(data.findings),
         consistency=consistency_issues(data.participants, data.duos),
         settings=settings_issues(data["Settings"]),
+        rules=[
+            *person_rule_issues(data.participants, on),
+            *meeting_rule_issues(data.frames.get("Meetings"), on),
+            *check_in_rule_issues(data.frames.get("Check-ins"), on),
+        ],
     )
+
+
+# -- values typed by hand that break the forms' rules --------------------------------------
+
+NOT_LISTED_AS_RULES = frozenset({"Phone"})
+"""Rules whose breaches the store section lists already (an unreadable phone)."""
+
+
+def person_rule_issues(participants: pd.DataFrame, today: date) -> list[Issue]:
+    """Participants rows that break the field rules of the profile form.
+
+    Eligibility is judged on the day the person joined (intake, else application, else
+    today): a mentee who was 33 at intake is not listed for turning 34 in their duo. A
+    blank cell is listed only when the rule requires a value (a first name); a warning of a
+    blank cell (no birth date yet) is not a value typed wrong.
+    """
+    found: list[Issue] = []
+    for person in records(participants):
+        joined = cell_date(person, "Intake on") or cell_date(person, "Applied on") or today
+        for problem in person_problems(person, min(joined, today)):
+            value = _shown(person.get(problem.field))
+            if _listed_elsewhere(problem, value):
+                continue
+            found.append(_rule_issue("Participants", person, problem.field, value, problem.msg))
+    return found
+
+
+def _listed_elsewhere(problem: Problem, value: str) -> bool:
+    """A breach another line says already (an unreadable phone or role is the store's), or
+    the warning of a blank cell (no birth date yet is no value typed wrong)."""
+    unreadable_role = problem.field == "Role" and bool(value)
+    blank_warning = problem.severity == WARNING and not value
+    return problem.field in NOT_LISTED_AS_RULES or unreadable_role or blank_warning
+
+
+def meeting_rule_issues(meetings: pd.DataFrame | None, today: date) -> list[Issue]:
+    """Meetings rows (not cancelled) without a date, in the future, of a duration outside
+    0.5 to 8 hours, or with a summary too long; each opens its duo."""
+    found: list[Issue] = []
+    for meeting in records(meetings):
+        if meeting.get("Cancelled") is True:
+            continue
+        for problem in meeting_row_problems(meeting, today):
+            value = _shown(meeting.get(problem.field))
+            issue = _rule_issue("Meetings", meeting, problem.field, value, problem.msg)
+            found.append(replace(issue, record_id=cell_text(meeting, "Duo ID"), record_tab="Duos"))
+    return found
+
+
+def check_in_rule_issues(check_ins: pd.DataFrame | None, today: date) -> list[Issue]:
+    """Check-ins rows (not cancelled) dated ahead, or with notes too long; each opens its duo."""
+    found: list[Issue] = []
+    for check_in in records(check_ins):
+        if check_in.get("Cancelled") is True:
+            continue
+        for problem in check_in_row_problems(check_in, today):
+            value = _shown(check_in.get(problem.field))
+            issue = _rule_issue("Check-ins", check_in, problem.field, value, problem.msg)
+            found.append(replace(issue, record_id=cell_text(check_in, "Duo ID"), record_tab="Duos"))
+    return found
+
+
+def _rule_issue(tab: str, row: Mapping[str, Any], column: str, value: str, msg: Msg) -> Issue:
+    return Issue("rules", tab, sheet_row(row), column, value, msg, cell_text(row, "ID"))
+
+
+def _shown(value: Any) -> str:
+    """A cell's value as the page lists it (a list joined, a date day first)."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return cell_text({"value": value}, "value")
 
 
 def store_issues(findings: Iterable[Finding]) -> list[Issue]:
@@ -287,6 +383,7 @@ def counts(report: QualityReport) -> dict[str, int]:
     """How many issues of each kind, for the figures at the top of the page."""
     return {
         "store": len(report.store),
+        "rules": len(report.rules),
         "missing_id": len(report.missing_ids),
         "consistency": len(report.consistency),
         "settings": len(report.settings),

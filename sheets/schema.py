@@ -245,6 +245,51 @@ SOURCE = _choices(
     ),
 )
 """Who typed an evaluation: the coordinator, or the respondent from their personal link."""
+RESIDENCE = _choices(
+    (
+        "Long-term",
+        "Long terme",
+        "Séjour long",
+        "Séjour illimité",
+        "Illimité",
+        "Lange termijn",
+        "Langdurig",
+        "Onbeperkt verblijf",
+    ),
+    ("Temporary", "Temporaire", "Séjour temporaire", "Limité", "Tijdelijk", "Tijdelijk verblijf"),
+    ("Unknown", "Inconnu", "Inconnue", "À vérifier", "Onbekend", "Na te kijken"),
+)
+"""The mentee's residence in Belgium: the programme asks for a legal long-term residence."""
+ORIGIN = _choices(
+    (
+        "Non-EU nationality",
+        "Nationalité hors UE",
+        "Hors UE",
+        "Non-UE",
+        "Niet-EU-nationaliteit",
+        "Buiten de EU",
+        "Niet-EU",
+    ),
+    (
+        "Parent born outside the EU",
+        "(Grand-)parent born outside the EU",
+        "Parent né hors UE",
+        "(Grand-)parent né hors UE",
+        "Grand-parent né hors UE",
+        "Ouder geboren buiten de EU",
+        "(Groot)ouder geboren buiten de EU",
+        "Grootouder geboren buiten de EU",
+    ),
+    ("Neither", "Ni l'un ni l'autre", "Aucun des deux", "Geen van beide"),
+)
+"""The mentee's link to a country outside the EU: their nationality, or a (grand)parent's birth."""
+LOOKING_FOR = _choices(
+    ("Work", "Emploi", "Travail", "Job", "Werk", "Baan"),
+    ("Training", "Formation", "Opleiding"),
+    ("Both", "Les deux", "Emploi et formation", "Beide", "Allebei", "Werk en opleiding"),
+    ("Neither", "Ni l'un ni l'autre", "Aucun", "Rien", "Geen van beide", "Niets"),
+)
+"""What the mentee is looking for: the programme is for people looking for work or training."""
 STAFF_ROLE = _choices(
     ("Admin", "Administrateur", "Administratrice", "Beheerder"),
     ("Coordinator", "Coordinateur", "Coordinatrice", "Coördinator"),
@@ -368,6 +413,35 @@ PARTICIPANTS = Tab(
             "Pays d'origine",
             "Land van herkomst",
             personal=True,
+        ),
+        _col(
+            "Residence",
+            CHOICE,
+            "Séjour",
+            "Titre de séjour",
+            "Verblijf",
+            "Verblijfsstatus",
+            choices=RESIDENCE,
+            personal=True,
+        ),
+        _col(
+            "Origin",
+            CHOICE,
+            "Nationalité ou origine",
+            "Nationalité",
+            "Nationaliteit of herkomst",
+            "Herkomst",
+            choices=ORIGIN,
+            personal=True,
+        ),
+        _col(
+            "Looking for",
+            CHOICE,
+            "Recherche",
+            "Cherche",
+            "Zoekt",
+            "Op zoek naar",
+            choices=LOOKING_FOR,
         ),
         _col("Capacity", NUMBER, "Capacité", "Capaciteit"),
         _col("Coordinator", TEXT, "Coordinateur", "Coordinatrice", "Coördinator"),

@@ -166,3 +166,17 @@ def open_page(
 
 def assert_no_exception(app: AppTest) -> None:
     assert not app.exception, [e.value for e in app.exception]
+
+
+def error_under(app: AppTest, key: str) -> str:
+    """The error shown right under the widget `key` ("" when the next element is no error):
+    where a refused form puts each field's message."""
+    from streamlit.testing.v1.element_tree import Block, Error
+
+    elements = [node for node in app._tree if not isinstance(node, Block)]
+    at = [index for index, node in enumerate(elements) if getattr(node, "key", None) == key]
+    assert at, f"no widget {key!r}"
+    following = elements[at[0] + 1 : at[0] + 2]
+    if following and isinstance(following[0], Error):
+        return str(following[0].value)
+    return ""

@@ -541,7 +541,7 @@ def test_an_oversized_answer_is_refused_with_a_message_and_nothing_is_written(
     open_apply(page, server, "en")
     fill_application(page, applicant)
     press(page, t("apply.send", "en"))
-    see(page, t("apply.too_long", "en", limit=80, length=81))
+    see(page, t("validation.too_long", "en", limit=80, length=81))
     screenshot(page, "access-apply-too-long")
     people = workbook_table(server, "Participants")
     assert len(people) == before

@@ -18,7 +18,7 @@ from ratelimit import SlidingWindowLimiter
 from services import applications
 from sheets.reader import locate_headers
 from sheets.schema import tab
-from tests.apptest import ROOT, assert_no_exception, store_of
+from tests.apptest import ROOT, assert_no_exception, error_under, store_of
 
 TODAY = clock.today()
 
@@ -213,10 +213,11 @@ def test_missing_and_malformed_fields_are_listed_and_what_was_typed_stays(
     app = fill(open_apply(tmp_path, "en"), last_name="", email="amina-at-example", consent=False)
     send(app)
     message = errors(app)
-    assert "has not been sent yet" in message
-    assert "**Last name**: Please fill this in." in message
-    assert "does not look like an e-mail address" in message
-    assert "agree that we keep your data" in message
+    assert "has not been sent yet" in message and "- **Last name**" in message
+    assert error_under(app, "apply-last_name") == "Please fill this in."
+    assert "does not look like an e-mail address" in error_under(app, "apply-email")
+    assert "agree that we keep your data" in error_under(app, "apply-consent")
+    assert error_under(app, "apply-first_name") == ""
     assert app.text_input(key="apply-first_name").value == "Amina"
     assert app.text_input(key="apply-email").value == "amina-at-example"
     assert len(people(workbook)) == before
@@ -227,7 +228,8 @@ def test_an_age_outside_the_range_is_explained_and_nothing_is_written(
 ) -> None:
     before = len(people(workbook))
     app = send(fill(open_apply(tmp_path, "fr"), birth_date=years_ago(40)))
-    assert "Les mentorés ont entre 18 et 33 ans" in errors(app) and "40 ans" in errors(app)
+    under = error_under(app, "apply-birth_date")
+    assert "Les mentorés ont entre 18 et 33 ans" in under and "40 ans" in under
     app = send(fill(app, role="Mentor", birth_date=years_ago(45)))
     assert "au moins 50 ans" in errors(app)
     assert len(people(workbook)) == before
@@ -239,9 +241,8 @@ def test_oversized_input_is_refused_with_a_message_and_nothing_is_written(
     """The widgets' max_chars is bypassed here, as a script posting to the app would."""
     before = len(people(workbook))
     app = send(fill(open_apply(tmp_path, "en"), first_name="A" * 81, goal="x" * 1001))
-    message = errors(app)
-    assert "**First name**: Too long: at most 80 characters, you typed 81" in message
-    assert "at most 1000 characters, you typed 1001" in message
+    assert "Too long: at most 80 characters, 81 typed" in error_under(app, "apply-first_name")
+    assert "at most 1000 characters, 1001 typed" in error_under(app, "apply-goal")
     assert len(people(workbook)) == before
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -190,3 +191,36 @@ def test_a_duplicate_staff_id_and_a_missing_id_still_are_findings_on_the_page(
     [duplicates] = [frame.value for frame in app.dataframe if len(frame.value) == 2]
     assert list(duplicates["Text in the cell"]) == ["P-001", "p-001"]
     assert set(duplicates["Problem"]) == {"ID used on more than one row"}
+
+
+def test_values_typed_by_hand_against_the_forms_rules_are_listed_and_open_their_record(
+    workbook: Path,
+) -> None:
+    store = store_of(workbook)
+    people = store.table("Participants").frame
+    mentee = people[(people["Role"] == "Mentee") & (people["Office"] == "Brussels")].iloc[0]
+    typed = {"First name": "", "Email": "not-an-email", "Birth date": date(1980, 1, 1)}
+    store.update("Participants", mentee["ID"], typed, "staff")
+    meeting = store.table("Meetings").frame.iloc[0]
+    store.update("Meetings", meeting["ID"], {"Hours": 13}, "staff")
+    app = quality_page()
+    assert metrics(app)["Against the rules"] == "4"
+    value = "Text in the cell"
+    frames = [frame.value for frame in app.dataframe if value in frame.value.columns]
+    [people_lines] = [frame for frame in frames if "not-an-email" in set(frame[value])]
+    lines = {(row["Column"], row[value]): row for _, row in people_lines.iterrows()}
+    assert lines[("First name", "")]["Problem"] == "Please fill this in."
+    assert "does not look like an e-mail" in lines[("Email", "not-an-email")]["Problem"]
+    birth = lines[("Birth date", "01/01/1980")]
+    assert "Mentees are 18 to 33 years old" in birth["Problem"]
+    assert (birth["Tab"], birth["Row"], birth["Record"]) == (
+        "Participants",
+        int(mentee["_row"]),
+        mentee["ID"],
+    )
+    labels = {link.proto.label: link.proto.query_string for link in app.get("page_link")}
+    assert any(
+        "Email" in label and query == f"id={mentee['ID']}" for label, query in labels.items()
+    )
+    duo = f"id={meeting['Duo ID']}"
+    assert any("Hours" in label and query == duo for label, query in labels.items())

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import clock
 from access import User
-from tests.apptest import ANTWERP, BRUSSELS, assert_no_exception, open_page, store_of
+from tests.apptest import ANTWERP, BRUSSELS, assert_no_exception, error_under, open_page, store_of
 from ui.feedback import CONFLICTS
 from workflow import add_months, cell_date, cell_text, live_duos_of, records
 
@@ -146,8 +146,8 @@ def test_a_meeting_is_checked_then_logged_by_the_coordinator(workbook: Path) -> 
     app.number_input(key=key(duo["ID"], "meeting", "hours")).set_value(10.0)
     app.text_area(key=key(duo["ID"], "meeting", "summary")).input("Mock interview")
     send(app, duo["ID"], "meeting")
-    assert any("in the future" in error for error in errors(app))
-    assert any("between 0.5 and 8 hours, not 10" in error for error in errors(app))
+    assert "in the future" in error_under(app, key(duo["ID"], "meeting", "date"))
+    assert "between 0.5 and 8 hours, not 10" in error_under(app, key(duo["ID"], "meeting", "hours"))
     assert len(rows_of(workbook, "Meetings", duo["ID"])) == before
     assert app.text_area(key=key(duo["ID"], "meeting", "summary")).value == "Mock interview"
     app.date_input(key=key(duo["ID"], "meeting", "date")).set_value(TODAY)
@@ -172,6 +172,7 @@ def test_a_check_in_lands_with_its_health(workbook: Path) -> None:
     app = duo_page(duo["ID"], lang="nl")
     send(app, duo["ID"], "check-in")
     assert errors(app) == ["Geef aan hoe het met het duo gaat: goed, enkele zorgen of risico."]
+    assert error_under(app, key(duo["ID"], "check-in", "health")) == errors(app)[0]
     app.radio(key=key(duo["ID"], "check-in", "health")).set_value("At risk")
     app.text_input(key=key(duo["ID"], "check-in", "follow-up")).input("Call the mentee")
     send(app, duo["ID"], "check-in")

@@ -14,7 +14,16 @@ import clock
 from i18n import catalogue
 from services.people import IntakeChoice
 from sheets.schema import DAY_PARTS, DAYS
-from tests.apptest import ADMIN, ANTWERP, BRUSSELS, ROOT, assert_no_exception, open_page, store_of
+from tests.apptest import (
+    ADMIN,
+    ANTWERP,
+    BRUSSELS,
+    ROOT,
+    assert_no_exception,
+    error_under,
+    open_page,
+    store_of,
+)
 from ui.feedback import CONFLICTS, FLASH
 
 TODAY = clock.today()
@@ -116,9 +125,9 @@ def test_eligibility_warnings_must_be_acknowledged_before_the_intake_goes_throug
     forty = TODAY.replace(year=TODAY.year - 40) - timedelta(days=1)
     app.date_input(key=key(pid, "Birth date")).set_value(forty)
     save(app, pid)
-    assert "tick the box" in app.error[0].value
+    assert "Tick the box" in app.error[0].value
     warnings = [w.value for w in app.warning]
-    assert "Mentors are at least 50 years old; this person is 40." in warnings
+    assert "Mentors are at least 50 years old; this birth date gives 40." in warnings
     assert row(workbook, pid)["Status"] == "Info session"
     app.checkbox(key=key(pid, "acknowledge")).check()
     save(app, pid)
@@ -222,3 +231,58 @@ def test_every_message_of_both_pages_exists_in_three_languages_with_the_same_pla
         assert set(texts[key]) == {"en", "fr", "nl"}, key
         found = {lang: set(re.findall(r"{(\w+)}", text)) for lang, text in texts[key].items()}
         assert found["en"] == found["fr"] == found["nl"], key
+
+
+def test_the_intake_records_a_mentees_conditions_and_names_the_one_not_met(
+    workbook: Path,
+) -> None:
+    person = applicant(workbook, "Mentee")
+    pid = person["ID"]
+    app = interview(pid)
+    app.selectbox(key=key(pid, "Residence")).set_value("Temporary")
+    app.selectbox(key=key(pid, "Origin")).set_value("Non-EU nationality")
+    app.selectbox(key=key(pid, "Looking for")).set_value("Both")
+    save(app, pid)
+    warnings = [w.value for w in app.warning]
+    assert any("this person's residence is temporary" in text for text in warnings)
+    assert not any("looking for neither" in text for text in warnings)
+    assert row(workbook, pid)["Status"] == "Info session"
+    app.checkbox(key=key(pid, "acknowledge")).check()
+    save(app, pid)
+    assert_no_exception(app)
+    after = row(workbook, pid)
+    assert (after["Residence"], after["Origin"], after["Looking for"]) == (
+        "Temporary",
+        "Non-EU nationality",
+        "Both",
+    )
+    assert after["Status"] == "Intake done"
+
+
+def test_a_mentee_aged_34_at_intake_needs_the_confirmation(workbook: Path) -> None:
+    person = applicant(workbook, "Mentee")
+    pid = person["ID"]
+    app = interview(pid)
+    thirty_four = TODAY.replace(year=TODAY.year - 34) - timedelta(days=1)
+    app.date_input(key=key(pid, "Birth date")).set_value(thirty_four)
+    save(app, pid)
+    assert any("this birth date gives 34" in w.value for w in app.warning)
+    assert row(workbook, pid)["Status"] == "Info session"
+    app.checkbox(key=key(pid, "acknowledge")).check()
+    save(app, pid)
+    assert_no_exception(app)
+    assert row(workbook, pid)["Birth date"].date() == thirty_four
+
+
+def test_an_error_at_intake_shows_under_its_field_and_nothing_is_written(
+    workbook: Path,
+) -> None:
+    person = applicant(workbook, "Mentee")
+    pid = person["ID"]
+    app = interview(pid)
+    app.text_area(key=key(pid, "Goal")).input("g" * 1200)
+    save(app, pid)
+    assert "at most 1000 characters, 1200 typed" in error_under(app, key(pid, "Goal"))
+    assert app.text_area(key=key(pid, "Goal")).value == "g" * 1200
+    assert row(workbook, pid)["Goal"] == person["Goal"]
+    assert row(workbook, pid)["Status"] == "Info session"

@@ -15,7 +15,7 @@ import clock
 from links import LinkClaims, sign
 from services import meeting_links
 from services.meeting_links import link_for, revoke
-from tests.apptest import ROOT, assert_no_exception, store_of
+from tests.apptest import ROOT, assert_no_exception, error_under, store_of
 
 SECRET = "a-test-secret-that-is-long-enough"
 TODAY = clock.today()
@@ -203,8 +203,9 @@ def test_a_meeting_without_a_mode_or_with_an_overlong_summary_is_refused_with_re
     app = open_log(tmp_path, token_for(workbook, duo["ID"]))
     before = len(meetings(workbook))
     log(app, mode=None, summary="x" * 1001)
-    errors = "\n".join(str(error.value) for error in app.error)
-    assert "Please choose how you met." in errors and "at most 1000 characters" in errors
+    assert error_under(app, "log-mode") == "Please choose how you met."
+    assert "at most 1000 characters" in error_under(app, "log-summary")
+    assert error_under(app, "log-date") == ""
     assert app.text_area(key="log-summary").value == "x" * 1001, "what was typed stays"
     assert len(meetings(workbook)) == before
 

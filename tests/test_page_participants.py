@@ -9,7 +9,15 @@ from typing import Any
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import ADMIN, ANTWERP, BRUSSELS, assert_no_exception, open_page, store_of
+from tests.apptest import (
+    ADMIN,
+    ANTWERP,
+    BRUSSELS,
+    assert_no_exception,
+    error_under,
+    open_page,
+    store_of,
+)
 from ui.feedback import CONFLICTS, FLASH
 from workflow import PersonAction
 
@@ -192,3 +200,78 @@ def test_a_coordinator_of_another_office_sees_nothing_of_the_record(workbook: Pa
     text = shown_text(app)
     assert person["Last name"] not in text
     assert not app.get("form")
+
+
+# -- the field rules (validation.py) in the profile form ------------------------------------
+
+
+def test_the_profile_form_refuses_bad_values_under_their_fields_and_keeps_what_was_typed(
+    workbook: Path,
+) -> None:
+    person = first(workbook, status="Ready", role="Mentee", office="Brussels")
+    pid = person["ID"]
+    app = profile_of(pid, user=BRUSSELS)
+    app.text_input(key=field(pid, "First name")).input("")
+    app.text_input(key=field(pid, "Email")).input("not-an-email")
+    app.text_input(key=field(pid, "Phone")).input("call me maybe")
+    app.text_area(key=field(pid, "Notes")).input("n" * 5000)
+    app.button(key=field(pid, "save")).click().run()
+    assert_no_exception(app)
+    assert error_under(app, field(pid, "First name")) == "Please fill this in."
+    assert "not look like an e-mail address" in error_under(app, field(pid, "Email"))
+    assert "not a phone number" in error_under(app, field(pid, "Phone"))
+    assert "at most 2000 characters, 5000 typed" in error_under(app, field(pid, "Notes"))
+    assert error_under(app, field(pid, "Last name")) == ""
+    assert "Nothing was saved" in app.error[-1].value
+    assert app.text_input(key=field(pid, "Email")).value == "not-an-email"
+    assert app.text_input(key=field(pid, "Phone")).value == "call me maybe"
+    assert app.text_area(key=field(pid, "Notes")).value == "n" * 5000
+    after = person_row(workbook, pid)
+    assert (after["First name"], after["Email"]) == (person["First name"], person["Email"])
+    assert after["Notes"] == person["Notes"]
+
+
+def test_a_mentee_aged_45_in_the_profile_needs_the_confirmation_then_saves(
+    workbook: Path,
+) -> None:
+    person = first(workbook, status="Ready", role="Mentee", office="Brussels")
+    pid = person["ID"]
+    born = date(1981, 6, 1)
+    app = profile_of(pid, user=BRUSSELS)
+    app.date_input(key=field(pid, "Birth date")).set_value(born)
+    app.button(key=field(pid, "save")).click().run()
+    assert_no_exception(app)
+    assert "18 to 33 years old when they join; this birth date gives 45" in app.warning[0].value
+    assert "Tick the box" in app.error[-1].value
+    assert person_row(workbook, pid)["Birth date"] == person["Birth date"]
+    app.checkbox(key=field(pid, "confirm")).check()
+    app.button(key=field(pid, "save")).click().run()
+    assert_no_exception(app)
+    assert flashed(app) == ["Saved."]
+    assert person_row(workbook, pid)["Birth date"].date() == born
+
+
+def test_a_mentees_profile_records_the_programme_conditions(workbook: Path) -> None:
+    person = first(workbook, status="Ready", role="Mentee", office="Brussels")
+    pid = person["ID"]
+    app = profile_of(pid, lang="fr", user=BRUSSELS)
+    assert "Séjour temporaire" in app.selectbox(key=field(pid, "Residence")).options
+    app.selectbox(key=field(pid, "Looking for")).set_value("Training")
+    app.button(key=field(pid, "save")).click().run()
+    assert_no_exception(app)
+    assert person_row(workbook, pid)["Looking for"] == "Training"
+
+
+def test_a_value_typed_by_hand_does_not_stop_the_coordinator_saving_another_field(
+    workbook: Path,
+) -> None:
+    person = first(workbook, status="Ready", role="Mentee", office="Brussels")
+    pid = person["ID"]
+    store_of(workbook).update("Participants", pid, {"Email": "ask at the desk"}, "staff")
+    app = profile_of(pid, user=BRUSSELS)
+    app.text_area(key=field(pid, "Goal")).input("Become a nurse")
+    app.button(key=field(pid, "save")).click().run()
+    assert_no_exception(app)
+    assert flashed(app) == ["Saved."]
+    after = person_row(workbook, pid)
+    assert (after["Goal"], after["Email"]) == ("Become a nurse", "ask at the desk")

@@ -15,6 +15,7 @@ from services.offices import OutOfOffice
 from services.people import (
     INFO_SESSION_ON,
     NAME,
+    PROFILE_COLUMNS,
     WAITING_DAYS,
     IntakeChoice,
     PeopleFilter,
@@ -35,6 +36,7 @@ from services.people import (
 )
 from sheets.store import Store
 from tests.apptest import ADMIN, ANTWERP, BRUSSELS, store_of
+from validation import InvalidInput
 from workflow import (
     CompleteIntake,
     MarkTrained,
@@ -284,7 +286,11 @@ def test_eligibility_warnings_must_be_acknowledged_to_complete_the_intake(
     duos = tab(store, "Duos")
     with pytest.raises(TransitionError) as refused:
         record_intake(store, ADMIN, person, too_old, CompleteIntake(TODAY), duos=duos)
-    assert refused.value.msg.key == "intake.acknowledge_first"
+    assert refused.value.msg.key == "validation.confirm_first"
+    assert isinstance(refused.value, InvalidInput)
+    assert [(p.field, p.msg.key) for p in refused.value.problems] == [
+        ("Birth date", "workflow.mentee_age")
+    ]
     assert reread(store, person["ID"])["Status"] == "Info session"
     record_intake(
         store, ADMIN, person, too_old, CompleteIntake(TODAY), duos=duos, acknowledged=True
@@ -405,13 +411,82 @@ def test_the_same_number_in_another_shape_is_no_change(store: Store, workbook: P
     assert reread(store_of(workbook), person["ID"])["Phone"] == "0470 99 88 77"
 
 
-def test_a_phone_that_cannot_be_read_as_a_number_is_saved_as_typed(store: Store) -> None:
+def test_a_phone_that_cannot_be_read_as_a_number_is_refused_and_nothing_written(
+    store: Store,
+) -> None:
     person = someone(store, is_("Mentee", "Ready"))
-    assert save_profile(store, ADMIN, person, {"Phone": "ask her sister"}).ok
-    assert reread(store, person["ID"])["Phone"] == "ask her sister"
+    with pytest.raises(InvalidInput) as refused:
+        save_profile(store, ADMIN, person, {"Phone": "ask her sister"})
+    assert [(p.field, p.msg.key) for p in refused.value.problems] == [
+        ("Phone", "validation.phone_shape")
+    ]
+    assert reread(store, person["ID"])["Phone"] == person["Phone"]
 
 
 def test_the_intake_profile_saves_the_phone_in_its_international_form(store: Store) -> None:
     person = someone(store, lambda p: p["Status"] in ("Applied", "Info session"))
     record_intake(store, ADMIN, person, {"Phone": "0470 99 88 77"}, None, duos=tab(store, "Duos"))
     assert reread(store, person["ID"])["Phone"] == "+32470998877"
+
+
+# -- the field rules of the profile form (validation.py) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "typed", "key"),
+    [
+        ("First name", "", "validation.required"),
+        ("Email", "not-an-email", "validation.email_shape"),
+        ("Phone", "call me maybe", "validation.phone_shape"),
+        ("Notes", "x" * 5000, "validation.too_long"),
+        ("Birth date", TODAY + timedelta(days=3), "validation.birth_date_implausible"),
+    ],
+)
+def test_the_profile_form_refuses_a_value_that_breaks_a_rule_and_writes_nothing(
+    store: Store, column: str, typed: Any, key: str
+) -> None:
+    person = someone(store, is_("Mentee", "Ready"))
+    audit_before = len(tab(store, "Audit"))
+    with pytest.raises(InvalidInput) as refused:
+        save_profile(store, ADMIN, person, {column: typed, "Goal": "A new goal"})
+    assert [(p.field, p.msg.key) for p in refused.value.problems] == [(column, key)]
+    assert refused.value.msg.key == "validation.fix_fields"
+    assert reread(store, person["ID"])["Goal"] == person["Goal"]
+    assert len(tab(store, "Audit")) == audit_before
+
+
+def test_a_mentee_aged_45_is_saved_only_once_the_warning_is_acknowledged(store: Store) -> None:
+    person = someone(store, is_("Mentee", "Ready"))
+    born = TODAY.replace(year=TODAY.year - 45)
+    with pytest.raises(InvalidInput) as refused:
+        save_profile(store, ADMIN, person, {"Birth date": born})
+    assert refused.value.msg.key == "validation.confirm_first"
+    assert [(p.field, p.severity) for p in refused.value.problems] == [("Birth date", "warning")]
+    assert reread(store, person["ID"])["Birth date"] == person["Birth date"]
+    assert save_profile(store, ADMIN, person, {"Birth date": born}, acknowledged=True).ok
+    assert pd.Timestamp(reread(store, person["ID"])["Birth date"]).date() == born
+
+
+def test_a_value_typed_by_hand_that_breaks_a_rule_does_not_block_another_field(
+    store: Store,
+) -> None:
+    person = someone(store, is_("Mentee", "Ready"))
+    staff_typed = {"Email": "ask at the desk", "First name": ""}
+    store.update("Participants", person["ID"], staff_typed, "staff")
+    person = reread(store, person["ID"])
+    assert save_profile(store, ADMIN, person, {**person_fields(person), "Goal": "Work"}).ok
+    assert reread(store, person["ID"])["Goal"] == "Work"
+    with pytest.raises(InvalidInput):
+        save_profile(store, ADMIN, person, {"Email": "still not one"})
+
+
+def test_changing_the_role_judges_the_eligibility_again(store: Store) -> None:
+    person = someone(store, is_("Mentee", "Ready"))
+    with pytest.raises(InvalidInput) as refused:
+        save_profile(store, ADMIN, person, {"Role": "Mentor"})
+    assert [p.msg.key for p in refused.value.problems] == ["workflow.mentor_age"]
+
+
+def person_fields(person: Person) -> dict[str, Any]:
+    """Every profile field as the form sends it back untouched."""
+    return {name: person.get(name) for name in PROFILE_COLUMNS}

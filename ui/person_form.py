@@ -9,17 +9,19 @@ that the values sent as `seen` are the ones on screen, not a fresher read.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 import phones
 from services.people import kept_order, list_options
 from sheets.schema import DAY_PARTS, DAYS, PARTICIPANTS, SLOTS, Kind
 from sheets.values import normalise_key
-from ui.context import format_choices, label, tr
+from ui.context import format_choices, label, md_text, tr
+from validation import Problem, by_field, errors, warnings
 from workflow import MENTEE, ROLES, cell_date, cell_number, cell_text
 
 DATE_FORMAT = "DD/MM/YYYY"
@@ -27,6 +29,10 @@ EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 LONG_TEXT = frozenset({"Personality", "Preferences", "Goal", "Background", "Notes"})
 BY_ROLE = frozenset({"Topics", "Goal", "Background"})
 """Fields whose meaning depends on the role: a mentee's needs are a mentor's strengths."""
+CONDITIONS = ("Residence", "Origin", "Looking for")
+"""The mentee's other conditions of the programme, recorded at intake."""
+Spots = MutableMapping[str, DeltaGenerator]
+"""Per field, the place right under its widget where its errors show."""
 
 
 def loaded_record(prefix: str, person: Mapping[str, Any], sentinel: str) -> tuple[str, dict]:
@@ -169,3 +175,31 @@ def is_mentee(person: Mapping[str, Any]) -> bool:
 def _items(person: Mapping[str, Any], column: str) -> list[str]:
     value = person.get(column)
     return [str(v) for v in value] if isinstance(value, list | tuple) else []
+
+
+def spot_under(spots: Spots, column: str) -> None:
+    """Right after a field's widget: the place its errors show when the form is refused."""
+    spots[column] = st.empty()
+
+
+def show_errors(spots: Spots, problems: Sequence[Problem]) -> None:
+    """Each error of the values in the form right under its field (the form keeps them);
+    an error of a field the form does not show, above the button."""
+    for column, found in by_field(errors(problems)).items():
+        text = "\n\n".join(md_text(problem.msg) for problem in found)
+        place = spots.get(column)
+        if place is None:
+            st.error(text, icon=":material/error:")
+        else:
+            place.error(text, icon=":material/error:")
+
+
+def confirm_warnings(problems: Sequence[Problem], key: str) -> bool:
+    """The warnings of the values in the form, and the box that confirms them (True when
+    ticked, or when there is nothing to confirm)."""
+    found = warnings(problems)
+    if not found:
+        return True
+    lines = [f"- {md_text(problem.msg)}" for problem in found]
+    st.warning("\n".join([tr("validation.warnings_intro"), *lines]), icon=":material/warning:")
+    return bool(st.checkbox(tr("validation.confirm"), key=key))
