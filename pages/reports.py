@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from impact import FIGURES, Figure, Impact
 from reports import (
     COLUMN_LABELS,
     PERIODS,
@@ -22,10 +23,11 @@ from reports import (
     ReportSummary,
     period_bounds,
 )
-from services.reports import ReportView, report_view
+from services.reports import ReportView, period_impact, report_view
 from ui import context as ui
 from ui.shell import require_shell
 from ui.tables import downloads, table
+from workflow import cell_text, records
 
 require_shell()
 
@@ -182,6 +184,92 @@ def show_satisfaction(scores: dict[str, float]) -> None:
             ui.tr("reports_page.out_of_five", value=number(mean, 1)),
             help=ui.tr("reports_page.satisfaction_help"),
         )
+
+
+# -- the figures DUO publishes ------------------------------------------------------------
+
+
+def figure_value(figure: Figure) -> str:
+    if figure.unit == "rate":
+        return percent(figure.value)
+    if figure.value is None:
+        return "—"
+    if figure.unit == "days":
+        return ui.tr("impact.days", value=number(figure.value))
+    if figure.unit == "score":
+        return ui.tr("impact.out_of_five", value=number(figure.value, 1))
+    return ui.tr("impact.euros", value=number(figure.value))
+
+
+def figure_base(figure: Figure) -> str:
+    """Over how many it is computed and how many are unknown."""
+    if figure.unit == "euros":
+        amount = number(figure.amount)
+        return ui.tr(
+            "impact.base_cost", amount=amount, counted=figure.counted, unknown=figure.unknown
+        )
+    if figure.unit == "rate":
+        base = ui.tr(
+            "impact.base_rate",
+            counted=figure.counted,
+            known=figure.known,
+            over=figure.over,
+            unknown=figure.unknown,
+        )
+    else:
+        base = ui.tr("impact.base", over=figure.over, unknown=figure.unknown)
+    if figure.unreachable:
+        base += " · " + ui.tr("impact.base_unreachable", unreachable=figure.unreachable)
+    return base
+
+
+PER_ROW = 3
+
+
+def show_impact(impact: Impact) -> None:
+    st.subheader(ui.tr("impact.title"))
+    st.caption(ui.tr("impact.intro"))
+    names = [name for name in FIGURES if name in impact.figures]
+    for first in range(0, len(names), PER_ROW):
+        columns = st.columns(PER_ROW)
+        for column, name in zip(columns, names[first : first + PER_ROW], strict=False):
+            figure = impact.figures[name]
+            with column.container(border=True, key=f"impact-{name}"):
+                st.metric(ui.tr(f"impact.{name}"), figure_value(figure))
+                st.caption(figure_base(figure))
+                st.caption(ui.tr(f"impact.{name}_definition"))
+    if not impact.by_office.empty:
+        with st.expander(ui.tr("impact.by_office")):
+            readable = impact_table(impact.by_office)
+            table(readable, key="impact-by-office")
+            downloads(readable, f"figures-{impact.start:%Y%m%d}-{impact.end:%Y%m%d}")
+
+
+def impact_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The figures per office, values formatted, headers in the user's language."""
+    figures = [
+        Figure(
+            cell_text(row, "figure"),
+            row["unit"],
+            None if pd.isna(row["value"]) else float(row["value"]),
+            int(row["counted"]),
+            int(row["over"]),
+            int(row["unknown"]),
+            int(row["unreachable"]),
+        )
+        for row in records(frame)
+    ]
+    return pd.DataFrame(
+        {
+            header("office"): frame["office"].map(ui.label).to_list(),
+            ui.tr("impact.column_figure"): [ui.tr(f"impact.{f.name}") for f in figures],
+            ui.tr("impact.column_value"): [figure_value(f) for f in figures],
+            ui.tr("impact.column_counted"): [f.counted for f in figures],
+            ui.tr("impact.column_over"): [f.over for f in figures],
+            ui.tr("impact.column_unknown"): [f.unknown for f in figures],
+            ui.tr("impact.column_unreachable"): [f.unreachable for f in figures],
+        }
+    )
 
 
 # -- tables and charts ----------------------------------------------------------------------
@@ -424,6 +512,7 @@ def main() -> None:
     show_now(view.now)
     show_summary(view.report.summary)
     show_tables(view.report)
+    show_impact(period_impact(data, *period, today))
 
 
 main()

@@ -81,7 +81,7 @@ def test_the_page_shows_figures_charts_and_tables_in_each_language(
             "satisfaction",
         )
     ]
-    assert len(app.dataframe) == 6
+    assert len(app.dataframe) == 7  # the six report tables and the published figures per office
     assert len(app.get("vega_lite_chart")) == 7
 
 
