@@ -30,7 +30,7 @@ from services.follow_ups import (
 )
 from services.unit import Outcome
 from ui import context as ui
-from ui.feedback import attempt
+from ui.feedback import attempt, flash
 from ui.once import Once
 from ui.shell import require_shell
 from ui.tables import table
@@ -56,14 +56,20 @@ def refused(problems: Sequence[Msg]) -> bool:
     return bool(problems)
 
 
-def save(action: Callable[[], Outcome], once: Once, token: str) -> None:
-    """Write once per render; once saved, the forms come back empty (new keys)."""
+def save(action: Callable[[], Outcome], once: Once, token: str, *, leaves: bool = False) -> None:
+    """Write once per render; once saved, the forms come back empty (new keys).
+
+    A recorded contact leaves the due list (its form with it): that one says so at the top
+    of the page; the other forms say so under their button.
+    """
 
     def saved() -> Outcome | None:
         outcome = attempt(action)
         if outcome is not None and outcome.ok:
             st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
             st.session_state.pop(SHOWN, None)
+            if leaves:
+                flash(outcome.message)
         return outcome
 
     once.submit(token, saved)
@@ -130,8 +136,21 @@ def entry_inputs(form: str, due_on: date | None, seen: Mapping[str, Any]) -> Fol
 # -- due contacts ---------------------------------------------------------------------------
 
 
-def due_label(view: FollowUpsView) -> Callable[[DueFollowUp], str]:
-    def label(due: DueFollowUp) -> str:
+def due_key(due: DueFollowUp) -> str:
+    return f"{due.duo_id}:{due.months}"
+
+
+def show_due(view: FollowUpsView, user: User) -> None:
+    st.subheader(ui.tr("follow_ups.due", count=len(view.due)))
+    if not view.due:
+        st.success(ui.tr("follow_ups.nothing_due"))
+        return
+    by_key = {due_key(due): due for due in view.due}
+    asked = st.query_params.get("duo")
+    first = next((index for index, due in enumerate(view.due) if due.duo_id == asked), 0)
+
+    def label(option: str) -> str:
+        due = by_key[option]
         return ui.tr(
             "follow_ups.due_line",
             person=view.names.get(due.person_id, due.person_id),
@@ -140,25 +159,11 @@ def due_label(view: FollowUpsView) -> Callable[[DueFollowUp], str]:
             date=due.due_on,
         )
 
-    return label
-
-
-def show_due(view: FollowUpsView, user: User) -> None:
-    st.subheader(ui.tr("follow_ups.due", count=len(view.due)))
-    if not view.due:
-        st.success(ui.tr("follow_ups.nothing_due"))
-        return
-    asked = st.query_params.get("duo")
-    first = next((index for index, due in enumerate(view.due) if due.duo_id == asked), 0)
-    due = st.selectbox(
-        ui.tr("follow_ups.pick"),
-        view.due,
-        index=first,
-        format_func=due_label(view),
-        key="follow-up-pick",
+    picked = st.selectbox(
+        ui.tr("follow_ups.pick"), list(by_key), index=first, format_func=label, key="follow-up-pick"
     )
-    if due is not None:
-        record_form(due, user)
+    if picked in by_key:
+        record_form(by_key[picked], user)
 
 
 def record_form(due: DueFollowUp, user: User) -> None:
@@ -176,6 +181,7 @@ def record_form(due: DueFollowUp, user: User) -> None:
             lambda: log_follow_up(ui.store(), user, due.duo_id, entry, ui.today(), record_id=made),
             once,
             token,
+            leaves=True,
         )
 
 
