@@ -373,9 +373,14 @@ def period_budget(
 
 
 def budgets_by_office(frame: pd.DataFrame | None) -> dict[tuple[str, int], float]:
-    """(office, year) -> budget of the Budgets tab (a later row wins; unreadable rows skipped)."""
+    """(office, year) -> budget of the Budgets tab: for each, the row updated last (then the
+    lowest in the sheet) that reads; unreadable rows are skipped."""
+    rows = sorted(
+        enumerate(records(frame)),
+        key=lambda pair: (cell_date(pair[1], "Updated on") or date.min, pair[0]),
+    )
     found: dict[tuple[str, int], float] = {}
-    for row in records(frame):
+    for _, row in rows:
         office, year, amount = (
             cell_text(row, "Office"),
             cell_number(row, "Year"),

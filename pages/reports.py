@@ -23,8 +23,12 @@ from reports import (
     ReportSummary,
     period_bounds,
 )
+from services.budgets import FIRST_YEAR, LAST_YEARS_AHEAD, budgets_table, set_budget
 from services.reports import ReportView, period_impact, report_view
+from services.snapshot import Snapshot
 from ui import context as ui
+from ui.feedback import attempt
+from ui.once import Once
 from ui.shell import require_shell
 from ui.tables import downloads, table
 from workflow import cell_text, records
@@ -243,6 +247,70 @@ def show_impact(impact: Impact) -> None:
             readable = impact_table(impact.by_office)
             table(readable, key="impact-by-office")
             downloads(readable, f"figures-{impact.start:%Y%m%d}-{impact.end:%Y%m%d}")
+
+
+def show_budgets(data: Snapshot) -> None:
+    """Admins: the offices' yearly budgets (what the cost per duo divides), and setting one."""
+    user = ui.user()
+    if user is None or not user.is_admin:
+        return
+    with st.expander(ui.tr("impact.budgets")):
+        st.caption(ui.tr("impact.budgets_help"))
+        current = budgets_table(data["Budgets"])
+        if current.empty:
+            st.caption(ui.tr("impact.no_budgets"))
+        else:
+            shown_budgets = current.assign(office=current["office"].map(ui.label)).rename(
+                columns={
+                    "office": ui.tr("impact.budget_office"),
+                    "year": ui.tr("impact.budget_year"),
+                    "budget": ui.tr("impact.budget_amount"),
+                }
+            )
+            table(shown_budgets, key="budgets")
+        budget_form(data, ui.today())
+
+
+def budget_form(data: Snapshot, today: dt.date) -> None:
+    once = Once("budget", defaults={"budget-amount": None})
+    with st.form("budget-form", clear_on_submit=False):
+        token = once.field()
+        left, middle, right = st.columns(3)
+        office = left.selectbox(
+            ui.tr("impact.budget_office"),
+            list(data.offices),
+            index=None,
+            format_func=ui.label,
+            placeholder="—",
+            key="budget-office",
+        )
+        year = middle.number_input(
+            ui.tr("impact.budget_year"),
+            min_value=FIRST_YEAR,
+            max_value=today.year + LAST_YEARS_AHEAD,
+            value=today.year,
+            step=1,
+            key="budget-year",
+        )
+        amount = right.number_input(
+            ui.tr("impact.budget_amount"),
+            min_value=0.0,
+            step=1000.0,
+            value=None,
+            key="budget-amount",
+        )
+        sent = st.form_submit_button(ui.tr("impact.budget_save"), key="budget-save")
+    once.show()
+    if sent:
+        user = ui.signed_in()
+        once.submit(
+            token,
+            lambda: attempt(
+                lambda: set_budget(
+                    ui.store(), user, str(office or ""), int(year), amount, ui.today()
+                )
+            ),
+        )
 
 
 def impact_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -513,6 +581,7 @@ def main() -> None:
     show_summary(view.report.summary)
     show_tables(view.report)
     show_impact(period_impact(data, *period, today))
+    show_budgets(data)
 
 
 main()

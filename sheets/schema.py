@@ -575,9 +575,11 @@ BUDGETS = Tab(
     ),
     aliases=("Budget", "Begrotingen", "Begroting"),
     key=None,
-    identity=("Office", "Year"),
 )
-"""An office's yearly budget in euros, entered by an admin (the cost per duo's numerator)."""
+"""An office's yearly budget in euros, entered by an admin (the cost per duo's numerator).
+
+A changed budget is a new row: for an office and year, the row updated last counts (then the
+lowest in the sheet), so the earlier amounts stay as their history."""
 
 STAFF = Tab(
     "Staff",
