@@ -3,11 +3,13 @@ cancelling one (`services/follow_ups.py`), and the Follow-ups page."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -24,6 +26,7 @@ from services.follow_ups import (
     log_follow_up,
 )
 from services.offices import OutOfOffice
+from services.privacy import export_person
 from services.reports import today_view
 from services.snapshot import load
 from sheets.store import Store
@@ -271,3 +274,10 @@ def test_the_follow_ups_page_opens_a_duos_due_contact_from_the_to_do_list_link(
     app = open_page("follow_ups.py", user=BRUSSELS, lang=lang, query={"duo": last.record_id})
     assert_no_exception(app)
     assert str(app.selectbox(key="follow-up-pick").value).startswith(f"{last.record_id}:")
+
+
+def test_a_subject_access_export_holds_the_persons_follow_ups(counting: CountingStore) -> None:
+    row = records(counting.table("Follow-ups").frame)[0]
+    data = export_person(counting, ADMIN, cell_text(row, "Person ID"))
+    sheets = openpyxl.load_workbook(io.BytesIO(data)).sheetnames
+    assert "Follow-ups" in sheets
