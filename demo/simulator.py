@@ -1258,7 +1258,7 @@ def follow_up_situation(
         return "Unreachable", ""
     situation = SITUATION_OF_OUTCOME.get(outcome, "Looking")
     if months < 6:
-        situation = _weighted(rng, (("Looking", 70), ("Qualifying training", 20), ("Job", 10)))
+        situation = _weighted(rng, (("Looking", 85), ("Qualifying training", 10), ("Job", 5)))
     elif months >= 12 and situation == "Looking" and rng.random() < 0.35:
         situation = "Job"
     if situation != "Job":

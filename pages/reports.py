@@ -23,6 +23,7 @@ from reports import (
     ReportSummary,
     period_bounds,
 )
+from services.annual_report import annual_report_pdf
 from services.budgets import FIRST_YEAR, LAST_YEARS_AHEAD, budgets_table, set_budget
 from services.reports import ReportView, period_impact, report_view
 from services.snapshot import Snapshot
@@ -247,6 +248,36 @@ def show_impact(impact: Impact) -> None:
             readable = impact_table(impact.by_office)
             table(readable, key="impact-by-office")
             downloads(readable, f"figures-{impact.start:%Y%m%d}-{impact.end:%Y%m%d}")
+
+
+REPORT_YEARS = 3
+
+
+def show_annual_report(data: Snapshot) -> None:
+    """One click: the year's figures beside the year before, as a PDF to print."""
+    today = ui.today()
+    with st.expander(ui.tr("impact.annual_report")):
+        st.caption(ui.tr("impact.annual_report_help"))
+        left, right = st.columns(2)
+        year = left.selectbox(
+            ui.tr("impact.annual_report_year"),
+            [today.year - back for back in range(REPORT_YEARS)],
+            key="annual-report-year",
+        )
+        office = right.selectbox(
+            ui.tr("impact.annual_report_scope"),
+            ["", *data.offices],
+            format_func=lambda name: ui.label(name) if name else ui.tr("impact.pdf_all_offices"),
+            key="annual-report-office",
+        )
+        chosen, lang = int(year or today.year), ui.lang()
+        st.download_button(
+            ui.tr("impact.annual_report_download"),
+            lambda: annual_report_pdf(data, chosen, lang, today, office or None),
+            file_name=f"duo-annual-report-{chosen}-{office or 'all'}-{lang}.pdf".lower(),
+            mime="application/pdf",
+            key="annual-report-pdf",
+        )
 
 
 def show_budgets(data: Snapshot) -> None:
@@ -581,6 +612,7 @@ def main() -> None:
     show_summary(view.report.summary)
     show_tables(view.report)
     show_impact(period_impact(data, *period, today))
+    show_annual_report(data)
     show_budgets(data)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
@@ -195,3 +196,22 @@ def test_the_published_figures_show_their_base_unknown_and_definition_in_each_la
     assert t("impact.base", lang, over=satisfaction.over, unknown=satisfaction.unknown) in captions
     assert impact.figures["cost_per_duo"].value is not None
     assert impact.figures["autonomy"].known > 0
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_one_click_gives_the_annual_report_pdf_in_the_users_language(
+    workbook: Path, downloads: dict[str, bytes], lang: str
+) -> None:
+    app = open_page("reports.py", user=BRUSSELS, lang=lang)
+    assert_no_exception(app)
+    year = clock.today().year
+    pdf = downloads[f"duo-annual-report-{year}-all-{lang}.pdf"]
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+    assert t("impact.pdf_footer", lang, year=year, scope=t("impact.pdf_all_offices", lang)) in (
+        text.replace("  ", " ")
+    )
+    assert t("impact.satisfaction_definition", lang)[:40] in text
+    app.selectbox(key="annual-report-office").set_value("Brussels").run()
+    assert f"duo-annual-report-{year}-brussels-{lang}.pdf" in downloads
