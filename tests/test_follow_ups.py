@@ -24,6 +24,7 @@ from services.follow_ups import (
     correct_follow_up,
     follow_up_problems,
     log_follow_up,
+    settings_of,
 )
 from services.offices import OutOfOffice
 from services.privacy import export_person
@@ -243,6 +244,19 @@ def due_count(workbook: Path) -> int:
     return sum(item.kind is AttentionKind.FOLLOW_UP_DUE for item in view.items)
 
 
+def due_on_today_page(workbook: Path) -> int:
+    """The count the Today page shows on its follow-ups line (0 when it has none)."""
+    app = open_page("today.py", user=BRUSSELS)
+    assert_no_exception(app)
+    title = t("workflow.kind_follow_up_due", "en")
+    counts = [
+        int(expander.label.split(" · ")[1])
+        for expander in app.expander
+        if expander.label.startswith(f"{title} · ")
+    ]
+    return counts[0] if counts else 0
+
+
 def test_the_demo_has_follow_ups_due_on_the_to_do_list(workbook: Path) -> None:
     assert due_count(workbook) > 0
 
@@ -250,7 +264,8 @@ def test_the_demo_has_follow_ups_due_on_the_to_do_list(workbook: Path) -> None:
 def test_a_coordinator_records_a_due_follow_up_in_a_few_clicks_and_the_list_shrinks(
     workbook: Path,
 ) -> None:
-    before = due_count(workbook)
+    before = due_on_today_page(workbook)
+    assert before == due_count(workbook) > 0
     app = open_page("follow_ups.py", user=BRUSSELS)
     assert_no_exception(app)
     duo_id, months = str(app.selectbox(key="follow-up-pick").value).split(":")
@@ -261,7 +276,7 @@ def test_a_coordinator_records_a_due_follow_up_in_a_few_clicks_and_the_list_shri
     rows = records(store_of(workbook).table("Follow-ups").frame)
     mine = [row for row in rows if cell_text(row, "Duo ID") == duo_id]
     assert [cell_text(row, "Situation") for row in mine].count("Unreachable") == 1
-    assert due_count(workbook) == before - 1
+    assert due_on_today_page(workbook) == before - 1
     assert [success.value for success in app.success] == [t("follow_ups.logged", "en", duo=duo_id)]
 
 
@@ -281,3 +296,20 @@ def test_a_subject_access_export_holds_the_persons_follow_ups(counting: Counting
     data = export_person(counting, ADMIN, cell_text(row, "Person ID"))
     sheets = openpyxl.load_workbook(io.BytesIO(data)).sheetnames
     assert "Follow-ups" in sheets
+
+
+def test_the_months_of_the_contacts_are_read_from_the_settings_tab(
+    counting: CountingStore,
+) -> None:
+    assert settings_of(load(counting, ADMIN)).months == (3, 6, 12)
+    counting.append(
+        "Settings",
+        [
+            {"Name": "follow_ups.first_months", "Value": "2"},
+            {"Name": "follow_ups.third_months", "Value": "0"},
+            {"Name": "follow_ups.window_days", "Value": "999"},
+        ],
+        "t",
+    )
+    settings = settings_of(load(counting, ADMIN))
+    assert settings.months == (2, 6) and settings.window_days == 60  # 999: out of bounds
