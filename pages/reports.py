@@ -203,13 +203,13 @@ def figure_value(figure: Figure) -> str:
         return ui.tr("impact.days", value=number(figure.value))
     if figure.unit == "score":
         return ui.tr("impact.out_of_five", value=number(figure.value, 1))
-    return ui.tr("impact.euros", value=number(figure.value))
+    return ui.tr("impact.euros", value=float(round(figure.value)))
 
 
 def figure_base(figure: Figure) -> str:
     """Over how many it is computed and how many are unknown."""
     if figure.unit == "euros":
-        amount = number(figure.amount)
+        amount = "—" if figure.amount is None else float(round(figure.amount))
         return ui.tr(
             "impact.base_cost", amount=amount, counted=figure.counted, unknown=figure.unknown
         )

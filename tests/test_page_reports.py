@@ -83,7 +83,8 @@ def test_the_page_shows_figures_charts_and_tables_in_each_language(
             "satisfaction",
         )
     ]
-    assert len(app.dataframe) == 7  # the six report tables and the published figures per office
+    # the six report tables, the published figures per office, the budgets (an admin sees them)
+    assert len(app.dataframe) == 8
     assert len(app.get("vega_lite_chart")) == 7
 
 
