@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from follow_ups import FollowUpSettings, due_follow_ups
 from i18n import Msg
 from sheets.schema import CANCELLED as CANCELLED_COLUMN
 from workflow import (
@@ -95,6 +96,7 @@ class AttentionKind(StrEnum):
     CHECK_IN_DUE = "check_in_due"
     EVALUATION_DUE = "evaluation_due"
     EVALUATION_MISSING = "evaluation_missing"
+    FOLLOW_UP_DUE = "follow_up_due"
     NO_CONSENT = "no_consent"
     UNREADABLE_VALUES = "unreadable_values"
 
@@ -109,6 +111,7 @@ SEVERITY: dict[AttentionKind, Severity] = {
     AttentionKind.EVALUATION_MISSING: Severity.MEDIUM,
     AttentionKind.NO_CONSENT: Severity.MEDIUM,
     AttentionKind.EVALUATION_DUE: Severity.LOW,
+    AttentionKind.FOLLOW_UP_DUE: Severity.LOW,
     AttentionKind.UNREADABLE_VALUES: Severity.LOW,
 }
 """A ready mentee left waiting and a duo gone quiet are when people drop out."""
@@ -124,6 +127,7 @@ KIND_LABELS: dict[AttentionKind, Msg] = {
     AttentionKind.CHECK_IN_DUE: workflow_message("kind_check_in_due"),
     AttentionKind.EVALUATION_DUE: workflow_message("kind_evaluation_due"),
     AttentionKind.EVALUATION_MISSING: workflow_message("kind_evaluation_missing"),
+    AttentionKind.FOLLOW_UP_DUE: workflow_message("kind_follow_up_due"),
     AttentionKind.NO_CONSENT: workflow_message("kind_no_consent"),
     AttentionKind.UNREADABLE_VALUES: workflow_message("kind_unreadable_values"),
 }
@@ -168,13 +172,16 @@ def attention_items(
     unreadable_findings: int = 0,
     settings: AttentionSettings | None = None,
     offices: Collection[str] | None = None,
+    follow_ups: pd.DataFrame | None = None,
+    follow_up_settings: FollowUpSettings | None = None,
 ) -> list[AttentionItem]:
     """The coordinator's to-do list, most urgent first.
 
     `unreadable_findings` is the number of cells the store could not read. With `offices`,
     only items of those offices are kept (and those of no office, which nobody else sees).
     Sessions and attendance are optional: with them, an applicant registered for an upcoming
-    information session is not flagged.
+    information session is not flagged. With `follow_ups` (the Follow-ups tab), the follow-up
+    contacts whose day has come are listed (`follow_ups.due_follow_ups`).
     """
     s = settings or AttentionSettings()
     people, all_duos = records(participants), records(duos)
@@ -190,6 +197,7 @@ def attention_items(
         *_quiet_duos(about, all_duos, _dates_by_duo(meetings), today, s),
         *_check_ins_due(about, all_duos, _dates_by_duo(check_ins), today, s),
         *_evaluations_due(about, all_duos, _evaluated(evaluations), today, s),
+        *_follow_ups_due(about, duos, follow_ups, today, follow_up_settings),
     ]
     return sorted(for_offices(items, offices), key=_urgency)
 
@@ -509,6 +517,28 @@ def _evaluation_item(
             message = workflow_message("ended_without_evaluation", duo=pair, date=ended)
             return [about.item(AttentionKind.EVALUATION_MISSING, duo, since, since, message)]
     return []
+
+
+def _follow_ups_due(
+    about: _DuoItems,
+    duos: pd.DataFrame | None,
+    follow_ups: pd.DataFrame | None,
+    today: date,
+    settings: FollowUpSettings | None,
+) -> list[AttentionItem]:
+    """The follow-up contacts due (only when the Follow-ups tab is given)."""
+    if follow_ups is None:
+        return []
+    rows = by_id(records(duos))
+    items = []
+    for due in due_follow_ups(duos=duos, follow_ups=follow_ups, today=today, settings=settings):
+        duo = rows[due.duo_id]
+        message = workflow_message(
+            "follow_up_due", duo=about.pair(duo), months=due.months, date=due.due_on
+        )
+        kind = AttentionKind.FOLLOW_UP_DUE
+        items.append(about.item(kind, duo, due.overdue_days, due.overdue_days, message))
+    return items
 
 
 # -- consistency of the records -----------------------------------------------------------

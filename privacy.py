@@ -42,6 +42,8 @@ def person_rows(frames: Mapping[str, pd.DataFrame], person_id: str) -> dict[str,
     for tab in ("Meetings", "Check-ins", "Evaluations"):
         found[tab] = frames[tab][frames[tab]["Duo ID"].isin(duo_ids)]
     found["Attendance"] = frames["Attendance"][frames["Attendance"]["Participant ID"] == person_id]
+    if "Follow-ups" in frames:
+        found["Follow-ups"] = frames["Follow-ups"][frames["Follow-ups"]["Duo ID"].isin(duo_ids)]
     if "Audit" in frames:
         found["Audit"] = frames["Audit"][frames["Audit"]["Record ID"].isin([person_id, *duo_ids])]
     return {tab: frame for tab, frame in found.items() if not frame.empty}

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from attention import AttentionSettings
+from follow_ups import FollowUpSettings
 from i18n import Msg
 from matching import MatchSettings, setting_fields
 from sheets.values import parse_bool, parse_number
@@ -82,9 +83,38 @@ PRIVACY = (
     ),
 )
 
-SETTINGS: tuple[Setting, ...] = _attention_settings() + _matching_settings() + PRIVACY
+FOLLOW_UP_BOUNDS: dict[str, tuple[int, int]] = {
+    "first_months": (0, 36),
+    "second_months": (0, 36),
+    "third_months": (0, 36),
+    "window_days": (0, 366),
+}
+"""The follow-up contacts' months after the start (0: that contact is not asked), and how
+long a due contact stays on the to-do list."""
+
+
+def _follow_up_settings() -> tuple[Setting, ...]:
+    defaults = FollowUpSettings()
+    return tuple(
+        Setting(
+            f"follow_ups.{spec.name}",
+            "follow_ups",
+            getattr(defaults, spec.name),
+            "integer",
+            FOLLOW_UP_BOUNDS[spec.name][0],
+            FOLLOW_UP_BOUNDS[spec.name][1],
+            Msg(f"settings.follow_ups_{spec.name}"),
+            Msg(f"settings.follow_ups_{spec.name}_help"),
+        )
+        for spec in fields(FollowUpSettings)
+    )
+
+
+SETTINGS: tuple[Setting, ...] = (
+    _attention_settings() + _matching_settings() + PRIVACY + _follow_up_settings()
+)
 BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
-GROUPS = ("attention", "matching", "privacy")
+GROUPS = ("attention", "matching", "privacy", "follow_ups")
 
 
 @dataclass(frozen=True)
@@ -139,4 +169,11 @@ def match_settings(values: Mapping[str, Any]) -> MatchSettings:
     return replace(
         MatchSettings(),
         **{spec.name: values[f"matching.{spec.name}"] for spec in fields(MatchSettings)},
+    )
+
+
+def follow_up_settings(values: Mapping[str, Any]) -> FollowUpSettings:
+    return replace(
+        FollowUpSettings(),
+        **{spec.name: values[f"follow_ups.{spec.name}"] for spec in fields(FollowUpSettings)},
     )

@@ -1174,6 +1174,44 @@ class _Builder:
             contract = "None"
         return outcome, contract
 
+    def add_follow_ups(self) -> None:
+        """The calls to each mentee 3, 6 and 12 months after the start: most are recorded a
+        few days after they fall due, about one in ten is unreachable, and the ones due in
+        the last weeks are often still to do (the to-do list has some). Drawn from a
+        generator of their own, so the rest of the demo stays as it was."""
+        by_duo: dict[str, list[Record]] = {}
+        for evaluation in self.tables["Evaluations"]:
+            by_duo.setdefault(str(evaluation["Duo ID"]), []).append(evaluation)
+        for duo in self.duos:
+            if duo.agreement is None or duo.status_on(self.today) not in STARTED:
+                continue
+            rng = random.Random(f"follow-ups:{duo.id}")
+            outcome = next((str(e["Outcome"]) for e in by_duo.get(duo.id, []) if e["Outcome"]), "")
+            contract = next(
+                (str(e["Contract"]) for e in by_duo.get(duo.id, []) if e["Contract"]), ""
+            )
+            for months in FOLLOW_UP_MONTHS:
+                due = add_months(duo.agreement, months)
+                done = due + _days(rng.randint(0, 20))
+                recent = (self.today - due).days < 30
+                if done > self.today or rng.random() >= (0.35 if recent else 0.85):
+                    continue
+                situation, kind = follow_up_situation(rng, months, outcome, contract)
+                record: Record = {
+                    "ID": ids.new_id("F", self.taken, rng=rng),
+                    "Duo ID": duo.id,
+                    "Person ID": duo.mentee.id,
+                    "Due on": due,
+                    "Done on": done,
+                    "Situation": situation,
+                    "Contract": kind,
+                    "Source": "Self-filled" if rng.random() < 0.3 else "Coordinator call",
+                    "Logged on": _at_work_hours(rng, done),
+                }
+                self.taken.add(str(record["ID"]))
+                self.tables["Follow-ups"].append(record)
+        self.tables["Follow-ups"].sort(key=_by("Logged on"))
+
     def add_peer_exchanges(self, office: Office, index: int, mentors: list[Person]) -> None:
         """Every two months, the mentors of running duos meet in groups of at most 18."""
         day = _next_weekday(self.start + _days(20 + index), 3)
@@ -1222,6 +1260,8 @@ class _Builder:
             self.add_meetings(duo)
             self.add_check_ins(duo)
             self.add_evaluations(duo)
+        self.add_follow_ups()
+        self.tables["Budgets"] = budget_records(offices, self.today)
         self.tables["Participants"] = [
             self.participant_record(person) for person in sorted(self.people, key=_applied)
         ]
@@ -1270,6 +1310,50 @@ class _Builder:
         }
         for name, column in by_date.items():
             self.tables[name].sort(key=_by(column))
+
+
+STARTED = ("Active", "Completed", "Ended early")
+FOLLOW_UP_MONTHS = (3, 6, 12)
+SITUATION_OF_OUTCOME = {
+    "Job": "Job",
+    "Internship": "Internship",
+    "Training": "Qualifying training",
+    "Studies": "Studies",
+}
+
+
+def follow_up_situation(
+    rng: random.Random, months: int, outcome: str, contract: str
+) -> tuple[str, str]:
+    """A mentee's situation at a follow-up: on the way at 3 months, then the end outcome,
+    sometimes better a year on; about one in ten does not answer."""
+    if rng.random() < 0.1:
+        return "Unreachable", ""
+    situation = SITUATION_OF_OUTCOME.get(outcome, "Looking")
+    if months < 6:
+        situation = _weighted(rng, (("Looking", 85), ("Qualifying training", 10), ("Job", 5)))
+    elif months >= 12 and situation == "Looking" and rng.random() < 0.35:
+        situation = "Job"
+    if situation != "Job":
+        return situation, "None" if situation == "Internship" else ""
+    if contract in ("Permanent", "3 months or more", "Under 3 months"):
+        return situation, contract
+    return situation, _weighted(
+        rng, (("Permanent", 40), ("3 months or more", 40), ("Under 3 months", 20))
+    )
+
+
+def budget_records(offices: Sequence[Office], today: dt.date) -> list[Record]:
+    """A yearly budget per office for last year and this one (synthetic amounts)."""
+    return [
+        {
+            "Office": office.name,
+            "Year": year,
+            "Budget": round(40_000 + 120_000 * office.weight + 5_000 * (year - today.year + 1)),
+        }
+        for office in offices
+        for year in (today.year - 1, today.year)
+    ]
 
 
 def _applied(person: Person) -> dt.date:

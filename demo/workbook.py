@@ -24,12 +24,22 @@ def canonical_headers(tab: Tab) -> Headers:
 
 
 def grids_from_records(records: Records) -> dict[str, list[list[Any]]]:
-    """Each tab as a grid with the canonical headers in row 1 and canonical cells below."""
+    """Each tab as a grid with the canonical headers in row 1 and canonical cells below.
+
+    A record's value for a column the schema does not (yet) define lands in a column of its
+    own after the canonical ones, as text, as a column staff added would be.
+    """
     grids: dict[str, list[list[Any]]] = {}
     for tab in TABS:
         headers = canonical_headers(tab)
-        rows = [core.record_to_row(tab, headers, record) for record in records.get(tab.name, [])]
-        grids[tab.name] = [list(tab.column_names), *rows]
+        rows = records.get(tab.name, [])
+        known = set(tab.column_names)
+        extra = list(dict.fromkeys(name for row in rows for name in row if name not in known))
+        grid: list[list[Any]] = [[*tab.column_names, *extra]]
+        for record in rows:
+            cells = core.record_to_row(tab, headers, record)
+            grid.append([*cells, *(str(record.get(name, "") or "") for name in extra)])
+        grids[tab.name] = grid
     return grids
 
 

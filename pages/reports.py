@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from impact import FIGURES, Figure, Impact
 from reports import (
     COLUMN_LABELS,
     PERIODS,
@@ -22,10 +23,16 @@ from reports import (
     ReportSummary,
     period_bounds,
 )
-from services.reports import ReportView, report_view
+from services.annual_report import annual_report_pdf
+from services.budgets import FIRST_YEAR, LAST_YEARS_AHEAD, budgets_table, set_budget
+from services.reports import ReportView, period_impact, report_view
+from services.snapshot import Snapshot
 from ui import context as ui
+from ui.feedback import attempt
+from ui.once import Once
 from ui.shell import require_shell
 from ui.tables import downloads, table
+from workflow import cell_text, records
 
 require_shell()
 
@@ -182,6 +189,186 @@ def show_satisfaction(scores: dict[str, float]) -> None:
             ui.tr("reports_page.out_of_five", value=number(mean, 1)),
             help=ui.tr("reports_page.satisfaction_help"),
         )
+
+
+# -- the figures DUO publishes ------------------------------------------------------------
+
+
+def figure_value(figure: Figure) -> str:
+    if figure.unit == "rate":
+        return percent(figure.value)
+    if figure.value is None:
+        return "—"
+    if figure.unit == "days":
+        return ui.tr("impact.days", value=number(figure.value))
+    if figure.unit == "score":
+        return ui.tr("impact.out_of_five", value=number(figure.value, 1))
+    return ui.tr("impact.euros", value=float(round(figure.value)))
+
+
+def figure_base(figure: Figure) -> str:
+    """Over how many it is computed and how many are unknown."""
+    if figure.unit == "euros":
+        amount = "—" if figure.amount is None else float(round(figure.amount))
+        return ui.tr(
+            "impact.base_cost", amount=amount, counted=figure.counted, unknown=figure.unknown
+        )
+    if figure.unit == "rate":
+        base = ui.tr(
+            "impact.base_rate",
+            counted=figure.counted,
+            known=figure.known,
+            over=figure.over,
+            unknown=figure.unknown,
+        )
+    else:
+        base = ui.tr("impact.base", over=figure.over, unknown=figure.unknown)
+    if figure.unreachable:
+        base += " · " + ui.tr("impact.base_unreachable", unreachable=figure.unreachable)
+    return base
+
+
+PER_ROW = 3
+
+
+def show_impact(impact: Impact) -> None:
+    st.subheader(ui.tr("impact.title"))
+    st.caption(ui.tr("impact.intro"))
+    names = [name for name in FIGURES if name in impact.figures]
+    for first in range(0, len(names), PER_ROW):
+        columns = st.columns(PER_ROW)
+        for column, name in zip(columns, names[first : first + PER_ROW], strict=False):
+            figure = impact.figures[name]
+            with column.container(border=True, key=f"impact-{name}"):
+                st.metric(ui.tr(f"impact.{name}"), figure_value(figure))
+                st.caption(figure_base(figure))
+                st.caption(ui.tr(f"impact.{name}_definition"))
+    if not impact.by_office.empty:
+        with st.expander(ui.tr("impact.by_office")):
+            readable = impact_table(impact.by_office)
+            table(readable, key="impact-by-office")
+            downloads(readable, f"figures-{impact.start:%Y%m%d}-{impact.end:%Y%m%d}")
+
+
+REPORT_YEARS = 3
+
+
+def show_annual_report(data: Snapshot) -> None:
+    """One click: the year's figures beside the year before, as a PDF to print."""
+    today = ui.today()
+    with st.expander(ui.tr("impact.annual_report")):
+        st.caption(ui.tr("impact.annual_report_help"))
+        left, right = st.columns(2)
+        year = left.selectbox(
+            ui.tr("impact.annual_report_year"),
+            [today.year - back for back in range(REPORT_YEARS)],
+            key="annual-report-year",
+        )
+        office = right.selectbox(
+            ui.tr("impact.annual_report_scope"),
+            ["", *data.offices],
+            format_func=lambda name: ui.label(name) if name else ui.tr("impact.pdf_all_offices"),
+            key="annual-report-office",
+        )
+        chosen, lang = int(year or today.year), ui.lang()
+        st.download_button(
+            ui.tr("impact.annual_report_download"),
+            lambda: annual_report_pdf(data, chosen, lang, today, office or None),
+            file_name=f"duo-annual-report-{chosen}-{office or 'all'}-{lang}.pdf".lower(),
+            mime="application/pdf",
+            key="annual-report-pdf",
+        )
+
+
+def show_budgets(data: Snapshot) -> None:
+    """Admins: the offices' yearly budgets (what the cost per duo divides), and setting one."""
+    user = ui.user()
+    if user is None or not user.is_admin:
+        return
+    with st.expander(ui.tr("impact.budgets")):
+        st.caption(ui.tr("impact.budgets_help"))
+        current = budgets_table(data["Budgets"])
+        if current.empty:
+            st.caption(ui.tr("impact.no_budgets"))
+        else:
+            shown_budgets = current.assign(office=current["office"].map(ui.label)).rename(
+                columns={
+                    "office": ui.tr("impact.budget_office"),
+                    "year": ui.tr("impact.budget_year"),
+                    "budget": ui.tr("impact.budget_amount"),
+                }
+            )
+            table(shown_budgets, key="budgets")
+        budget_form(data, ui.today())
+
+
+def budget_form(data: Snapshot, today: dt.date) -> None:
+    once = Once("budget", defaults={"budget-amount": None})
+    with st.form("budget-form", clear_on_submit=False):
+        token = once.field()
+        left, middle, right = st.columns(3)
+        office = left.selectbox(
+            ui.tr("impact.budget_office"),
+            list(data.offices),
+            index=None,
+            format_func=ui.label,
+            placeholder="—",
+            key="budget-office",
+        )
+        year = middle.number_input(
+            ui.tr("impact.budget_year"),
+            min_value=FIRST_YEAR,
+            max_value=today.year + LAST_YEARS_AHEAD,
+            value=today.year,
+            step=1,
+            key="budget-year",
+        )
+        amount = right.number_input(
+            ui.tr("impact.budget_amount"),
+            min_value=0.0,
+            step=1000.0,
+            value=None,
+            key="budget-amount",
+        )
+        sent = st.form_submit_button(ui.tr("impact.budget_save"), key="budget-save")
+    once.show()
+    if sent:
+        user = ui.signed_in()
+        once.submit(
+            token,
+            lambda: attempt(
+                lambda: set_budget(
+                    ui.store(), user, str(office or ""), int(year), amount, ui.today()
+                )
+            ),
+        )
+
+
+def impact_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The figures per office, values formatted, headers in the user's language."""
+    figures = [
+        Figure(
+            cell_text(row, "figure"),
+            row["unit"],
+            None if pd.isna(row["value"]) else float(row["value"]),
+            int(row["counted"]),
+            int(row["over"]),
+            int(row["unknown"]),
+            int(row["unreachable"]),
+        )
+        for row in records(frame)
+    ]
+    return pd.DataFrame(
+        {
+            header("office"): frame["office"].map(ui.label).to_list(),
+            ui.tr("impact.column_figure"): [ui.tr(f"impact.{f.name}") for f in figures],
+            ui.tr("impact.column_value"): [figure_value(f) for f in figures],
+            ui.tr("impact.column_counted"): [f.counted for f in figures],
+            ui.tr("impact.column_over"): [f.over for f in figures],
+            ui.tr("impact.column_unknown"): [f.unknown for f in figures],
+            ui.tr("impact.column_unreachable"): [f.unreachable for f in figures],
+        }
+    )
 
 
 # -- tables and charts ----------------------------------------------------------------------
@@ -424,6 +611,9 @@ def main() -> None:
     show_now(view.now)
     show_summary(view.report.summary)
     show_tables(view.report)
+    show_impact(period_impact(data, *period, today))
+    show_annual_report(data)
+    show_budgets(data)
 
 
 main()

@@ -23,6 +23,8 @@ def link_for(item: AttentionItem) -> tuple[str | None, dict[str, str]]:
     """Where an item is dealt with: a waiting mentee on the matching page, else the record."""
     if item.kind is AttentionKind.MENTEE_WAITING:
         return "pages/matching_session.py", {"mentee": item.record_id}
+    if item.kind is AttentionKind.FOLLOW_UP_DUE:
+        return "pages/follow_ups.py", {"duo": item.record_id}
     if item.kind is AttentionKind.UNREADABLE_VALUES:
         return "pages/data_quality.py", {}
     target = PAGE_OF_TAB.get(item.tab)

@@ -46,7 +46,7 @@ def limit_to_offices(
     limited = dict(frames)
     limited["Participants"] = people
     limited["Duos"] = duos
-    for name in ("Meetings", "Check-ins", "Evaluations"):
+    for name in ("Meetings", "Check-ins", "Evaluations", "Follow-ups"):
         limited[name] = frames[name][frames[name]["Duo ID"].isin(duo_ids)]
     sessions = frames["Sessions"]
     limited["Sessions"] = sessions[sessions["Office"].isin(offices) | (sessions["Office"] == "")]

@@ -21,6 +21,7 @@ PRIVACY_TABS = (
     "Meetings",
     "Check-ins",
     "Evaluations",
+    "Follow-ups",
     "Attendance",
     "Audit",
 )

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from attention import AttentionItem, AttentionKind, AttentionSettings, attention_items
+from impact import Impact, impact_report
 from reports import KeyFigures, Report, key_figures, office_report
 from services.snapshot import Snapshot
-from settings import attention_settings, current_values
+from settings import attention_settings, current_values, follow_up_settings
 
 PIPELINE_INDEX = ["group", "status"]
 """The rows of the pipeline table; one column per office holds the counts."""
@@ -90,6 +91,8 @@ def to_do_list(data: Snapshot, today: dt.date, settings: AttentionSettings) -> l
             today=today,
             unreadable_findings=unreadable,
             settings=settings,
+            follow_ups=data["Follow-ups"],
+            follow_up_settings=follow_up_settings(current_values(data["Settings"])[0]),
         ),
         today,
         unreadable,
@@ -123,6 +126,29 @@ def period_report(data: Snapshot, start: dt.date, end: dt.date) -> Report:
         ),
         start,
         end,
+    )
+
+
+def period_impact(data: Snapshot, start: dt.date, end: dt.date, today: dt.date) -> Impact:
+    """`impact.impact_report` of [start, end] (the figures DUO publishes) for the offices in
+    view, with the Follow-ups and Budgets tabs."""
+    offices = offices_asked(data)
+    return data.memo(
+        "impact_report",
+        lambda: impact_report(
+            participants=data.participants,
+            duos=data.duos,
+            evaluations=data["Evaluations"],
+            follow_ups=data["Follow-ups"],
+            budgets=data["Budgets"],
+            start=start,
+            end=end,
+            today=today,
+            offices=offices,
+        ),
+        start,
+        end,
+        today,
     )
 
 

@@ -329,7 +329,7 @@ def change_details(written: Sequence[str]) -> str:
     return ", ".join(written)
 
 
-ERASE_TABS = ("Participants", "Duos", "Meetings", "Check-ins", "Evaluations")
+ERASE_TABS = ("Participants", "Duos", "Meetings", "Check-ins", "Evaluations", "Follow-ups")
 """The tabs that erasing a person touches (and reads, to find what to blank)."""
 
 ErasePlan = dict[str, list[tuple[dict[str, str], dict[str, Any]]]]
@@ -354,7 +354,7 @@ def erase_plan(tables: Mapping[str, Table], participant_id: str) -> ErasePlan:
     if not duos.empty:
         mine = duos[(duos["Mentor ID"] == participant_id) | (duos["Mentee ID"] == participant_id)]
         duo_ids = [str(value) for value in mine["ID"] if value]
-    for tab_name in ("Duos", "Meetings", "Check-ins", "Evaluations"):
+    for tab_name in ERASE_TABS[1:]:
         tab_def = tab(tab_name)
         frame = tables[tab_name].frame
         if frame.empty or not tab_def.free_text:

@@ -290,6 +290,35 @@ LOOKING_FOR = _choices(
     ("Neither", "Ni l'un ni l'autre", "Aucun", "Rien", "Geen van beide", "Niets"),
 )
 """What the mentee is looking for: the programme is for people looking for work or training."""
+SITUATION = _choices(
+    ("Job", "Emploi", "Travail", "Werk", "Baan"),
+    ("Internship", "Stage"),
+    (
+        "Qualifying training",
+        "Formation qualifiante",
+        "Formation",
+        "Kwalificerende opleiding",
+        "Opleiding",
+        "Training",
+    ),
+    ("Studies", "Études", "Etudes", "Studie"),
+    ("Looking", "En recherche", "Cherche", "Zoekend", "Nog op zoek", "Still searching"),
+    ("Unreachable", "Injoignable", "Pas joignable", "Onbereikbaar", "Niet bereikbaar"),
+    ("Unknown", "Inconnu", "Inconnue", "Onbekend"),
+)
+"""A mentee's situation at a follow-up contact; "Unreachable" is an answer of its own."""
+FOLLOW_UP_SOURCE = _choices(
+    (
+        "Coordinator call",
+        "Appel",
+        "Appel coordinateur",
+        "Appel du coordinateur",
+        "Telefoon",
+        "Oproep coördinator",
+        "Coordinator",
+    ),
+    ("Self-filled", "Rempli par la personne", "Auto", "Zelf ingevuld", "Self"),
+)
 STAFF_ROLE = _choices(
     ("Admin", "Administrateur", "Administratrice", "Beheerder"),
     ("Coordinator", "Coordinateur", "Coordinatrice", "Coördinator"),
@@ -654,6 +683,46 @@ EVALUATIONS = Tab(
     free_text=("Comments",),
 )
 
+FOLLOW_UPS = Tab(
+    "Follow-ups",
+    (
+        _col("ID", ID, "Identifiant"),
+        _col("Duo ID", ID, "ID duo", "Duo"),
+        _col("Person ID", ID, "ID personne", "ID participant", "Deelnemer ID", "Personne"),
+        _col("Due on", DATE, "Prévu le", "À faire le", "Gepland op", "Te doen op"),
+        _col("Done on", DATE, "Fait le", "Contacté le", "Gedaan op", "Gecontacteerd op"),
+        _col("Situation", CHOICE, "Situation", "Situatie", "Toestand", choices=SITUATION),
+        _col("Contract", CHOICE, "Contrat", "Contract", choices=CONTRACT),
+        _col("Source", CHOICE, "Source", "Origine", "Bron", choices=FOLLOW_UP_SOURCE),
+        NOTES,
+        _col("Logged on", TIMESTAMP, "Encodé le", "Ingevoerd op"),
+        CANCELLED,
+    ),
+    id_prefix="F",
+    aliases=("Suivis après", "Suivi après le duo", "Nazorg", "Opvolging na"),
+    free_text=("Notes",),
+)
+"""The contacts with a mentee 3, 6 and 12 months after the duo's start (the months are
+settings), for the figures DUO publishes: a follow-up cancelled from the app is kept, but
+counted nowhere."""
+
+BUDGETS = Tab(
+    "Budgets",
+    (
+        _col("Office", CHOICE, "Bureau", "Antenne", "Kantoor", lists="Offices"),
+        _col("Year", NUMBER, "Année", "Jaar"),
+        _col("Budget", NUMBER, "Montant", "Bedrag", "Budget (EUR)"),
+        NOTES,
+        UPDATED_ON,
+    ),
+    aliases=("Budget", "Begrotingen", "Begroting"),
+    key=None,
+)
+"""An office's yearly budget in euros, entered by an admin (the cost per duo's numerator).
+
+A changed budget is a new row: for an office and year, the row updated last counts (then the
+lowest in the sheet), so the earlier amounts stay as their history."""
+
 STAFF = Tab(
     "Staff",
     (
@@ -718,8 +787,10 @@ TABS: tuple[Tab, ...] = (
     SESSIONS,
     ATTENDANCE,
     EVALUATIONS,
+    FOLLOW_UPS,
     STAFF,
     LISTS,
+    BUDGETS,
     SETTINGS,
     AUDIT,
 )

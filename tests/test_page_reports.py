@@ -10,14 +10,16 @@ from typing import Any
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 import clock
 from access import User
 from i18n import LANGUAGES, t
+from impact import FIGURES
 from reports import Report, period_bounds
-from services.reports import report_view
+from services.reports import period_impact, report_view
 from services.snapshot import load
 from tests.apptest import ADMIN, BRUSSELS, assert_no_exception, open_page, store_of
 
@@ -81,7 +83,8 @@ def test_the_page_shows_figures_charts_and_tables_in_each_language(
             "satisfaction",
         )
     ]
-    assert len(app.dataframe) == 6
+    # the six report tables, the published figures per office, the budgets (an admin sees them)
+    assert len(app.dataframe) == 8
     assert len(app.get("vega_lite_chart")) == 7
 
 
@@ -164,3 +167,52 @@ def test_downloads_keep_formula_like_text_from_becoming_a_formula(
     offices = [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)]
     assert f"'{FORMULA}" in offices
     assert all(not str(cell).startswith("=") for cell in offices)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_published_figures_show_their_base_unknown_and_definition_in_each_language(
+    workbook: Path, lang: str
+) -> None:
+    app = open_page("reports.py", lang=lang)
+    assert_no_exception(app)
+    impact = period_impact(load(store_of(workbook), ADMIN), *this_year(), clock.today())
+    shown = metrics(app)
+    captions = [caption.value for caption in app.caption]
+    for name in FIGURES:
+        assert t(f"impact.{name}", lang) in shown, name
+        assert t(f"impact.{name}_definition", lang) in captions, name
+    exits = impact.figures["positive_exit"]
+    assert exits.over > 0 and exits.unknown < exits.over  # the demo has real figures
+    base = t(
+        "impact.base_rate",
+        lang,
+        counted=exits.counted,
+        known=exits.known,
+        over=exits.over,
+        unknown=exits.unknown,
+    )
+    assert any(caption.startswith(base) for caption in captions)
+    assert shown[t("impact.positive_exit", lang)] != "—"
+    satisfaction = impact.figures["satisfaction"]
+    assert t("impact.base", lang, over=satisfaction.over, unknown=satisfaction.unknown) in captions
+    assert impact.figures["cost_per_duo"].value is not None
+    assert impact.figures["autonomy"].known > 0
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_one_click_gives_the_annual_report_pdf_in_the_users_language(
+    workbook: Path, downloads: dict[str, bytes], lang: str
+) -> None:
+    app = open_page("reports.py", user=BRUSSELS, lang=lang)
+    assert_no_exception(app)
+    year = clock.today().year
+    pdf = downloads[f"duo-annual-report-{year}-all-{lang}.pdf"]
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+    assert t("impact.pdf_footer", lang, year=year, scope=t("impact.pdf_all_offices", lang)) in (
+        text.replace("  ", " ")
+    )
+    assert t("impact.satisfaction_definition", lang)[:40] in text
+    app.selectbox(key="annual-report-office").set_value("Brussels").run()
+    assert f"duo-annual-report-{year}-brussels-{lang}.pdf" in downloads

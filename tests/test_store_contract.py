@@ -245,6 +245,11 @@ def test_erase_blanks_personal_cells_and_keeps_the_statistics(backend: Backend) 
         [{"Duo ID": duo_id, "Date": dt.date(2026, 1, 5), "Hours": 2, "Summary": "Amina's CV"}],
         "t",
     )
+    store.append(
+        "Follow-ups",
+        [{"Duo ID": duo_id, "Person ID": mentee_id, "Situation": "Job", "Notes": "Amina works"}],
+        "t",
+    )
     blanked = store.erase_participant(mentee_id, who="admin@example.org")
     assert blanked > 0
     person = store.table("Participants").record(mentee_id)
@@ -256,8 +261,11 @@ def test_erase_blanks_personal_cells_and_keeps_the_statistics(backend: Backend) 
     assert store.table("Duos").record(duo_id)["Objectives"] == ""  # type: ignore[index]
     meetings = store.table("Meetings").frame
     assert list(meetings["Summary"]) == [""] and list(meetings["Hours"]) == [2.0]
+    follow_ups = store.table("Follow-ups").frame
+    assert list(follow_ups["Notes"]) == [""] and list(follow_ups["Situation"]) == ["Job"]
     assert "erase" in set(store.table("Audit").frame["Action"])
     assert "Amina" not in str(hands.rows("Participants")) + str(hands.rows("Meetings"))
+    assert "Amina" not in str(hands.rows("Follow-ups"))
 
 
 def test_assign_ids_fills_rows_staff_typed_without_one(backend: Backend) -> None:

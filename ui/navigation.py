@@ -44,6 +44,13 @@ COORDINATOR_PAGES: tuple[PageSpec, ...] = (
         "nav.section_steps",
     ),
     PageSpec("duos.py", "duos", "nav.duos", ":material/handshake:", "nav.section_steps"),
+    PageSpec(
+        "follow_ups.py",
+        "follow-ups",
+        "nav.follow_ups",
+        ":material/phone_callback:",
+        "nav.section_follow",
+    ),
     PageSpec("reports.py", "reports", "nav.reports", ":material/bar_chart:", "nav.section_follow"),
     PageSpec(
         "data_quality.py",
