@@ -570,3 +570,28 @@ def _items_of(member: StaffMember, items: Sequence[AttentionItem]) -> list[Atten
 
 def with_calendar(each: Draft, calendar: str) -> Draft:
     return replace(each, calendar=calendar)
+
+
+def sample_values(kind: str, lang: str, today: date) -> dict[str, Any]:
+    """Made-up values for a template's preview (every placeholder of the kind filled)."""
+    session = Occasion(today + timedelta(days=7), "18:00", "20:00", "Rue de la Loi 1, 1000")
+    values: dict[str, Any] = {
+        "first_name": "Amina",
+        "name": "Amina Benali",
+        "office": "Brussels",
+        "coordinator": "Sofie Janssens",
+        "session": occasion_lines(session, lang),
+        "session_kind": t("values.infosession", lang),
+        "mentor": "Marc Dubois",
+        "mentee": "Amina Benali",
+        "meeting": occasion_lines(replace(session, address="Café Central"), lang),
+        "link": "https://duo.example.org/log?t=...",
+        "partner": "Marc",
+        "days": 21,
+        "last_meeting": today - timedelta(days=21),
+        "planned_end": today + timedelta(days=14),
+        "count": 3,
+        "items": "- ...\n- ...\n- ...",
+        "week": iso_week(today),
+    }
+    return {name: value for name, value in values.items() if name in PLACEHOLDERS[kind]}

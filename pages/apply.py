@@ -23,6 +23,7 @@ from sheets.schema import DAY_PARTS, DAYS, GENDER
 from sheets.store import StoreError
 from ui import context as ui
 from ui.once import Once
+from ui.outbox import deliver_quietly
 from ui.shell import require_shell
 from workflow import MENTEE, MENTOR
 
@@ -253,6 +254,7 @@ def application_form(
         country_of_origin=country,
         consent=consent,
         session_id=session_id,
+        language=ui.lang(),
         honeypot=honeypot,
     )
 
@@ -290,6 +292,7 @@ def send(application: Application, choices: FormChoices, record_id: str) -> dict
     except StoreError:
         st.error(ui.tr("apply.unavailable"))
         return None
+    deliver_quietly(outcome.ids[:1])
     sessions = {session.id: session for session in choices.sessions}
     chosen = sessions.get(application.session_id)
     return {

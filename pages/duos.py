@@ -65,6 +65,7 @@ from ui.feedback import attempt, flash
 from ui.meeting_link import meeting_links
 from ui.navigation import allowed_specs
 from ui.once import Once
+from ui.outbox import intro_invitation
 from ui.shell import require_shell
 from ui.tables import column_config, defused, downloads
 from workflow import (
@@ -285,6 +286,7 @@ def show_duo(data: Snapshot, duo_id: str, user: User) -> None:
     people = by_id(records(data.participants))
     show_header(duo, people, user)
     meeting_links(duo, user)
+    intro_invitation(duo, user)
     st.subheader(ui.tr("duos.actions"))
     show_actions(data, duo, user)
     st.subheader(ui.tr("duos.timeline"))

@@ -26,7 +26,7 @@ import pandas as pd
 
 import clock
 from access import User
-from i18n import LANGUAGES, Messages, Msg, t
+from i18n import LANGUAGES, Messages, Msg, catalogue, t
 from invites import invitation
 from links import MENTEE, MENTOR
 from messages import (
@@ -49,6 +49,8 @@ from messages import (
     intro_occasion,
     occasion_lines,
     participant_recipient,
+    render,
+    sample_values,
     session_occasion,
     template_problems,
     templates_from,
@@ -69,17 +71,13 @@ from services.staff import staff_rows
 from services.unit import Outcome, Unit, read_now, write_planned
 from settings import attention_settings, current_values
 from sheets.store import RecordNotFound, Store, StoreError
+from sheets.values import normalise_key
 from workflow import TransitionError, by_id, cell_date, cell_text, person_name, records
 
 notify_message = Messages("outbox")
 """A message of `i18n/outbox.toml`."""
 
 REGISTERED = "Registered"
-SESSION_KIND_KEYS = {
-    "Info session": "values.info_session",
-    "Training": "values.training",
-    "Peer exchange": "values.peer_exchange",
-}
 
 
 class NothingToSend(TransitionError):
@@ -111,6 +109,17 @@ def deliver(
     return send_queued(store, settings, ids=set(ids), who=who)
 
 
+def deliver_about(
+    store: Store, secrets: Mapping[str, Any], record_ids: Collection[str], who: str
+) -> SendReport | None:
+    """Send the queued rows about these records (the Apply form's confirmation), when a mail
+    server is configured."""
+    settings = smtp_settings(secrets)
+    if settings is None or not record_ids:
+        return None
+    return send_queued(store, settings, record_ids=set(record_ids), who=who)
+
+
 def _queue_and_deliver(
     store: Store, secrets: Mapping[str, Any], drafts: Sequence[Draft], who: str
 ) -> Delivery:
@@ -127,8 +136,9 @@ def _queue_and_deliver(
 
 
 def session_kind_text(kind: str, lang: str) -> str:
-    key = SESSION_KIND_KEYS.get(kind)
-    return t(key, lang) if key else kind
+    """A session's kind in the recipient's language (as the pages label it)."""
+    key = f"values.{normalise_key(kind)}"
+    return t(key, lang) if key in catalogue() else kind
 
 
 def invite_session(
@@ -395,6 +405,22 @@ def save_template(
 
     write_planned(store, user.email, plan)
     return Outcome(notify_message("template_saved", kind=kind, language=language))
+
+
+@dataclass(frozen=True)
+class Preview:
+    subject: str
+    body: str
+    problems: list[Msg]
+
+
+def preview(kind: str, language: str, subject: str, body: str, today: dt.date) -> Preview:
+    """A template as a message would read (made-up values), or why it cannot be used."""
+    problems = template_problems(kind, subject, body)
+    if problems:
+        return Preview("", "", problems)
+    rendered = render(Template(kind, language, subject, body), sample_values(kind, language, today))
+    return Preview(rendered.subject, rendered.body, [])
 
 
 def _has_row(frame: pd.DataFrame, kind: str, language: str) -> bool:

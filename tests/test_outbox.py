@@ -53,7 +53,7 @@ from sheets.store import Store, Update
 from tests.apptest import ADMIN, BRUSSELS, store_of
 from tests.smtp_server import SmtpServer, calendar_of, smtp_server, text_of
 from tests.test_services_applications import GOOD
-from workflow import cell_text, records
+from workflow import cell_date, cell_text, records
 
 __all__ = ["smtp_server"]
 TODAY = clock.today()
@@ -247,6 +247,7 @@ def registered_session(store: Store) -> str:
             cell_text(row, "Status") == "Registered"
             and session is not None
             and cell_text(session, "Office") == "Brussels"
+            and (cell_date(session, "Date") or TODAY) >= TODAY
         ):
             return cell_text(session, "ID")
     raise AssertionError("the demo has no registration in Brussels")
