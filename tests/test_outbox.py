@@ -371,3 +371,18 @@ def test_an_admins_template_is_used_and_an_unknown_placeholder_refused(store: St
         save_template(store, ADMIN, APPLICATION_RECEIVED, "en", "Hi {firstname}", "x")
     with pytest.raises(AdminOnly):
         save_template(store, BRUSSELS, APPLICATION_RECEIVED, "en", "Hi", "x")
+
+
+def test_erasing_a_person_blanks_the_messages_to_them_and_about_their_duo(store: Store) -> None:
+    duo_id = active_duo(store)
+    url = "https://duo.example.org"
+    send_meeting_links(store, BRUSSELS, duo_id, url, SECRET, {}, "req-1")
+    queue(store, [a_draft("other:1", to="someone.else@example.org")], "tests")
+    duo = next(row for row in records(store.table("Duos").frame) if row["ID"] == duo_id)
+    store.erase_participant(cell_text(duo, "Mentee ID"), who="admin@example.org")
+    by_record = {row.record_id: row for row in rows(store) if row.record_id != duo_id}
+    about_duo = [row for row in rows(store) if row.record_id == duo_id]
+    assert len(about_duo) == 2
+    assert all((row.to, row.subject, row.body) == ("", "", "") for row in about_duo)
+    assert all(row.kind == MEETING_LOG_LINK and row.status == QUEUED for row in about_duo)
+    assert by_record["D-1"].to == "someone.else@example.org"
