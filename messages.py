@@ -64,7 +64,6 @@ KINDS: tuple[str, ...] = (
     END_REMINDER,
     WEEKLY_DIGEST,
 )
-REMINDER_KINDS: tuple[str, ...] = (QUIET_DUO_REMINDER, END_REMINDER, WEEKLY_DIGEST)
 
 _COMMON = frozenset({"first_name", "name", "office", "coordinator"})
 PLACEHOLDERS: dict[str, frozenset[str]] = {
@@ -371,13 +370,6 @@ def occasion_lines(occasion: Occasion, lang: str) -> str:
     return "\n".join(lines)
 
 
-def localised_values(
-    recipient: Recipient, values: Mapping[str, Any], occasion_field: str, occasion: Occasion
-) -> dict[str, Any]:
-    """`values` with the occasion's lines in the recipient's language."""
-    return {**values, occasion_field: occasion_lines(occasion, recipient.language)}
-
-
 # -- reminders due on a day -------------------------------------------------------------------
 
 
@@ -566,10 +558,6 @@ def _items_of(member: StaffMember, items: Sequence[AttentionItem]) -> list[Atten
         return list(items)
     offices: Collection[str] = set(member.offices)
     return [item for item in items if not item.office or item.office in offices]
-
-
-def with_calendar(each: Draft, calendar: str) -> Draft:
-    return replace(each, calendar=calendar)
 
 
 def sample_values(kind: str, lang: str, today: date) -> dict[str, Any]:

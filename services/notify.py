@@ -216,9 +216,16 @@ def _names(duo: Mapping[str, Any], people: Mapping[str, Mapping[str, Any]]) -> d
     return names
 
 
-def invite_intro(store: Store, user: User, duo_id: str, secrets: Mapping[str, Any]) -> Delivery:
+def invite_intro(
+    store: Store,
+    user: User,
+    duo_id: str,
+    secrets: Mapping[str, Any],
+    staff_language: str = DEFAULT_LANGUAGE,
+) -> Delivery:
     """The intro meeting to the mentor and mentee (with consent) and to the coordinator (the
-    user), each with an `.ics` naming the three; sent once per intro date and time."""
+    user, in `staff_language`), each with an `.ics` naming the three; sent once per intro
+    date and time."""
     duo, people, templates = _duo_and_people(store, user, duo_id)
     occasion = intro_occasion(duo)
     if occasion.day is None:
@@ -231,7 +238,8 @@ def invite_intro(store: Store, user: User, duo_id: str, secrets: Mapping[str, An
             recipients.append(recipient)
     if not recipients:
         raise NothingToSend(notify_message("nobody"))
-    coordinator = Recipient(user.email, user.name, user.name, _staff_language(recipients))
+    language = staff_language if staff_language in LANGUAGES else DEFAULT_LANGUAGE
+    coordinator = Recipient(user.email, user.name, user.name, language)
     everyone = [*recipients, coordinator]
     attendees = [(each.email, each.name) for each in everyone]
     drafts = []
@@ -257,11 +265,6 @@ def invite_intro(store: Store, user: User, duo_id: str, secrets: Mapping[str, An
         key = dedupe_key(INTRO_MEETING, duo_id, who, _when(occasion))
         drafts.append(draft(templates, INTRO_MEETING, recipient, values, duo_id, key, calendar))
     return _queue_and_deliver(store, secrets, drafts, user.email)
-
-
-def _staff_language(recipients: Sequence[Recipient]) -> str:
-    """The coordinator reads the mentee's language (the duo's common one, most often)."""
-    return recipients[-1].language if recipients else DEFAULT_LANGUAGE
 
 
 def send_meeting_links(

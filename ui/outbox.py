@@ -139,7 +139,7 @@ def intro_invitation(duo: Mapping[str, Any], user: User) -> None:
     if st.button(
         ui.tr("outbox.invite_intro"), key=f"{scope}-invite", icon=":material/forward_to_inbox:"
     ):
-        run_delivery(scope, lambda: invite_intro(ui.store(), user, duo_id, ui.secrets()))
+        run_delivery(scope, lambda: invite_intro(ui.store(), user, duo_id, ui.secrets(), ui.lang()))
     offered(scope)
 
 
