@@ -15,6 +15,7 @@ from services.outbox import CANCELLED, QUEUED, SENT, outbox_rows, queue
 from sheets.store import Store
 from tests.apptest import BRUSSELS, assert_no_exception, open_page, store_of
 from tests.smtp_server import SmtpServer, smtp_server
+from tests.test_forms_once import submit_twice
 from tests.test_outbox import active_duo, intro_duo, registered_session
 from workflow import cell_text, records
 
@@ -161,3 +162,15 @@ def test_the_intro_invitation_and_the_links_start_from_the_duo_page(
     app.button(key=f"links-{active}-send").click().run()
     assert_no_exception(app)
     assert len(smtp_server.inbox.messages) == 5
+
+
+def test_a_double_tap_on_e_mailing_the_links_sends_them_once(
+    workbook: str, smtp_server: SmtpServer
+) -> None:
+    active = active_duo(store_of(workbook))
+    secrets = {**smtp_server.secrets, "links": {"secret_key": "a-test-secret-of-enough-length"}}
+    app = open_page("duos.py", user=BRUSSELS, query={"id": active}, secrets=secrets)
+    submit_twice(app, f"links-{active}-send")
+    assert len(smtp_server.inbox.messages) == 2
+    app.button(key=f"links-{active}-send").click().run()
+    assert len(smtp_server.inbox.messages) == 4, "asked again: sent again"

@@ -7,7 +7,6 @@ messages of the click stay Queued in the Outbox and are offered here until marke
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -24,9 +23,11 @@ from services.notify import (
     send_meeting_links,
 )
 from services.outbox import OutboxRow, mark_sent, queued_rows
+from services.unit import Outcome
 from sheets.store import StoreError
 from ui import context as ui
 from ui.feedback import attempt, flash, succeed
+from ui.once import Once
 from workflow import TransitionError, cell_text
 
 OFFERED = "outbox-offered-{scope}"
@@ -49,20 +50,12 @@ def delivery_text(delivery: Delivery) -> Msg:
 
 
 def run_delivery(scope: str, action: Callable[[], Delivery]) -> None:
-    """Run a use case that queues (and sends) messages; say how it went; remember what is
-    left for the mail app."""
-    try:
-        with st.spinner(ui.tr("outbox.sending"), show_time=True):
-            delivery = action()
-    except (StoreError, TransitionError) as error:
-        st.error(ui.md_text(error.msg))
-        return
-    if delivery.report is None and delivery.queued:
-        key = OFFERED.format(scope=scope)
-        st.session_state[key] = [*st.session_state.get(key, []), *delivery.queued]
-    flash(delivery.message)
-    st.session_state[f"{OFFERED.format(scope=scope)}-report"] = delivery_text(delivery)
-    st.rerun()
+    """Run a use case that queues (and sends) messages from a button; say how it went on the
+    next run (the messages' dedupe keys make a second click queue nothing again)."""
+    outcome = delivered(scope, action)
+    if outcome is not None:
+        flash(outcome.message)
+        st.rerun()
 
 
 def offered(scope: str) -> None:
@@ -143,21 +136,45 @@ def intro_invitation(duo: Mapping[str, Any], user: User) -> None:
     offered(scope)
 
 
+LINKS_ONCE = Once("duo-links-mail")
+"""The e-mail of the meeting-log links: one request per render of its form (a double tap
+sends once; the form token names the request in the messages' dedupe keys)."""
+
+
 def meeting_link_messages(duo_id: str, user: User, base_url: str, secret: str) -> None:
-    """Send the mentor and the mentee their own meeting-log link (again at each click)."""
+    """Send the mentor and the mentee their own meeting-log link (again at each request)."""
     scope = f"links-{duo_id}"
-    request_key = f"{scope}-request"
-    if st.button(ui.tr("outbox.send_links"), key=f"{scope}-send", icon=":material/send:"):
-        request = st.session_state.pop(request_key, "") or _request_id()
-        run_delivery(
-            scope,
-            lambda: send_meeting_links(
-                ui.store(), user, duo_id, base_url, secret, ui.secrets(), request
+    with st.form(f"{scope}-form", border=False):
+        token = LINKS_ONCE.field()
+        sent = st.form_submit_button(
+            ui.tr("outbox.send_links"), key=f"{scope}-send", icon=":material/send:"
+        )
+    LINKS_ONCE.show()
+    if sent:
+        LINKS_ONCE.submit(
+            token,
+            lambda: delivered(
+                scope,
+                lambda: send_meeting_links(
+                    ui.store(), user, duo_id, base_url, secret, ui.secrets(), token
+                ),
             ),
         )
-    st.session_state.setdefault(request_key, _request_id())
     offered(scope)
 
 
-def _request_id() -> str:
-    return secrets.token_hex(6)
+def delivered(scope: str, action: Callable[[], Delivery]) -> Outcome | None:
+    """Run a use case that queues (and sends) messages, for a form guarded by `Once`: its
+    outcome (None after an error, said on the page); what is left for the mail app is
+    remembered for `offered`."""
+    try:
+        with st.spinner(ui.tr("outbox.sending"), show_time=True):
+            delivery = action()
+    except (StoreError, TransitionError) as error:
+        st.error(ui.md_text(error.msg))
+        return None
+    if delivery.report is None and delivery.queued:
+        key = OFFERED.format(scope=scope)
+        st.session_state[key] = [*st.session_state.get(key, []), *delivery.queued]
+    st.session_state[f"{OFFERED.format(scope=scope)}-report"] = delivery_text(delivery)
+    return Outcome(delivery.message, ids=delivery.queued)
