@@ -217,14 +217,16 @@ def send_queued(
     """Send the Queued rows (only `ids`, or only those about `record_ids`, when given)."""
     report = SendReport()
     frame = read_now(store, [OUTBOX_TAB])[OUTBOX_TAB].frame
-    for row in outbox_rows(frame):
-        if row.status != QUEUED:
-            continue
-        if ids is not None and row.id not in ids:
-            continue
-        if record_ids is not None and row.record_id not in record_ids:
-            continue
-        if not _take(store, row, who):
+    due = [
+        row
+        for row in outbox_rows(frame)
+        if row.status == QUEUED
+        and (ids is None or row.id in ids)
+        and (record_ids is None or row.record_id in record_ids)
+    ]
+    taken = _take(store, due, who)
+    for row in due:
+        if row.id not in taken:
             report.skipped.append(row.id)
             continue
         message = email_message(
@@ -242,13 +244,17 @@ def send_queued(
     return report
 
 
-def _take(store: Store, row: OutboxRow, who: str) -> bool:
-    """Status Queued -> Sending, with Queued as seen: False when someone changed it first."""
+def _take(store: Store, rows: Sequence[OutboxRow], who: str) -> set[str]:
+    """Status Queued -> Sending for all the rows in one unit, each written with Queued as
+    seen: the IDs taken (a row someone changed first comes back as a conflict, not taken)."""
+    if not rows:
+        return set()
     unit = Unit()
-    unit.update(
-        RecordChange(OUTBOX_TAB, row.id, {"Status": SENDING}, {"Status": QUEUED}), "send_message"
-    )
-    return not unit.conflicts(unit.write(store, who))
+    for row in rows:
+        change = RecordChange(OUTBOX_TAB, row.id, {"Status": SENDING}, {"Status": QUEUED})
+        unit.update(change, "send_message")
+    lost = {source.record_id for source, _ in unit.conflicts(unit.write(store, who))}
+    return {row.id for row in rows} - lost
 
 
 def _finish(store: Store, row: OutboxRow, who: str, status: str, attempts: int, error: str) -> None:
