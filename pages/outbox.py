@@ -18,7 +18,7 @@ from services.notify import (
     run_reminders,
     save_template,
 )
-from services.outbox import QUEUED, SENDING, OutboxRow, cancel, outbox_rows
+from services.outbox import FAILED, QUEUED, SENDING, OutboxRow, cancel, outbox_rows, queue_again
 from ui import context as ui
 from ui.feedback import attempt, succeed
 from ui.outbox import offer
@@ -71,6 +71,7 @@ def outbox_section(admin: User) -> None:
     stuck = [row for row in rows if row.status == SENDING]
     if stuck:
         st.warning(ui.tr("outbox.stuck", count=len(stuck)))
+    failed_rows(admin, rows)
     queued = {row.id: row for row in rows if row.status == QUEUED}
     if not queued:
         return
@@ -95,6 +96,27 @@ def outbox_section(admin: User) -> None:
         succeed(attempt(lambda: cancel(ui.store(), chosen, admin.email)))
     if settings is None:
         offer(queued[chosen], "messages")
+
+
+def failed_rows(admin: User, rows: list[OutboxRow]) -> None:
+    """A failed message (its error in the table) may be queued again."""
+    failed = {row.id: row for row in rows if row.status == FAILED}
+    if not failed:
+        return
+    chosen = st.selectbox(
+        ui.tr("outbox.pick_failed"),
+        list(failed),
+        index=None,
+        placeholder=ui.tr("outbox.pick"),
+        format_func=ui.format_choices(
+            failed, lambda i: f"{i} · {kind_label(failed[i].kind)} · {failed[i].to}"
+        ),
+        key="messages-failed-pick",
+    )
+    if chosen in failed and st.button(
+        ui.tr("outbox.queue_again"), key="messages-queue-again", icon=":material/replay:"
+    ):
+        succeed(attempt(lambda: queue_again(ui.store(), str(chosen), admin.email)))
 
 
 def templates_section(admin: User) -> None:

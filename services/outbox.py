@@ -280,6 +280,22 @@ def mark_sent(store: Store, row_id: str, who: str) -> Outcome:
     return _by_hand(store, row_id, who, cells, "mark_message_sent", "marked_sent")
 
 
+def queue_again(store: Store, row_id: str, who: str) -> Outcome:
+    """A Failed row back to Queued (the next send tries it), unless its message was queued
+    or sent again meanwhile."""
+    rows = outbox_rows(read_now(store, [OUTBOX_TAB])[OUTBOX_TAB].frame)
+    row = next((each for each in rows if each.id == row_id), None)
+    if row is None or row.status != FAILED:
+        raise OutboxRefused(outbox_message("not_failed", id=row_id))
+    if row.dedupe_key in blocked_keys(rows):
+        raise OutboxRefused(outbox_message("not_failed", id=row_id))
+    unit = Unit()
+    change = RecordChange(OUTBOX_TAB, row_id, {"Status": QUEUED}, {"Status": FAILED})
+    unit.update(change, "queue_message_again")
+    conflicts = unit.conflicts(unit.write(store, who))
+    return Outcome(outbox_message("queued_again", id=row_id), conflicts=conflicts)
+
+
 def _by_hand(
     store: Store, row_id: str, who: str, cells: dict[str, Any], action: str, done: str
 ) -> Outcome:

@@ -46,6 +46,7 @@ from services.outbox import (
     mark_sent,
     outbox_rows,
     queue,
+    queue_again,
     send_queued,
 )
 from services.settings import AdminOnly
@@ -386,3 +387,18 @@ def test_erasing_a_person_blanks_the_messages_to_them_and_about_their_duo(store:
     assert all((row.to, row.subject, row.body) == ("", "", "") for row in about_duo)
     assert all(row.kind == MEETING_LOG_LINK and row.status == QUEUED for row in about_duo)
     assert by_record["D-1"].to == "someone.else@example.org"
+
+
+def test_a_failed_message_queued_again_goes_out_on_the_next_send(
+    store: Store, smtp_server: SmtpServer
+) -> None:
+    smtp_server.inbox.refuse.append("550 mailbox unavailable")
+    [row_id] = queue(store, [a_draft()], "tests")
+    send_queued(store, smtp(smtp_server), sender=no_wait)
+    assert status_of(store, row_id) == FAILED
+    assert queue_again(store, row_id, "admin").ok
+    send_queued(store, smtp(smtp_server), sender=no_wait)
+    (row,) = rows(store)
+    assert (row.status, row.attempts) == (SENT, 2) and len(smtp_server.inbox.messages) == 1
+    with pytest.raises(OutboxRefused):
+        queue_again(store, row_id, "admin")

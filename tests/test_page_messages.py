@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from messages import APPLICATION_RECEIVED, Draft
 from services.outbox import CANCELLED, QUEUED, SENT, outbox_rows, queue
-from sheets.store import Store
+from sheets.store import Store, Update
 from tests.apptest import BRUSSELS, assert_no_exception, open_page, store_of
 from tests.smtp_server import SmtpServer, smtp_server
 from tests.test_forms_once import submit_twice
@@ -174,3 +174,14 @@ def test_a_double_tap_on_e_mailing_the_links_sends_them_once(
     assert len(smtp_server.inbox.messages) == 2
     app.button(key=f"links-{active}-send").click().run()
     assert len(smtp_server.inbox.messages) == 4, "asked again: sent again"
+
+
+def test_an_admin_queues_a_failed_message_again(workbook: str) -> None:
+    row_id = queued_one(workbook)
+    store = store_of(workbook)
+    store.write([Update("Outbox", row_id, {"Status": "Failed", "Error": "550 no"}, None, "t")], "t")
+    app = open_page(PAGE)
+    app.selectbox(key="messages-failed-pick").select(row_id).run()
+    app.button(key="messages-queue-again").click().run()
+    assert_no_exception(app)
+    assert [row.status for row in rows(workbook)] == [QUEUED]
