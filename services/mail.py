@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import make_msgid
 from typing import Any
 from urllib.parse import quote
 
@@ -173,7 +173,3 @@ def mailto(to: str, subject: str, body: str) -> str:
     """A `mailto:` link that opens the user's mail app with the message filled in."""
     query = f"subject={quote(subject, safe='')}&body={quote(body, safe='')}"
     return f"mailto:{quote(to, safe='@')}?{query}"
-
-
-def sender_name(name: str, address: str) -> str:
-    return formataddr((name, address))

@@ -72,7 +72,7 @@ from services.unit import Outcome, Unit, read_now, write_planned
 from settings import attention_settings, current_values
 from sheets.store import RecordNotFound, Store, StoreError
 from sheets.values import normalise_key
-from workflow import TransitionError, by_id, cell_date, cell_text, person_name, records
+from workflow import TransitionError, by_id, cell_text, person_name, records
 
 notify_message = Messages("outbox")
 """A message of `i18n/outbox.toml`."""
@@ -431,11 +431,3 @@ def _has_row(frame: pd.DataFrame, kind: str, language: str) -> bool:
         cell_text(row, "Kind") == kind and cell_text(row, "Language").lower() == language
         for row in records(frame, ("Kind", "Language"))
     )
-
-
-def template_dates(frame: pd.DataFrame) -> dict[tuple[str, str], dt.date | None]:
-    """When each admin-worded template was last changed."""
-    return {
-        (cell_text(row, "Kind"), cell_text(row, "Language").lower()): cell_date(row, "Updated on")
-        for row in records(frame, ("Kind", "Language", "Updated on"))
-    }

@@ -14,7 +14,7 @@ import streamlit as st
 
 from access import User
 from i18n import Msg
-from services.mail import mailto, smtp_settings
+from services.mail import mailto
 from services.notify import (
     Delivery,
     deliver_about,
@@ -32,10 +32,6 @@ from workflow import TransitionError, cell_text
 
 OFFERED = "outbox-offered-{scope}"
 """Session key: the Outbox IDs a page offers to send from the mail app (no SMTP)."""
-
-
-def mail_configured() -> bool:
-    return smtp_settings(ui.secrets()) is not None
 
 
 def delivery_text(delivery: Delivery) -> Msg:
