@@ -983,6 +983,7 @@ class _Builder:
         if notes:
             record["Notes"] = notes
         record["Updated on"] = _at_work_hours(rng, self.last_change(person))
+        record.update(_message_preferences(person, status, record))
         return record
 
     def participant_notes(self, person: Person, status: str) -> str:
@@ -1426,3 +1427,21 @@ def generate(seed: int = 2013, scale: float = 1.0, today: dt.date | None = None)
         raise ValueError("scale must be positive")
     builder = _Builder(random.Random(seed), today or clock.today(), scale)
     return builder.build()
+
+
+_MESSAGE_LANGUAGE = {"French": "fr", "Dutch": "nl", "English": "en"}
+
+
+def _message_preferences(person: Person, status: str, record: Record) -> Record:
+    """The language the tool writes to people in (those who came through the website
+    chose it there: the first programme language they speak), and a few alumni who opted
+    out of messages. Derived without the random generator, so the rest of the demo stays
+    the same."""
+    found: Record = {}
+    if record.get("Source") == "Website":
+        spoken = [_MESSAGE_LANGUAGE[name] for name in person.languages if name in _MESSAGE_LANGUAGE]
+        if spoken:
+            found["Language"] = spoken[0]
+    if status == "Alumni" and person.id[-1] in "29":
+        found["Opted out on"] = person.applied
+    return found

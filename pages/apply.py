@@ -26,6 +26,7 @@ from sheets.store import StoreError
 from ui import context as ui
 from ui.language import page_language_switch
 from ui.once import Once
+from ui.outbox import deliver_quietly
 from ui.scroll import scroll_to
 from ui.shell import require_shell
 from workflow import MENTEE, MENTOR
@@ -313,6 +314,7 @@ def application_form(
         country_of_origin=country,
         consent=consent,
         session_id=session_id,
+        language=ui.lang(),
         honeypot=honeypot,
     )
 
@@ -368,6 +370,7 @@ def send(application: Application, choices: FormChoices, record_id: str) -> dict
     except StoreError:
         st.error(ui.tr("apply.unavailable"))
         return None
+    deliver_quietly(outcome.ids[:1])
     sessions = {session.id: session for session in choices.sessions}
     chosen = sessions.get(application.session_id)
     return {

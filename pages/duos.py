@@ -75,6 +75,7 @@ from ui.feedback import attempt, flash
 from ui.meeting_link import meeting_links
 from ui.navigation import allowed_specs
 from ui.once import Once
+from ui.outbox import intro_invitation
 from ui.shell import require_shell
 from ui.tables import column_config, defused, downloads
 from validation import Problem
@@ -402,6 +403,7 @@ def show_duo(data: Snapshot, duo_id: str, user: User) -> None:
     show_header(duo, people, user)
     meeting_links(duo, user)
     agreement_button(duo, people)
+    intro_invitation(duo, user)
     st.subheader(ui.tr("duos.actions"))
     show_actions(data, duo, user)
     st.subheader(ui.tr("duos.timeline"))

@@ -47,6 +47,7 @@ from services.unit import Outcome
 from ui import context as ui
 from ui.feedback import attempt, succeed
 from ui.once import Once
+from ui.outbox import session_invitations
 from ui.shell import require_shell
 from ui.tables import displayed, table
 from venues import Venue, time_span
@@ -453,6 +454,7 @@ def session_detail(data: Snapshot, user: User, session_id: str, today: dt.date) 
         st.info(ui.tr("sessions.register_past"))
     else:
         register_form(data, user, session)
+        session_invitations(session_id, user)
     manage_form(data, user, session, people, today)
     attendance_form(user, session, people, today)
     if session["Kind"] == TRAINING:

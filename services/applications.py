@@ -18,17 +18,31 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
+import clock
 import phones
 import validation
-from i18n import Messages, Msg
+from i18n import LANGUAGES, Messages, Msg
+from messages import (
+    APPLICATION_RECEIVED,
+    DEFAULT_LANGUAGE,
+    TEMPLATES_TAB,
+    Draft,
+    dedupe_key,
+    draft,
+    occasion_lines,
+    participant_recipient,
+    session_occasion,
+    templates_from,
+)
 from ratelimit import EVERYONE, SlidingWindowLimiter, admit
-from services.unit import Outcome, Unit, new_record_id
+from services.outbox import OUTBOX_TAB, add_to_unit, outbox_rows
+from services.unit import Outcome, Unit, new_record_id, taken_ids
 from settings import current_values
 from sheets.ids import new_id
 from sheets.schema import GENDER, PROGRAMME_LANGUAGES, SLOTS
@@ -39,6 +53,7 @@ from venues import time_span
 from workflow import (
     APPLIED,
     TransitionError,
+    by_id,
     cell_date,
     cell_number,
     cell_text,
@@ -217,6 +232,8 @@ class Application:
     country_of_origin: str = ""
     consent: bool = False
     session_id: str = ""
+    language: str = ""
+    """The language the form was filled in (fr / nl / en): the tool writes to them in it."""
     honeypot: str = ""
     """A field people do not see; only a bot fills it."""
 
@@ -476,9 +493,8 @@ def submit(
         raise ApplicationRefused([Problem("", refusal)])
     person_id = record_id or new_record_id(store, "Participants")
     unit = Unit()
-    index = unit.append(
-        "Participants", [_participant(store, application, today, person_id)], "apply"
-    )
+    person = _participant(store, application, today, person_id)
+    index = unit.append("Participants", [person], "apply")
     tables = store.read(["Attendance"])
     if application.session_id and not _registered(
         tables["Attendance"].frame, application.session_id, person_id
@@ -489,7 +505,38 @@ def submit(
             "Status": REGISTERED,
         }
         unit.append("Attendance", [registration], "register_info_session")
+    _queue_confirmation(store, unit, person, application.session_id, person_id)
     return Outcome(apply_message("received"), ids=list(unit.write(store, WHO).ids[index]))
+
+
+def _queue_confirmation(
+    store: Store, unit: Unit, person: dict[str, Any], session_id: str, person_id: str
+) -> None:
+    """The applicant's confirmation, queued in the Outbox by the application's own unit of
+    work (its row's ID made from the participant's: a retry of the unit adds it once)."""
+    drafts = application_drafts(store, person, session_id)
+    if not drafts:
+        return
+    frame = store.table(OUTBOX_TAB).frame
+    outbox_id = f"O-{person_id.removeprefix('P-')}"
+    add_to_unit(unit, drafts, outbox_rows(frame), taken_ids(frame), clock.now(), [outbox_id])
+
+
+def application_drafts(store: Store, person: Mapping[str, Any], session_id: str) -> list[Draft]:
+    """The confirmation of an application (the Participants record with its ID), with the
+    chosen session's date, time and place (those known); none without consent or address."""
+    recipient = participant_recipient(person, cell_text(person, "Language") or DEFAULT_LANGUAGE)
+    if recipient is None:
+        return []
+    session_lines = ""
+    if session_id:
+        session = by_id(records(store.table("Sessions").frame)).get(session_id)
+        if session is not None:
+            session_lines = occasion_lines(session_occasion(session), recipient.language)
+    values = {"session": session_lines, "office": cell_text(person, "Office")}
+    key = dedupe_key(APPLICATION_RECEIVED, recipient.person_id)
+    templates = templates_from(store.table(TEMPLATES_TAB).frame)
+    return [draft(templates, APPLICATION_RECEIVED, recipient, values, recipient.person_id, key)]
 
 
 def _participant(
@@ -556,6 +603,7 @@ def participant_record(
         "Source": SOURCE,
         "Applied on": today,
         "Consent on": today,
+        "Language": application.language if application.language in LANGUAGES else "",
         "Notes": duplicate_note(duplicates),
     }
     return {name: value for name, value in record.items() if value not in ("", None, [])}

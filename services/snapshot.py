@@ -17,7 +17,7 @@ from sheets.reader import Finding
 from sheets.schema import TABS
 from sheets.store import Store
 
-DATA_TABS: tuple[str, ...] = tuple(tab.name for tab in TABS if tab.name != "Audit")
+DATA_TABS: tuple[str, ...] = tuple(tab.name for tab in TABS if tab.name not in {"Audit", "Outbox"})
 
 
 MEMO_SIZE = 64

@@ -329,7 +329,15 @@ def change_details(written: Sequence[str]) -> str:
     return ", ".join(written)
 
 
-ERASE_TABS = ("Participants", "Duos", "Meetings", "Check-ins", "Evaluations", "Follow-ups")
+ERASE_TABS = (
+    "Participants",
+    "Duos",
+    "Meetings",
+    "Check-ins",
+    "Evaluations",
+    "Follow-ups",
+    "Outbox",
+)
 """The tabs that erasing a person touches (and reads, to find what to blank)."""
 
 ErasePlan = dict[str, list[tuple[dict[str, str], dict[str, Any]]]]
@@ -363,4 +371,19 @@ def erase_plan(tables: Mapping[str, Table], participant_id: str) -> ErasePlan:
         rows = frame[frame[key_column].isin(duo_ids)]
         blanks = {name: "" for name in tab_def.free_text}
         plan[tab_name] = [({"ID": str(record_id)}, blanks) for record_id in rows["ID"] if record_id]
+    outbox = tables["Outbox"].frame if "Outbox" in tables else pd.DataFrame()
+    if not outbox.empty:
+        email = str(people.loc[people["ID"] == participant_id, "Email"].iloc[0]).strip().casefold()
+        about = {participant_id, *duo_ids}
+        mine = outbox[
+            (outbox["To"].astype(str).str.strip().str.casefold() == email) & (email != "")
+            | outbox["Record ID"].isin(about)
+        ]
+        blanks = {name: "" for name in OUTBOX_ERASED}
+        plan["Outbox"] = [({"ID": str(record_id)}, blanks) for record_id in mine["ID"] if record_id]
     return plan
+
+
+OUTBOX_ERASED = ("To", "Subject", "Body", "Calendar")
+"""What erasing a person blanks in the Outbox rows sent to them or about them or their duos
+(the kind, status and dates stay, as the statistics' rows do)."""

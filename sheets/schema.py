@@ -319,6 +319,19 @@ FOLLOW_UP_SOURCE = _choices(
     ),
     ("Self-filled", "Rempli par la personne", "Auto", "Zelf ingevuld", "Self"),
 )
+MESSAGE_LANGUAGE = _choices(
+    ("fr", "Français", "Francais", "French", "Frans", "FR"),
+    ("nl", "Nederlands", "Néerlandais", "Dutch", "Vlaams", "NL"),
+    ("en", "English", "Anglais", "Engels", "EN"),
+)
+"""The language the tool writes to a person in (the Apply form's language)."""
+OUTBOX_STATUS = _choices(
+    ("Queued", "En attente", "À envoyer", "In wachtrij", "Te verzenden"),
+    ("Sending", "En cours d'envoi", "Wordt verzonden"),
+    ("Sent", "Envoyé", "Envoyée", "Verzonden", "Verstuurd"),
+    ("Failed", "Échec", "Échoué", "Mislukt"),
+    ("Cancelled", "Annulé", "Annulée", "Geannuleerd"),
+)
 STAFF_ROLE = _choices(
     ("Admin", "Administrateur", "Administratrice", "Beheerder"),
     ("Coordinator", "Coordinateur", "Coordinatrice", "Coördinator"),
@@ -477,6 +490,23 @@ PARTICIPANTS = Tab(
         _col("Source", TEXT, "Origine", "Canal", "Bron", "Via"),
         _col("Applied on", DATE, "Candidature le", "Inscrit le", "Aangemeld op"),
         _col("Consent on", DATE, "Consentement le", "Consentement", "Toestemming op"),
+        _col(
+            "Opted out on",
+            DATE,
+            "Désinscrit le",
+            "Plus de messages le",
+            "Afgemeld op",
+            "Geen berichten meer op",
+        ),
+        _col(
+            "Language",
+            CHOICE,
+            "Langue des messages",
+            "Langue de contact",
+            "Taal van de berichten",
+            "Contacttaal",
+            choices=MESSAGE_LANGUAGE,
+        ),
         _col("Intake on", DATE, "Entretien le", "Intake le", "Intake op"),
         _col("Trained on", DATE, "Formé le", "Formation le", "Opgeleid op"),
         Column(NOTES.name, NOTES.kind, NOTES.aliases, personal=True),
@@ -779,6 +809,49 @@ Not in workbook.md's list: the app keeps them in the workbook so that every coor
 every app process shares them, and staff can see them.
 """
 
+OUTBOX = Tab(
+    "Outbox",
+    (
+        _col("ID", ID, "Identifiant"),
+        _col("Kind", TEXT, "Type", "Soort"),
+        _col("To", TEXT, "À", "Destinataire", "Aan", "Ontvanger", personal=True),
+        _col("Language", TEXT, "Langue", "Taal"),
+        _col("Subject", TEXT, "Objet", "Sujet", "Onderwerp"),
+        _col("Body", TEXT, "Texte", "Message", "Tekst", "Bericht", personal=True),
+        _col("Calendar", TEXT, "Calendrier", "Invitation", "Agenda", "Uitnodiging"),
+        _col("Record ID", ID, "ID enregistrement", "Record", "Dossier"),
+        _col("Dedupe key", TEXT, "Clé", "Clé unique", "Sleutel"),
+        _col("Status", CHOICE, "Statut", "État", "Status", choices=OUTBOX_STATUS),
+        _col("Queued on", TIMESTAMP, "En attente depuis", "Mis en file le", "In wachtrij op"),
+        _col("Sent on", TIMESTAMP, "Envoyé le", "Verzonden op"),
+        _col("Via", TEXT, "Par", "Envoyé par", "Verzonden via"),
+        _col("Attempts", NUMBER, "Essais", "Tentatives", "Pogingen"),
+        _col("Error", TEXT, "Erreur", "Fout"),
+    ),
+    id_prefix="O",
+    aliases=("Boîte d'envoi", "Envois", "Uitgaand", "Postvak uit"),
+)
+"""One row per message the tool sends (or offers to send): the record of what went out.
+
+A message's dedupe key (kind, record, person, period) queued or sent once is never queued
+again; staff may set a queued row's Status to Cancelled by hand and it is not sent.
+"""
+
+TEMPLATES = Tab(
+    "Templates",
+    (
+        _col("Kind", TEXT, "Type", "Soort"),
+        _col("Language", TEXT, "Langue", "Taal"),
+        _col("Subject", TEXT, "Objet", "Sujet", "Onderwerp"),
+        _col("Body", TEXT, "Texte", "Message", "Tekst", "Bericht"),
+        UPDATED_ON,
+    ),
+    aliases=("Modèles", "Sjablonen"),
+    key=None,
+)
+"""Admins' wording of the messages: one row per kind and language that differs from the
+default (`message_templates.toml`)."""
+
 TABS: tuple[Tab, ...] = (
     PARTICIPANTS,
     DUOS,
@@ -792,6 +865,8 @@ TABS: tuple[Tab, ...] = (
     LISTS,
     BUDGETS,
     SETTINGS,
+    OUTBOX,
+    TEMPLATES,
     AUDIT,
 )
 TABS_BY_NAME: dict[str, Tab] = {tab.name: tab for tab in TABS}

@@ -252,6 +252,7 @@ def test_submit_writes_the_participant_and_the_registration(
     assert set(audit[audit["Who"] == "Website form"]["Action"]) == {
         "apply",
         "register_info_session",
+        "queue_message",
     }
 
 

@@ -14,6 +14,7 @@ from services.meeting_links import link_for, revoke, secret_key
 from sheets.store import StoreError
 from ui import context as ui
 from ui.feedback import attempt, succeed
+from ui.outbox import meeting_link_messages
 from workflow import ACTIVE, TransitionError, cell_text
 
 
@@ -44,6 +45,7 @@ def meeting_links(duo: Mapping[str, Any], user: User) -> None:
                 return
             st.markdown(f"**{ui.tr(label)}**")
             st.code(link, language=None, wrap_lines=True)
+        meeting_link_messages(duo_id, user, app_address(), secret)
         st.caption(ui.tr("duo_links.revoke_help"))
         if st.button(ui.tr("duo_links.revoke"), key=f"duo-{duo_id}-revoke-links"):
             succeed(attempt(lambda: revoke(store, duo_id, ui.who(), user=user)))
