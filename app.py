@@ -100,7 +100,7 @@ def main() -> None:
         store = ui.store()
         store.read(DATA_TABS)
         user = ui.user()
-        navigation = st.navigation(pages_for(user))
+        navigation = st.navigation(pages_for(user), expanded=True)  # every page, no "View more"
         follow_deep_link(user)
         remember_session(user)
         if user is not None:

@@ -219,11 +219,12 @@ STAFF_TITLES = [
         "sessions",
         "matching",
         "duos",
+        "follow_ups",
         "reports",
         "data_quality",
     )
 ]
-ADMIN_TITLES = [t("nav.settings", "en"), t("nav.privacy", "en"), t("nav.staff", "en")]
+ADMIN_TITLES = [t(f"nav.{name}", "en") for name in ("settings", "privacy", "staff", "messages")]
 PUBLIC_TITLES = [t("nav.sign_in", "en"), t("nav.apply", "en")]
 
 

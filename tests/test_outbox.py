@@ -300,11 +300,9 @@ def test_the_intro_invitation_goes_to_mentor_mentee_and_coordinator_with_one_eve
 
 def test_the_intro_time_and_place_are_read_when_the_duos_tab_has_them(store: Store) -> None:
     duo_id = intro_duo(store)
-    grid = store.grids["Duos"]  # type: ignore[attr-defined]
-    grid[0].extend(["Intro time", "Intro place"])
-    for line in grid[1:]:
-        line.extend(["18u30", "Café Central, Bruxelles"] if line[0] == duo_id else ["", ""])
-    store.refresh()
+    store.update(
+        "Duos", duo_id, {"Intro time": "18u30", "Intro place": "Café Central, Bruxelles"}, "tests"
+    )
     invite_intro(store, BRUSSELS, duo_id, {})
     row = next(row for row in rows(store) if row.kind == INTRO_MEETING)
     (event,) = Calendar.from_ical(row.calendar).walk("VEVENT")
