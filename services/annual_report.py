@@ -15,8 +15,8 @@ from babel.numbers import format_decimal
 from fpdf import FPDF
 
 from i18n import locale_of, t
-from impact import FIGURES, Figure, Impact, impact_report
-from services.reports import offices_asked
+from impact import FIGURES, Figure, Impact
+from services.reports import impact_of, offices_asked
 from services.snapshot import Snapshot
 
 ENCODING = "windows-1252"
@@ -40,17 +40,7 @@ def year_bounds(year: int, today: dt.date) -> tuple[dt.date, dt.date]:
 
 def year_impact(data: Snapshot, year: int, today: dt.date, offices: Sequence[str] | None) -> Impact:
     start, end = year_bounds(year, today)
-    return impact_report(
-        participants=data.participants,
-        duos=data.duos,
-        evaluations=data["Evaluations"],
-        follow_ups=data["Follow-ups"],
-        budgets=data["Budgets"],
-        start=start,
-        end=end,
-        today=today,
-        offices=offices,
-    )
+    return impact_of(data, start, end, today, offices)
 
 
 def shown_value(figure: Figure, lang: str) -> str:

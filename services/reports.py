@@ -9,6 +9,7 @@ by every session, so a page that asks again costs nothing. No Streamlit here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -130,25 +131,28 @@ def period_report(data: Snapshot, start: dt.date, end: dt.date) -> Report:
 
 
 def period_impact(data: Snapshot, start: dt.date, end: dt.date, today: dt.date) -> Impact:
-    """`impact.impact_report` of [start, end] (the figures DUO publishes) for the offices in
-    view, with the Follow-ups and Budgets tabs."""
+    """`impact_of` [start, end] for the offices in view, computed once per data version."""
     offices = offices_asked(data)
     return data.memo(
-        "impact_report",
-        lambda: impact_report(
-            participants=data.participants,
-            duos=data.duos,
-            evaluations=data["Evaluations"],
-            follow_ups=data["Follow-ups"],
-            budgets=data["Budgets"],
-            start=start,
-            end=end,
-            today=today,
-            offices=offices,
-        ),
-        start,
-        end,
-        today,
+        "impact_report", lambda: impact_of(data, start, end, today, offices), start, end, today
+    )
+
+
+def impact_of(
+    data: Snapshot, start: dt.date, end: dt.date, today: dt.date, offices: Sequence[str] | None
+) -> Impact:
+    """`impact.impact_report` of [start, end] (the figures DUO publishes) for `offices` (None:
+    all), with the Follow-ups and Budgets tabs: the Reports page's and the annual report's."""
+    return impact_report(
+        participants=data.participants,
+        duos=data.duos,
+        evaluations=data["Evaluations"],
+        follow_ups=data["Follow-ups"],
+        budgets=data["Budgets"],
+        start=start,
+        end=end,
+        today=today,
+        offices=offices,
     )
 
 
