@@ -9,7 +9,7 @@ environment, see `sheets/config.py`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
@@ -37,20 +37,24 @@ class Setting:
     help: Msg
 
 
-def _attention_settings() -> tuple[Setting, ...]:
-    defaults = AttentionSettings()
+def _integer_settings(
+    group: str,
+    defaults: AttentionSettings | FollowUpSettings,
+    bounds: Callable[[str], tuple[int, int]],
+) -> tuple[Setting, ...]:
+    """A whole-number setting per field of `defaults`' dataclass: `group.field`, its default,
+    its bounds, and the label and help `settings.group_field(_help)`."""
     return tuple(
         Setting(
-            f"attention.{spec.name}",
-            "attention",
+            f"{group}.{spec.name}",
+            group,
             getattr(defaults, spec.name),
             "integer",
-            0,
-            366,
-            Msg(f"settings.attention_{spec.name}"),
-            Msg(f"settings.attention_{spec.name}_help"),
+            *bounds(spec.name),
+            Msg(f"settings.{group}_{spec.name}"),
+            Msg(f"settings.{group}_{spec.name}_help"),
         )
-        for spec in fields(AttentionSettings)
+        for spec in fields(defaults)
     )
 
 
@@ -93,25 +97,11 @@ FOLLOW_UP_BOUNDS: dict[str, tuple[int, int]] = {
 long a due contact stays on the to-do list."""
 
 
-def _follow_up_settings() -> tuple[Setting, ...]:
-    defaults = FollowUpSettings()
-    return tuple(
-        Setting(
-            f"follow_ups.{spec.name}",
-            "follow_ups",
-            getattr(defaults, spec.name),
-            "integer",
-            FOLLOW_UP_BOUNDS[spec.name][0],
-            FOLLOW_UP_BOUNDS[spec.name][1],
-            Msg(f"settings.follow_ups_{spec.name}"),
-            Msg(f"settings.follow_ups_{spec.name}_help"),
-        )
-        for spec in fields(FollowUpSettings)
-    )
-
-
 SETTINGS: tuple[Setting, ...] = (
-    _attention_settings() + _matching_settings() + PRIVACY + _follow_up_settings()
+    _integer_settings("attention", AttentionSettings(), lambda _: (0, 366))
+    + _matching_settings()
+    + PRIVACY
+    + _integer_settings("follow_ups", FollowUpSettings(), FOLLOW_UP_BOUNDS.__getitem__)
 )
 BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
 GROUPS = ("attention", "matching", "privacy", "follow_ups")
