@@ -18,7 +18,7 @@ Everything here returns `Msg` objects: the page translates. No Streamlit.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from datetime import date
@@ -148,27 +148,29 @@ def _listed_elsewhere(problem: Problem, value: str) -> bool:
 def meeting_rule_issues(meetings: pd.DataFrame | None, today: date) -> list[Issue]:
     """Meetings rows (not cancelled) without a date, in the future, of a duration outside
     0.5 to 8 hours, or with a summary too long; each opens its duo."""
-    found: list[Issue] = []
-    for meeting in records(meetings):
-        if meeting.get("Cancelled") is True:
-            continue
-        for problem in meeting_row_problems(meeting, today):
-            value = _shown(meeting.get(problem.field))
-            issue = _rule_issue("Meetings", meeting, problem.field, value, problem.msg)
-            found.append(replace(issue, record_id=cell_text(meeting, "Duo ID"), record_tab="Duos"))
-    return found
+    return _duo_row_issues("Meetings", meetings, meeting_row_problems, today)
 
 
 def check_in_rule_issues(check_ins: pd.DataFrame | None, today: date) -> list[Issue]:
     """Check-ins rows (not cancelled) dated ahead, or with notes too long; each opens its duo."""
+    return _duo_row_issues("Check-ins", check_ins, check_in_row_problems, today)
+
+
+def _duo_row_issues(
+    tab: str,
+    frame: pd.DataFrame | None,
+    row_problems: Callable[[Mapping[str, Any], date], list[Problem]],
+    today: date,
+) -> list[Issue]:
+    """The rules each row (not cancelled) of a tab of a duo's entries breaks; each opens its duo."""
     found: list[Issue] = []
-    for check_in in records(check_ins):
-        if check_in.get("Cancelled") is True:
+    for row in records(frame):
+        if row.get("Cancelled") is True:
             continue
-        for problem in check_in_row_problems(check_in, today):
-            value = _shown(check_in.get(problem.field))
-            issue = _rule_issue("Check-ins", check_in, problem.field, value, problem.msg)
-            found.append(replace(issue, record_id=cell_text(check_in, "Duo ID"), record_tab="Duos"))
+        for problem in row_problems(row, today):
+            value = _shown(row.get(problem.field))
+            issue = _rule_issue(tab, row, problem.field, value, problem.msg)
+            found.append(replace(issue, record_id=cell_text(row, "Duo ID"), record_tab="Duos"))
     return found
 
 
