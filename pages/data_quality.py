@@ -79,26 +79,16 @@ def figures(report: QualityReport) -> None:
         downloads(issues_frame(report.all, with_section=True), "data-quality")
 
 
-def store_section(report: QualityReport) -> None:
-    st.subheader(ui.tr("quality.store_title", count=len(report.store)))
-    st.caption(ui.tr("quality.store_help"))
-    if not report.store:
+def section_by_tab(name: str, issues: Sequence[Issue], title: str, help_text: str) -> None:
+    """A section of issues (the store's, the rules'): an expander per tab."""
+    st.subheader(title)
+    st.caption(help_text)
+    if not issues:
         st.info(ui.tr("quality.none"))
-    for tab_name, issues in by_tab(report.store).items():
-        with st.expander(f"{ui.plain(tab_name)} ({len(issues)})"):
-            table(issues_frame(issues), key=f"store-{tab_name}")
-            record_links(issues)
-
-
-def rules_section(report: QualityReport) -> None:
-    st.subheader(ui.tr("quality.rules_title", count=len(report.rules)))
-    st.caption(ui.tr("quality.rules_help"))
-    if not report.rules:
-        st.info(ui.tr("quality.none"))
-    for tab_name, issues in by_tab(report.rules).items():
-        with st.expander(f"{ui.plain(tab_name)} ({len(issues)})"):
-            table(issues_frame(issues), key=f"rules-{tab_name}")
-            record_links(issues)
+    for tab_name, tab_issues in by_tab(issues).items():
+        with st.expander(f"{ui.plain(tab_name)} ({len(tab_issues)})"):
+            table(issues_frame(tab_issues), key=f"{name}-{tab_name}")
+            record_links(tab_issues)
 
 
 def missing_id_section(report: QualityReport, user: User) -> None:
@@ -184,8 +174,13 @@ def main() -> None:
     snapshot = ui.snapshot()
     report = snapshot.memo("quality", lambda: quality_report(snapshot))
     figures(report)
-    store_section(report)
-    rules_section(report)
+    store, rules = report.store, report.rules
+    section_by_tab(
+        "store", store, ui.tr("quality.store_title", count=len(store)), ui.tr("quality.store_help")
+    )
+    section_by_tab(
+        "rules", rules, ui.tr("quality.rules_title", count=len(rules)), ui.tr("quality.rules_help")
+    )
     missing_id_section(report, user)
     consistency_section(report)
     settings_section(report)
