@@ -171,16 +171,11 @@ def move_people(
 ) -> BulkOutcome:
     """Move the ticked people on (one write), each by the workflow's rules; `action` is the
     audit's name for it (the step's kind, as a single move)."""
-
-    def plan() -> BulkPlan:
-        tables = read_now(store, [PARTICIPANTS_TAB, DUOS_TAB])
-        frames = {name: table.frame for name, table in tables.items()}
-        return plan_person_moves(
-            user, person_ids, frames[PARTICIPANTS_TAB], frames[DUOS_TAB], step_for, action
-        )
-
-    planned, written = write_planned(store, user.email, plan)
-    return _outcome(planned, planned.unit.conflicts(written))
+    return _moved(
+        store,
+        user,
+        lambda people, duos: plan_person_moves(user, person_ids, people, duos, step_for, action),
+    )
 
 
 def withdraw_people(
@@ -277,13 +272,20 @@ def move_duos(
     store: Store, user: User, duo_ids: Sequence[str], step: DuoStep, today: date
 ) -> BulkOutcome:
     """Move the ticked duos on with one step (one write), each by the duo workflow's rules."""
+    return _moved(
+        store, user, lambda people, duos: plan_duo_moves(user, duo_ids, people, duos, step, today)
+    )
+
+
+def _moved(
+    store: Store, user: User, plan_on: Callable[[pd.DataFrame, pd.DataFrame], BulkPlan]
+) -> BulkOutcome:
+    """The moves `plan_on` plans on the Participants and Duos tabs as they are now, written in
+    one write: what a bulk move of people or of duos did."""
 
     def plan() -> BulkPlan:
         tables = read_now(store, [PARTICIPANTS_TAB, DUOS_TAB])
-        frames = {name: table.frame for name, table in tables.items()}
-        return plan_duo_moves(
-            user, duo_ids, frames[PARTICIPANTS_TAB], frames[DUOS_TAB], step, today
-        )
+        return plan_on(tables[PARTICIPANTS_TAB].frame, tables[DUOS_TAB].frame)
 
     planned, written = write_planned(store, user.email, plan)
     return _outcome(planned, planned.unit.conflicts(written))
