@@ -282,15 +282,11 @@ def bulk_panel(data: Snapshot, user: User, shown: pd.DataFrame, frame: pd.DataFr
     if not ticked:
         return
     actions = bulk_duo_actions([duo for duo in map(data.duo, ticked) if duo is not None])
-    if not actions:
-        st.info(ui.tr("bulk.no_duo_step"))
-        return
-    action = st.selectbox(
-        ui.tr("bulk.duo_step"),
+    action = ui.step_choice(
         actions,
-        index=None,
-        format_func=ui.format_choices(actions, lambda a: ui.text(DUO_ACTION_LABELS[a])),
-        placeholder=ui.tr("participants.step_hint"),
+        DUO_ACTION_LABELS,
+        ui.tr("bulk.duo_step"),
+        ui.tr("bulk.no_duo_step"),
         key="duos-bulk-step",
     )
     if action is None:

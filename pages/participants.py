@@ -276,15 +276,11 @@ def bulk_status(
     data: Snapshot, user: User, people: list[dict[str, Any]], ticked: list[str]
 ) -> None:
     actions = [a for a in bulk_person_actions(people, data.duos) if a is not PersonAction.WITHDRAW]
-    if not actions:
-        st.info(ui.tr("bulk.no_step"))
-        return
-    action = st.selectbox(
-        ui.tr("bulk.step"),
+    action = ui.step_choice(
         actions,
-        index=None,
-        format_func=ui.format_choices(actions, lambda a: ui.text(PERSON_ACTION_LABELS[a])),
-        placeholder=ui.tr("participants.step_hint"),
+        PERSON_ACTION_LABELS,
+        ui.tr("bulk.step"),
+        ui.tr("bulk.no_step"),
         key="participants-bulk-step",
     )
     if action is None:
@@ -487,15 +483,11 @@ def status_steps(data: Snapshot, user: User, person: Mapping[str, Any]) -> None:
     once = Once(f"step-{person_id}")
     once.show()  # the step just taken, whichever form the new status offers next
     actions = allowed_participant_actions(person, data.duos)
-    if not actions:
-        st.info(ui.tr("participants.no_step"))
-        return
-    action = st.selectbox(
-        ui.tr("participants.step"),
+    action = ui.step_choice(
         actions,
-        index=None,
-        format_func=ui.format_choices(actions, lambda a: ui.text(PERSON_ACTION_LABELS[a])),
-        placeholder=ui.tr("participants.step_hint"),
+        PERSON_ACTION_LABELS,
+        ui.tr("participants.step"),
+        ui.tr("participants.no_step"),
         key=f"step-{person_id}",
     )
     if action is None:

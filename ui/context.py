@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -26,6 +26,7 @@ LANG = "lang"
 OFFICES = "offices"
 USER = "user"
 DEMO_ADMIN = User("demo-admin@example.org", "Demo admin", "Admin")
+Step = TypeVar("Step")
 
 
 def secrets() -> dict[str, Any]:
@@ -206,6 +207,25 @@ def format_choices(
     """
     texts = {option: shown(option) for option in options}
     return lambda option: texts.get(option, str(option))
+
+
+def step_choice(
+    actions: Sequence[Step], labels: Mapping[Step, Msg], label: str, none: str, *, key: str
+) -> Step | None:
+    """The step to take among `actions` (each named by `labels`), none chosen at first; the
+    info line `none`, and None, when there is no step to take."""
+    if not actions:
+        st.info(none)
+        return None
+    chosen: Step | None = st.selectbox(
+        label,
+        actions,
+        index=None,
+        format_func=format_choices(actions, lambda action: text(labels[action])),
+        placeholder=tr("participants.step_hint"),
+        key=key,
+    )
+    return chosen
 
 
 def fmt_date(value: Any) -> str:
