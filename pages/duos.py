@@ -314,37 +314,49 @@ def bulk_step_inputs(data: Snapshot, action: DuoAction, form: str) -> DuoStep | 
     label = "duos.date" if action is DuoAction.DECLINE else "duos.end_date"
     on = date_input(ui.tr(label), ui.today(), form_key("bulk", form, "date"))
     if action is DuoAction.DECLINE:
-        by = st.radio(
-            ui.tr("duos.declined_by"),
-            DECLINED_BY,
-            format_func=ui.format_choices(DECLINED_BY),
-            horizontal=True,
-            key=form_key("bulk", form, "by"),
-        )
+        by = declined_by_input("bulk", form)
         reason = reason_inputs(data, "bulk", form)
-        return None if on is None else Decline(on, str(by), reason)
+        return None if on is None else Decline(on, by, reason)
     if action is DuoAction.COMPLETE:
         again = st.checkbox(ui.tr("duos.mentor_wants_another"), key=form_key("bulk", form, "again"))
         st.caption(ui.tr("bulk.complete_early_help"))
         early = reason_inputs(data, "bulk", form)
         return None if on is None else Complete(on, bool(again), bool(early), early)
     reason = reason_inputs(data, "bulk", form)
+    mentor_to, mentee_to = end_early_to_inputs("bulk", form)
+    return None if on is None else EndEarly(on, reason, mentor_to, mentee_to)
+
+
+def declined_by_input(duo_id: str, form: str) -> str:
+    """Who declined the duo (a duo's own form, or the bulk form)."""
+    by = st.radio(
+        ui.tr("duos.declined_by"),
+        DECLINED_BY,
+        format_func=ui.format_choices(DECLINED_BY),
+        horizontal=True,
+        key=form_key(duo_id, form, "by"),
+    )
+    return str(by)
+
+
+def end_early_to_inputs(duo_id: str, form: str) -> tuple[str, str]:
+    """Where the mentor and the mentee go after an early end, side by side."""
     left, right = st.columns(2)
     mentor_to = left.radio(
         ui.tr("duos.mentor_to"),
         END_EARLY_TO,
         format_func=ui.format_choices(END_EARLY_TO),
         horizontal=True,
-        key=form_key("bulk", form, "mentor-to"),
+        key=form_key(duo_id, form, "mentor-to"),
     )
     mentee_to = right.radio(
         ui.tr("duos.mentee_to"),
         END_EARLY_TO,
         format_func=ui.format_choices(END_EARLY_TO),
         horizontal=True,
-        key=form_key("bulk", form, "mentee-to"),
+        key=form_key(duo_id, form, "mentee-to"),
     )
-    return None if on is None else EndEarly(on, reason, str(mentor_to), str(mentee_to))
+    return str(mentor_to), str(mentee_to)
 
 
 def translated(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -726,17 +738,11 @@ def decline_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         token = once.field()
         st.caption(ui.tr("duos.decline_help"))
         on = date_input(ui.tr("duos.date"), ui.today(), form_key(duo_id, "decline", "date"))
-        by = st.radio(
-            ui.tr("duos.declined_by"),
-            DECLINED_BY,
-            format_func=ui.format_choices(DECLINED_BY),
-            horizontal=True,
-            key=form_key(duo_id, "decline", "by"),
-        )
+        by = declined_by_input(duo_id, "decline")
         reason = reason_inputs(data, duo_id, "decline")
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "decline"))
     if sent and on is not None:
-        move(duo, user, Decline(on, str(by), reason), once, token)
+        move(duo, user, Decline(on, by, reason), once, token)
 
 
 def complete_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
@@ -799,24 +805,10 @@ def end_early_form(data: Snapshot, duo: dict[str, Any], user: User) -> None:
         st.caption(ui.tr("duos.end_early_help"))
         on = date_input(ui.tr("duos.end_date"), ui.today(), form_key(duo_id, "end-early", "date"))
         reason = reason_inputs(data, duo_id, "end-early")
-        left, right = st.columns(2)
-        mentor_to = left.radio(
-            ui.tr("duos.mentor_to"),
-            END_EARLY_TO,
-            format_func=ui.format_choices(END_EARLY_TO),
-            horizontal=True,
-            key=form_key(duo_id, "end-early", "mentor-to"),
-        )
-        mentee_to = right.radio(
-            ui.tr("duos.mentee_to"),
-            END_EARLY_TO,
-            format_func=ui.format_choices(END_EARLY_TO),
-            horizontal=True,
-            key=form_key(duo_id, "end-early", "mentee-to"),
-        )
+        mentor_to, mentee_to = end_early_to_inputs(duo_id, "end-early")
         sent = st.form_submit_button(ui.tr("duos.save"), key=submit_key(duo_id, "end-early"))
     if sent and on is not None:
-        step = EndEarly(on, reason, str(mentor_to), str(mentee_to))
+        step = EndEarly(on, reason, mentor_to, mentee_to)
         move(duo, user, step, once, token)
 
 
