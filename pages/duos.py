@@ -77,7 +77,7 @@ from ui.navigation import allowed_specs
 from ui.once import Once
 from ui.outbox import intro_invitation
 from ui.shell import require_shell
-from ui.tables import column_config, defused, downloads
+from ui.tables import downloads, selected_rows
 from validation import Problem
 from workflow import (
     ACTIVE,
@@ -113,7 +113,6 @@ GENERATION = "duos-forms"  # part of every form key: raised after a save to empt
 SHOWN = "duos-shown"  # the duo's row as the last run showed it: what a form is compared with
 LIST_KEY = "duos-list"
 BULK = Once("duos-bulk", render=show_bulk_outcome)
-LIST_ROW_PIXELS, LIST_MAX_PIXELS = 35, 600
 DEFAULT_STATUSES = (PROPOSED, INTRO_PLANNED, ACTIVE)
 END_EARLY_TO = (READY, ALUMNI)  # where mentor and mentee go when their duo ends early
 FORMS = (
@@ -256,17 +255,7 @@ def show_list(data: Snapshot, user: User) -> None:
         bulk_panel(data, user, shown, frame)
         downloads(frame, "duos")
         return
-    event = st.dataframe(
-        defused(frame),
-        hide_index=True,
-        column_config=column_config(frame),
-        on_select="rerun",
-        selection_mode="single-row",
-        placeholder="—",
-        height=min(LIST_ROW_PIXELS * (len(frame) + 1) + 3, LIST_MAX_PIXELS),
-        key=LIST_KEY,
-    )
-    rows = event.selection.rows if hasattr(event, "selection") else []
+    rows = selected_rows(frame, LIST_KEY, "single-row")
     if rows:
         open_duo(str(shown.iloc[rows[0]]["ID"]))
     downloads(frame, "duos")

@@ -20,9 +20,7 @@ from i18n import Msg
 from services.unit import Outcome
 from ui.context import md_text, md_tr, tr
 from ui.feedback import attempt
-from ui.tables import column_config, defused
-
-ROW_PIXELS, MAX_PIXELS = 35, 600
+from ui.tables import selected_rows
 
 
 def ticked_rows(frame: pd.DataFrame, ids: Sequence[str], key: str) -> list[str]:
@@ -32,17 +30,7 @@ def ticked_rows(frame: pd.DataFrame, ids: Sequence[str], key: str) -> list[str]:
     took someone out of the list) the ticks start empty, instead of ticking whoever now
     stands where a ticked row stood.
     """
-    event = st.dataframe(
-        defused(frame),
-        hide_index=True,
-        column_config=column_config(frame),
-        on_select="rerun",
-        selection_mode="multi-row",
-        placeholder="—",
-        height=min(ROW_PIXELS * (len(frame) + 1) + 3, MAX_PIXELS),
-        key=ticks_key(key, ids),
-    )
-    rows = event.selection.rows if hasattr(event, "selection") else []
+    rows = selected_rows(frame, ticks_key(key, ids), "multi-row")
     return [ids[row] for row in rows if row < len(ids)]
 
 

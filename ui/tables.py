@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +12,7 @@ from exports import defuse, to_csv, to_excel
 from ui.context import label, lang, tr
 
 DATE_FORMAT = "DD/MM/YYYY"
+ROW_PIXELS, MAX_PIXELS = 35, 600
 
 
 def displayed(
@@ -89,6 +90,24 @@ def table(frame: pd.DataFrame, *, key: str | None = None, height: int | None = N
         key=key,
         height=height if height is not None else "auto",
     )
+
+
+def selected_rows(
+    frame: pd.DataFrame, key: str, mode: Literal["single-row", "multi-row"]
+) -> list[int]:
+    """The table with rows to select (one, or several ticked), as high as its rows up to
+    MAX_PIXELS; returns the positions of the rows selected."""
+    event = st.dataframe(
+        defused(frame),
+        hide_index=True,
+        column_config=column_config(frame),
+        on_select="rerun",
+        selection_mode=mode,
+        placeholder="—",
+        height=min(ROW_PIXELS * (len(frame) + 1) + 3, MAX_PIXELS),
+        key=key,
+    )
+    return list(event.selection.rows) if hasattr(event, "selection") else []
 
 
 def downloads(frame: pd.DataFrame, name: str) -> None:
