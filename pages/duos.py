@@ -318,34 +318,27 @@ def bulk_step_inputs(data: Snapshot, action: DuoAction, form: str) -> DuoStep | 
 
 def declined_by_input(duo_id: str, form: str) -> str:
     """Who declined the duo (a duo's own form, or the bulk form)."""
-    by = st.radio(
-        ui.tr("duos.declined_by"),
-        DECLINED_BY,
-        format_func=ui.format_choices(DECLINED_BY),
-        horizontal=True,
-        key=form_key(duo_id, form, "by"),
-    )
-    return str(by)
+    return first_picked(st, ui.tr("duos.declined_by"), DECLINED_BY, form_key(duo_id, form, "by"))
 
 
 def end_early_to_inputs(duo_id: str, form: str) -> tuple[str, str]:
     """Where the mentor and the mentee go after an early end, side by side."""
     left, right = st.columns(2)
-    mentor_to = left.radio(
-        ui.tr("duos.mentor_to"),
-        END_EARLY_TO,
-        format_func=ui.format_choices(END_EARLY_TO),
-        horizontal=True,
-        key=form_key(duo_id, form, "mentor-to"),
+    mentor_to = first_picked(
+        left, ui.tr("duos.mentor_to"), END_EARLY_TO, form_key(duo_id, form, "mentor-to")
     )
-    mentee_to = right.radio(
-        ui.tr("duos.mentee_to"),
-        END_EARLY_TO,
-        format_func=ui.format_choices(END_EARLY_TO),
-        horizontal=True,
-        key=form_key(duo_id, form, "mentee-to"),
+    mentee_to = first_picked(
+        right, ui.tr("duos.mentee_to"), END_EARLY_TO, form_key(duo_id, form, "mentee-to")
     )
-    return str(mentor_to), str(mentee_to)
+    return mentor_to, mentee_to
+
+
+def first_picked(where: Any, label: str, options: Sequence[str], key: str) -> str:
+    """A row of choices, the first one picked until another is."""
+    picked = where.radio(
+        label, options, format_func=ui.format_choices(options), horizontal=True, key=key
+    )
+    return str(picked)
 
 
 def translated(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
