@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from streamlit import config
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
@@ -48,6 +49,29 @@ def shell_runs_like_a_live_server(monkeypatch: pytest.MonkeyPatch) -> None:
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", without_pages_folder)
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """Every file the page offers for download, by file name (built as a click would)."""
+    files: dict[str, bytes] = {}
+    original = MediaFileManager.add_deferred
+
+    def keep(
+        self: MediaFileManager,
+        data_callable: Any,
+        mimetype: str | None,
+        coordinates: str,
+        file_name: str | None = None,
+        **kwargs: Any,
+    ) -> str:
+        if file_name:
+            data = data_callable()
+            files[file_name] = data if isinstance(data, bytes) else str(data).encode()
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    return files
 
 
 @pytest.fixture

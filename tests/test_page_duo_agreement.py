@@ -6,23 +6,15 @@ import io
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
 import clock
 from services.duos import change_duo
 from tests.apptest import BRUSSELS, store_of
 from tests.test_page_duos import a_duo, duo_page, errors, key, saved, send
-from tests.test_page_session_venues import kept_downloads
 from workflow import PlanIntro, apply_duo_action, cell_date, person_name
 
 TODAY = clock.today()
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """Every file the page offers for download, by file name (built as a click would)."""
-    return kept_downloads(monkeypatch)
 
 
 def test_the_intro_is_planned_with_its_time_and_place(workbook: Path) -> None:

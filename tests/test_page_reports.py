@@ -6,12 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
 from pypdf import PdfReader
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 import clock
@@ -39,29 +37,6 @@ def metrics(app: AppTest) -> dict[str, str]:
 
 def this_year() -> tuple[dt.date, dt.date]:
     return period_bounds("this_year", clock.today())
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """Every file the page offers for download, by file name (built as a click would)."""
-    files: dict[str, bytes] = {}
-    original = MediaFileManager.add_deferred
-
-    def keep(
-        self: MediaFileManager,
-        data_callable: Any,
-        mimetype: str | None,
-        coordinates: str,
-        file_name: str | None = None,
-        **kwargs: Any,
-    ) -> str:
-        if file_name:
-            data = data_callable()
-            files[file_name] = data if isinstance(data, bytes) else str(data).encode()
-        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
-    return files
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 import clock
@@ -29,34 +28,6 @@ PLACE = {
     "Address": "Rue de l'Exemple 12, 1000 Brussels",
     "What to bring": "Your identity card",
 }
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """Every file the page offers for download, by file name (built as a click would)."""
-    return kept_downloads(monkeypatch)
-
-
-def kept_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """From now on, every file a page offers is built and kept here, by file name."""
-    files: dict[str, bytes] = {}
-    original = MediaFileManager.add_deferred
-
-    def keep(
-        self: MediaFileManager,
-        data_callable: Any,
-        mimetype: str | None,
-        coordinates: str,
-        file_name: str | None = None,
-        **kwargs: Any,
-    ) -> str:
-        if file_name:
-            data = data_callable()
-            files[file_name] = data if isinstance(data, bytes) else str(data).encode()
-        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
-    return files
 
 
 @pytest.fixture
