@@ -47,6 +47,7 @@ import pytest
 from impact import (
     FIGURES,
     Figure,
+    Impact,
     impact_report,
     period_budget,
     yes_partly_no,
@@ -151,7 +152,8 @@ def budgets() -> pd.DataFrame:
     return frame("Budgets", [{"office": "Brussels", "year": 2026, "budget": 36_500}])
 
 
-def report(offices: tuple[str, ...] | None = None) -> dict[str, Figure]:
+def impact(offices: tuple[str, ...] | None = None) -> Impact:
+    """The report of the tabs above over [START, END], for the offices (None: all)."""
     return impact_report(
         participants=participants(),
         duos=all_duos(),
@@ -162,7 +164,11 @@ def report(offices: tuple[str, ...] | None = None) -> dict[str, Figure]:
         end=END,
         today=TODAY,
         offices=offices,
-    ).figures
+    )
+
+
+def report(offices: tuple[str, ...] | None = None) -> dict[str, Figure]:
+    return impact(offices).figures
 
 
 def base(figure: Figure) -> tuple[float | None, int, int, int]:
@@ -231,16 +237,7 @@ def test_each_office_gets_its_own_figures() -> None:
     assert base(brussels["positive_exit"]) == (round(1 / 3, 4), 1, 3, 0)
     assert base(antwerp["positive_exit"]) == (1.0, 1, 2, 1)
     assert base(antwerp["cost_per_duo"]) == (None, 0, 2, 2)
-    by_office = impact_report(
-        participants=participants(),
-        duos=all_duos(),
-        evaluations=evaluations(),
-        follow_ups=follow_ups(),
-        budgets=budgets(),
-        start=START,
-        end=END,
-        today=TODAY,
-    ).by_office
+    by_office = impact().by_office
     assert set(by_office["office"]) == {"Brussels", "Antwerp"}
     assert list(by_office[by_office["office"] == "Brussels"]["figure"]) == list(FIGURES)
     row = by_office[(by_office["office"] == "Antwerp") & (by_office["figure"] == "autonomy")]
