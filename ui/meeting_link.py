@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
 
 import streamlit as st
 
 from access import User
 from links import MENTEE, MENTOR
 from services.meeting_links import link_for, revoke, secret_key
-from sheets.store import StoreError
 from ui import context as ui
 from ui.feedback import attempt, succeed
 from ui.outbox import meeting_link_messages
-from workflow import ACTIVE, TransitionError, cell_text
-
-
-def app_address() -> str:
-    """Scheme and host of the app as the coordinator's browser reaches it."""
-    url = st.context.url or ""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else url
+from ui.personal_links import app_address, show_links
+from workflow import ACTIVE, cell_text
 
 
 def meeting_links(duo: Mapping[str, Any], user: User) -> None:
@@ -37,14 +30,14 @@ def meeting_links(duo: Mapping[str, Any], user: User) -> None:
             st.info(ui.tr("duo_links.disabled"))
             return
         st.caption(ui.tr("duo_links.help"))
-        for role, label in ((MENTOR, "duo_links.mentor"), (MENTEE, "duo_links.mentee")):
-            try:
-                link = link_for(store, duo_id, app_address(), secret, role, user=user)
-            except (StoreError, TransitionError) as error:
-                st.error(ui.md_text(error.msg))
-                return
-            st.markdown(f"**{ui.tr(label)}**")
-            st.code(link, language=None, wrap_lines=True)
+        shown = show_links(
+            [
+                (label, partial(link_for, store, duo_id, app_address(), secret, role, user=user))
+                for role, label in ((MENTOR, "duo_links.mentor"), (MENTEE, "duo_links.mentee"))
+            ]
+        )
+        if not shown:
+            return
         meeting_link_messages(duo_id, user, app_address(), secret)
         st.caption(ui.tr("duo_links.revoke_help"))
         if st.button(ui.tr("duo_links.revoke"), key=f"duo-{duo_id}-revoke-links"):
