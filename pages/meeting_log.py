@@ -222,13 +222,8 @@ def confirmation(once: Once) -> None:
 
 def main() -> None:
     page_language_switch(keep=("log-mode", "log-topics"))
-    st.title(ui.tr("meeting_log.title"))
-    link = PAGE.token()
-    secret = PAGE.secret(admin_hint="meeting_log.disabled_admin")
-    duo = PAGE.opened(lambda: meeting_links.resolve(ui.store(), link, secret, ui.today()))
-    mentor_name = duo.mentor_first_name or "…"
-    mentee_name = duo.mentee_first_name or "…"
-    st.subheader(ui.md_tr("meeting_log.hello", mentor=mentor_name, mentee=mentee_name))
+    link, secret, duo = PAGE.start(meeting_links.resolve, admin_hint="meeting_log.disabled_admin")
+    PAGE.hello(duo.mentor_first_name, duo.mentee_first_name)
     st.caption(ui.tr("meeting_log.intro"))
     recent_table(duo)
     once = form_once()

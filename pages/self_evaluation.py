@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from links import MENTEE, MENTOR, InvalidLink
-from meetings import InputRefused
+from links import MENTEE, MENTOR
 from services import self_evaluations
 from services.duos import (
     ANOTHER_MENTEE_VALUES,
@@ -25,12 +24,10 @@ from services.duos import (
 )
 from services.self_evaluations import LinkedEvaluation, SelfAnswers
 from services.unit import Outcome
-from sheets.store import StoreError
 from ui import context as ui
 from ui.once import Once
 from ui.personal_links import PublicLinkPage
 from ui.shell import require_shell
-from workflow import TransitionError
 
 require_shell()
 
@@ -126,19 +123,12 @@ def evaluation_form(linked: LinkedEvaluation, once: Once) -> tuple[str, SelfAnsw
 
 
 def write(once: Once, token: str, link: str, secret: str, answers: SelfAnswers) -> Outcome | None:
-    try:
-        return self_evaluations.send_evaluation(
-            ui.store(), link, secret, answers, ui.today(), record_id=once.record_id(token, "E")
+    record_id = once.record_id(token, "E")
+    return PAGE.sent(
+        lambda: self_evaluations.send_evaluation(
+            ui.store(), link, secret, answers, ui.today(), record_id=record_id
         )
-    except InvalidLink:
-        PAGE.refuse()
-    except (InputRefused, TransitionError) as refused:
-        problems = refused.problems if isinstance(refused, InputRefused) else [refused.msg]
-        for problem in problems:
-            st.error(ui.md_text(problem))
-        return None
-    except StoreError:
-        PAGE.unavailable()
+    )
 
 
 def answered(linked: LinkedEvaluation, once: Once) -> None:
@@ -152,13 +142,8 @@ def answered(linked: LinkedEvaluation, once: Once) -> None:
 
 
 def main() -> None:
-    st.title(ui.tr("self_evaluation.title"))
-    link = PAGE.token()
-    secret = PAGE.secret()
-    linked = PAGE.opened(lambda: self_evaluations.resolve(ui.store(), link, secret, ui.today()))
-    mentor_name = linked.mentor_first_name or "…"
-    mentee_name = linked.mentee_first_name or "…"
-    st.subheader(ui.md_tr("self_evaluation.hello", mentor=mentor_name, mentee=mentee_name))
+    link, secret, linked = PAGE.start(self_evaluations.resolve)
+    PAGE.hello(linked.mentor_first_name, linked.mentee_first_name)
     once = form_once()
     if linked.answered:
         answered(linked, once)

@@ -12,18 +12,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from links import InvalidLink
-from meetings import InputRefused
 from services import self_follow_ups
 from services.follow_ups import CONTRACTS
 from services.self_follow_ups import SELF_SITUATIONS, SelfFollowUp
 from services.unit import Outcome
-from sheets.store import StoreError
 from ui import context as ui
 from ui.once import Once
 from ui.personal_links import PublicLinkPage
 from ui.shell import require_shell
-from workflow import TransitionError
 
 require_shell()
 
@@ -71,29 +67,17 @@ def follow_up_form(once: Once) -> tuple[str, SelfFollowUp] | None:
 
 
 def write(once: Once, token: str, link: str, secret: str, answers: SelfFollowUp) -> Outcome | None:
-    try:
-        return self_follow_ups.send_follow_up(
-            ui.store(), link, secret, answers, ui.today(), record_id=once.record_id(token, "F")
+    record_id = once.record_id(token, "F")
+    return PAGE.sent(
+        lambda: self_follow_ups.send_follow_up(
+            ui.store(), link, secret, answers, ui.today(), record_id=record_id
         )
-    except InvalidLink:
-        PAGE.refuse()
-    except (InputRefused, TransitionError) as refused:
-        problems = refused.problems if isinstance(refused, InputRefused) else [refused.msg]
-        for problem in problems:
-            st.error(ui.md_text(problem))
-        return None
-    except StoreError:
-        PAGE.unavailable()
+    )
 
 
 def main() -> None:
-    st.title(ui.tr("self_follow_up.title"))
-    link = PAGE.token()
-    secret = PAGE.secret()
-    linked = PAGE.opened(lambda: self_follow_ups.resolve(ui.store(), link, secret, ui.today()))
-    mentor_name = linked.mentor_first_name or "…"
-    mentee_name = linked.mentee_first_name or "…"
-    st.subheader(ui.md_tr("self_follow_up.hello", mentor=mentor_name, mentee=mentee_name))
+    link, secret, linked = PAGE.start(self_follow_ups.resolve)
+    PAGE.hello(linked.mentor_first_name, linked.mentee_first_name)
     once = form_once()
     if linked.due is None:
         if once.result() is not None:

@@ -3,26 +3,24 @@ and what came in from it (the contact leaves the due list)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from i18n import t
 from links import FOLLOW_UP, verify
-from services import self_follow_ups
 from tests.apptest import ADMIN, assert_no_exception, open_page
-from tests.test_page_self_follow_up import SECRET, TODAY, answer, due_duo, open_follow_up, send
-from ui import once
+from tests.test_page_self_follow_up import (  # noqa: F401 (fresh_limits: a fixture)
+    SECRET,
+    TODAY,
+    answer,
+    due_duo,
+    fresh_limits,
+    open_follow_up,
+    send,
+)
 
-
-@pytest.fixture(autouse=True)
-def fresh_limits() -> Iterator[None]:
-    self_follow_ups.SEND_LIMIT.reset()
-    once.USED.clear()
-    yield
-    self_follow_ups.SEND_LIMIT.reset()
-    once.USED.clear()
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 def test_the_follow_ups_page_offers_the_mentees_link_and_counts_what_came_in(

@@ -13,11 +13,9 @@ import streamlit as st
 from access import User
 from links import MENTEE, MENTOR
 from services.duos import SELF_FILLED
-from services.meeting_links import revoke, secret_key
 from services.self_evaluations import came_in, evaluation_link_for, missing_respondents
 from ui import context as ui
-from ui.feedback import attempt, succeed
-from ui.personal_links import app_address, show_links
+from ui.personal_links import app_address, links_section, revoke_button, show_links
 from workflow import cell_text
 
 
@@ -41,12 +39,10 @@ def evaluation_links(duo: Mapping[str, Any], user: User) -> None:
     """Copyable evaluation links for the mentee and the mentor, and the revocation."""
     duo_id = cell_text(duo, "ID")
     store = ui.store()
-    with st.expander(ui.tr("self_evaluation.links_title"), icon=":material/rate_review:"):
-        secret = secret_key(ui.secrets(), store)
+    title, icon = "self_evaluation.links_title", ":material/rate_review:"
+    with links_section(title, icon, "self_evaluation.links_help") as secret:
         if secret is None:
-            st.info(ui.tr("duo_links.disabled"))
             return
-        st.caption(ui.tr("self_evaluation.links_help"))
         labels = ((MENTEE, "self_evaluation.link_mentee"), (MENTOR, "self_evaluation.link_mentor"))
         shown = show_links(
             [
@@ -61,6 +57,10 @@ def evaluation_links(duo: Mapping[str, Any], user: User) -> None:
         )
         if not shown:
             return
-        st.caption(ui.tr("self_evaluation.revoke_help"))
-        if st.button(ui.tr("self_evaluation.revoke"), key=f"duo-{duo_id}-revoke-evaluation-links"):
-            succeed(attempt(lambda: revoke(store, duo_id, ui.who(), user=user)))
+        revoke_button(
+            duo_id,
+            user,
+            "self_evaluation.revoke_help",
+            "self_evaluation.revoke",
+            f"duo-{duo_id}-revoke-evaluation-links",
+        )

@@ -5,23 +5,18 @@ from __future__ import annotations
 
 from functools import partial
 
-import streamlit as st
-
 from access import User
-from services.meeting_links import secret_key
 from services.self_follow_ups import follow_up_link_for
 from ui import context as ui
-from ui.personal_links import app_address, show_links
+from ui.personal_links import app_address, links_section, show_links
 
 
 def follow_up_link(duo_id: str, user: User) -> None:
     """The mentee's link (they answer the due contact themselves, and it leaves the list)."""
     store = ui.store()
-    with st.expander(ui.tr("self_follow_up.link_title"), icon=":material/link:"):
-        secret = secret_key(ui.secrets(), store)
+    title, help_text = "self_follow_up.link_title", "self_follow_up.link_help"
+    with links_section(title, ":material/link:", help_text) as secret:
         if secret is None:
-            st.info(ui.tr("duo_links.disabled"))
             return
-        st.caption(ui.tr("self_follow_up.link_help"))
         make = partial(follow_up_link_for, store, duo_id, app_address(), secret, user=user)
         show_links([("self_follow_up.link_label", make)], open_button=True)
