@@ -22,7 +22,7 @@ from i18n import Msg
 from links import MENTEE, MENTOR, InvalidLink, LinkClaims, Reason, sign
 from services.offices import check_office
 from sheets.store import RecordNotFound, Store
-from workflow import by_id, cell_text, records
+from workflow import cell_text, records
 
 TOKEN_PARAMETER = "t"
 LOGGED_BY = {MENTOR: "Mentor (link)", MENTEE: "Mentee (link)"}
@@ -46,7 +46,7 @@ def linked_duo_row(
 ) -> dict[str, Any]:
     """The duo's row, if the link still fits it and the duo's status is one of `statuses`
     (else `InvalidLink` with the reason)."""
-    duo = by_id(records(duos)).get(claims.duo_id)
+    duo = _first_with_id(duos, claims.duo_id)
     if duo is None or cell_text(duo, PERSON_COLUMN[claims.role]) != claims.person_id:
         raise InvalidLink(Reason.WRONG_DUO)
     if link_version(duo) != claims.version:
@@ -71,12 +71,17 @@ def first_names(participants: pd.DataFrame, duo: Mapping[str, Any]) -> tuple[str
 def duo_to_link(store: Store, duo_id: str, user: User | None) -> dict[str, Any]:
     """The duo a link is made for; `RecordNotFound` when unknown (or of another office than
     the `user`'s, when given)."""
-    duo = by_id(records(store.table("Duos").frame)).get(duo_id)
+    duo = _first_with_id(store.table("Duos").frame, duo_id)
     if duo is None:
         raise RecordNotFound(Msg("store.record_not_found", {"tab": "Duos", "key": duo_id}))
     if user is not None:
         check_office(user, cell_text(duo, "Office"), duo_id)
     return dict(duo)
+
+
+def _first_with_id(duos: pd.DataFrame, duo_id: str) -> dict[str, Any] | None:
+    """The first row with this ID (a duplicate typed by hand below it does not count)."""
+    return next((dict(row) for row in records(duos) if cell_text(row, "ID") == duo_id), None)
 
 
 def signed_link(
