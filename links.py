@@ -26,8 +26,9 @@ from typing import Any
 
 MENTOR, MENTEE = "mentor", "mentee"
 ROLES = (MENTOR, MENTEE)
-LOG, EVALUATION = "log", "evaluation"
-"""What a link is for: the meeting log, or the person's own end evaluation."""
+LOG, EVALUATION, FOLLOW_UP = "log", "evaluation", "follow_up"
+"""What a link is for: the meeting log, the person's own end evaluation, or the mentee's own
+follow-up contacts after the duo."""
 DAYS_AFTER_PLANNED_END = 60
 DAYS_WITHOUT_PLANNED_END = 240
 MAX_TOKEN_CHARS = 600
@@ -35,8 +36,12 @@ MAX_TOKEN_CHARS = 600
 _CONTEXT = b"duo-for-a-job meeting-log link\x00"
 """Mixed into every signature, so a signature made with the same key for another purpose
 can never pass as a link."""
-_CONTEXTS = {LOG: _CONTEXT, EVALUATION: b"duo-for-a-job evaluation link\x00"}
-"""One context per purpose: a meeting-log link never opens an evaluation, nor the reverse."""
+_CONTEXTS = {
+    LOG: _CONTEXT,
+    EVALUATION: b"duo-for-a-job evaluation link\x00",
+    FOLLOW_UP: b"duo-for-a-job follow-up link\x00",
+}
+"""One context per purpose: a link of one purpose never opens another's page."""
 _MAC_BYTES = hashlib.sha256().digest_size
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -83,7 +88,7 @@ def default_expiry(planned_end: dt.date | None, issued: dt.date) -> dt.date:
 
 
 def sign(claims: LinkClaims, secret: str | bytes, purpose: str = LOG) -> str:
-    """The token for `claims`, signed with `secret` for `purpose` (`LOG` or `EVALUATION`)."""
+    """The token for `claims`, signed with `secret` for `purpose` (LOG, EVALUATION, FOLLOW_UP)."""
     if claims.role not in ROLES:
         raise ValueError(f"unknown role {claims.role!r}")
     payload = _encode(_payload_bytes(claims))

@@ -1177,8 +1177,9 @@ class _Builder:
 
     def add_follow_ups(self) -> None:
         """The calls to each mentee 3, 6 and 12 months after the start: most are recorded a
-        few days after they fall due, about one in ten is unreachable, and the ones due in
-        the last weeks are often still to do (the to-do list has some). Drawn from a
+        few days after they fall due, about one in ten is unreachable, about a third of the
+        others came in from the mentee's own link (Self-filled), and the ones due in the
+        last weeks are often still to do (the to-do list has some). Drawn from a
         generator of their own, so the rest of the demo stays as it was."""
         by_duo: dict[str, list[Record]] = {}
         for evaluation in self.tables["Evaluations"]:
@@ -1206,7 +1207,9 @@ class _Builder:
                     "Done on": done,
                     "Situation": situation,
                     "Contract": kind,
-                    "Source": "Self-filled" if rng.random() < 0.3 else "Coordinator call",
+                    "Source": "Self-filled"
+                    if rng.random() < 0.3 and situation not in NOT_SELF_FILLED
+                    else "Coordinator call",
                     "Logged on": _at_work_hours(rng, done),
                 }
                 self.taken.add(str(record["ID"]))
@@ -1321,6 +1324,10 @@ SITUATION_OF_OUTCOME = {
     "Training": "Qualifying training",
     "Studies": "Studies",
 }
+
+
+NOT_SELF_FILLED = ("Unreachable", "Unknown")
+"""Answers only a coordinator's call gives: a mentee who answers is reached."""
 
 
 def follow_up_situation(

@@ -31,6 +31,7 @@ from services.follow_ups import (
 from services.unit import Outcome
 from ui import context as ui
 from ui.feedback import attempt, flash
+from ui.follow_up_link import follow_up_link
 from ui.once import Once
 from ui.shell import require_shell
 from ui.tables import table
@@ -169,6 +170,7 @@ def show_due(view: FollowUpsView, user: User) -> None:
 def record_form(due: DueFollowUp, user: User) -> None:
     form = f"record-{due.duo_id}-{due.months}"
     once = Once(f"follow-up-{form}")
+    follow_up_link(due.duo_id, user)
     with st.form(key(form), clear_on_submit=False):
         token = once.field()
         st.caption(ui.tr("follow_ups.record"))
@@ -202,6 +204,7 @@ def show_recorded(view: FollowUpsView, user: User) -> None:
         st.caption(ui.tr("follow_ups.none_recorded"))
         return
     table(shown(view.recorded, view.names), key="follow-ups-recorded")
+    st.caption(ui.tr("self_follow_up.self_filled", count=view.self_filled))
     with st.expander(ui.tr("follow_ups.change")):
         rows = {cell_text(row, "ID"): row for row in records(view.recorded)}
         row_id = st.selectbox(ui.tr("follow_ups.which"), list(rows), key="follow-up-change")

@@ -9,7 +9,6 @@ polite refusal and nothing else. Never uses the signed-in user. The checks are i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -25,12 +24,13 @@ from meetings import (
     MeetingEntry,
 )
 from services import meeting_links
-from services.meeting_links import TOKEN_PARAMETER, LinkedDuo
+from services.meeting_links import LinkedDuo
 from services.unit import Outcome
 from sheets.store import StoreError
 from ui import context as ui
 from ui.language import page_language_switch
 from ui.once import Once
+from ui.personal_links import PublicLinkPage
 from ui.scroll import scroll_to
 from ui.shell import require_shell
 from ui.tables import defused
@@ -44,16 +44,7 @@ SAME_MEETING = "log-same-meeting"
 DONE_KEY = "log-done"
 DONE_SHOWN = "log-done-shown"
 SPOTS: dict[str, DeltaGenerator] = {}  # this run's place under each field for its error
-
-
-def refuse() -> NoReturn:
-    st.warning(ui.tr("meeting_log.refused"), icon=":material/link_off:")
-    st.stop()
-
-
-def unavailable() -> NoReturn:
-    st.error(ui.tr("meeting_log.unavailable"))
-    st.stop()
+PAGE = PublicLinkPage("meeting_log")
 
 
 def recent_table(duo: LinkedDuo) -> None:
@@ -186,12 +177,12 @@ def write(once: Once, token: str, link: str, secret: str, entry: MeetingEntry) -
             ui.store(), link, secret, entry, ui.today(), record_id=once.record_id(token, "M")
         )
     except InvalidLink:
-        refuse()
+        PAGE.refuse()
     except InputRefused as refused:
         show_problems(refused.problems, refused.fields)
         return None
     except StoreError:
-        unavailable()
+        PAGE.unavailable()
     once.remember_entry(same_meeting(link, entry))
     return outcome
 
@@ -229,40 +220,10 @@ def confirmation(once: Once) -> None:
         scroll_to(DONE_KEY)
 
 
-def link_secret_or_stop() -> str:
-    """The key that signs meeting links; the page stops when links are switched off."""
-    try:
-        secret = meeting_links.secret_key(ui.secrets(), ui.store())
-    except StoreError:
-        unavailable()
-    if secret is None:
-        st.warning(ui.tr("meeting_log.disabled"))
-        st.caption(ui.tr("meeting_log.disabled_admin"))
-        st.stop()
-    return secret
-
-
-def linked_duo(link: str, secret: str) -> LinkedDuo:
-    """The duo the link opens; anything else gets the refusal."""
-    try:
-        return meeting_links.resolve(ui.store(), link, secret, ui.today())
-    except InvalidLink:
-        refuse()
-    except StoreError:
-        unavailable()
-
-
 def main() -> None:
     page_language_switch(keep=("log-mode", "log-topics"))
-    st.title(ui.tr("meeting_log.title"))
-    link = str(st.query_params.get(TOKEN_PARAMETER, "") or "")
-    if not link:
-        refuse()
-    secret = link_secret_or_stop()
-    duo = linked_duo(link, secret)
-    mentor_name = duo.mentor_first_name or "…"
-    mentee_name = duo.mentee_first_name or "…"
-    st.subheader(ui.md_tr("meeting_log.hello", mentor=mentor_name, mentee=mentee_name))
+    link, secret, duo = PAGE.start(meeting_links.resolve, admin_hint="meeting_log.disabled_admin")
+    PAGE.hello(duo.mentor_first_name, duo.mentee_first_name)
     st.caption(ui.tr("meeting_log.intro"))
     recent_table(duo)
     once = form_once()

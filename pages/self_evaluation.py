@@ -10,13 +10,10 @@ are in `links.py` and `services/self_evaluations.py`. One column, for a phone.
 
 from __future__ import annotations
 
-from typing import NoReturn
-
 import streamlit as st
 
-from links import MENTEE, MENTOR, InvalidLink
-from meetings import InputRefused
-from services import meeting_links, self_evaluations
+from links import MENTEE, MENTOR
+from services import self_evaluations
 from services.duos import (
     ANOTHER_MENTEE_VALUES,
     CONTRACTS,
@@ -27,15 +24,14 @@ from services.duos import (
 )
 from services.self_evaluations import LinkedEvaluation, SelfAnswers
 from services.unit import Outcome
-from sheets.store import StoreError
 from ui import context as ui
 from ui.once import Once
+from ui.personal_links import PublicLinkPage
 from ui.shell import require_shell
-from workflow import TransitionError
 
 require_shell()
 
-TOKEN_PARAMETER = meeting_links.TOKEN_PARAMETER
+PAGE = PublicLinkPage("self_evaluation")
 FORM = "self-evaluation"
 INTRO = {MENTEE: "self_evaluation.intro_mentee", MENTOR: "self_evaluation.intro_mentor"}
 FIELDS = (
@@ -52,38 +48,6 @@ FIELDS = (
 
 def key(field: str) -> str:
     return f"{FORM}-{field}"
-
-
-def refuse() -> NoReturn:
-    st.warning(ui.tr("self_evaluation.refused"), icon=":material/link_off:")
-    st.stop()
-
-
-def unavailable() -> NoReturn:
-    st.error(ui.tr("self_evaluation.unavailable"))
-    st.stop()
-
-
-def link_secret_or_stop() -> str:
-    """The key that signs the links; the page stops when links are switched off."""
-    try:
-        secret = meeting_links.secret_key(ui.secrets(), ui.store())
-    except StoreError:
-        unavailable()
-    if secret is None:
-        st.warning(ui.tr("self_evaluation.disabled"))
-        st.stop()
-    return secret
-
-
-def linked_evaluation(link: str, secret: str) -> LinkedEvaluation:
-    """The evaluation the link opens; anything else gets the refusal."""
-    try:
-        return self_evaluations.resolve(ui.store(), link, secret, ui.today())
-    except InvalidLink:
-        refuse()
-    except StoreError:
-        unavailable()
 
 
 def form_once() -> Once:
@@ -159,19 +123,12 @@ def evaluation_form(linked: LinkedEvaluation, once: Once) -> tuple[str, SelfAnsw
 
 
 def write(once: Once, token: str, link: str, secret: str, answers: SelfAnswers) -> Outcome | None:
-    try:
-        return self_evaluations.send_evaluation(
-            ui.store(), link, secret, answers, ui.today(), record_id=once.record_id(token, "E")
+    record_id = once.record_id(token, "E")
+    return PAGE.sent(
+        lambda: self_evaluations.send_evaluation(
+            ui.store(), link, secret, answers, ui.today(), record_id=record_id
         )
-    except InvalidLink:
-        refuse()
-    except (InputRefused, TransitionError) as refused:
-        problems = refused.problems if isinstance(refused, InputRefused) else [refused.msg]
-        for problem in problems:
-            st.error(ui.md_text(problem))
-        return None
-    except StoreError:
-        unavailable()
+    )
 
 
 def answered(linked: LinkedEvaluation, once: Once) -> None:
@@ -185,15 +142,8 @@ def answered(linked: LinkedEvaluation, once: Once) -> None:
 
 
 def main() -> None:
-    st.title(ui.tr("self_evaluation.title"))
-    link = str(st.query_params.get(TOKEN_PARAMETER, "") or "")
-    if not link:
-        refuse()
-    secret = link_secret_or_stop()
-    linked = linked_evaluation(link, secret)
-    mentor_name = linked.mentor_first_name or "…"
-    mentee_name = linked.mentee_first_name or "…"
-    st.subheader(ui.md_tr("self_evaluation.hello", mentor=mentor_name, mentee=mentee_name))
+    link, secret, linked = PAGE.start(self_evaluations.resolve)
+    PAGE.hello(linked.mentor_first_name, linked.mentee_first_name)
     once = form_once()
     if linked.answered:
         answered(linked, once)

@@ -2,13 +2,15 @@
 print-ready PDF in French, Dutch or English, for one office or all of them.
 
 The figures are `impact.impact_report`'s (the same as the Reports page); this module only
-lays them out (fpdf2, its core Helvetica font, Windows-1252 text) with a bar per rate for
-each year. A year still running is counted up to today, and the page says so.
+lays them out (fpdf2, in the DejaVu Sans vendored in `fonts/`, as the agreement's printout,
+so that "→" and office or people's names such as "Łódź" or "Nguyễn" print as typed) with a
+bar per rate for each year. A year still running is counted up to today, and the page says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Sequence
 
 from babel.numbers import format_decimal
@@ -16,21 +18,19 @@ from fpdf import FPDF
 
 from i18n import locale_of, t
 from impact import FIGURES, Figure, Impact
+from services.printouts import FONT, FONTS
 from services.reports import impact_of, offices_asked
 from services.snapshot import Snapshot
 
-ENCODING = "windows-1252"
 MARGIN, WIDTH = 15, 180
 BAR_WIDTH = 70
 THIS_YEAR_COLOUR, LAST_YEAR_COLOUR = (31, 119, 180), (174, 199, 232)
-SPELLED = {"→": "->", "\u202f": " ", "\u00a0": " ", "’": "'", "—": "-", "–": "-"}
 
 
 def printable(text: str) -> str:
-    """Text the core font can print: a few signs spelled out, anything else replaced."""
-    for sign, written in SPELLED.items():
-        text = text.replace(sign, written)
-    return text.encode(ENCODING, errors="replace").decode(ENCODING)
+    """Text as printed: composed (NFC), so that letters typed with combining accents print
+    with the font's own accented letters."""
+    return unicodedata.normalize("NFC", text)
 
 
 def year_bounds(year: int, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -69,14 +69,15 @@ def shown_base(figure: Figure, lang: str) -> str:
 class _Report(FPDF):
     def __init__(self, footer_text: str) -> None:
         super().__init__(format="A4")
-        self.core_fonts_encoding = ENCODING
+        self.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+        self.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
         self.footer_text = footer_text
         self.set_margins(MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=18)
 
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("Helvetica", size=8)
+        self.set_font(FONT, size=8)
         self.set_text_color(120)
         self.cell(0, 5, printable(f"{self.footer_text} · {self.page_no()}"), align="C")
 
@@ -84,7 +85,7 @@ class _Report(FPDF):
 def _bar(pdf: _Report, rate: float | None, colour: tuple[int, int, int], label: str) -> None:
     """One year's rate as a bar out of 100%, its label on the left."""
     x, y = pdf.get_x(), pdf.get_y()
-    pdf.set_font("Helvetica", size=8)
+    pdf.set_font(FONT, size=8)
     pdf.cell(18, 4, printable(label))
     pdf.set_draw_color(200)
     pdf.rect(x + 18, y + 0.5, BAR_WIDTH, 3)
@@ -100,13 +101,13 @@ def _figure_block(
     if pdf.get_y() > 250:
         pdf.add_page()
     pdf.set_text_color(0)
-    pdf.set_font("Helvetica", style="B", size=11)
+    pdf.set_font(FONT, style="B", size=11)
     pdf.cell(WIDTH - 60, 6, printable(t(f"impact.{name}", lang)))
     pdf.cell(30, 6, printable(shown_value(now, lang)), align="R")
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font(FONT, size=10)
     pdf.set_text_color(90)
     pdf.cell(30, 6, printable(shown_value(before, lang)), align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=8)
+    pdf.set_font(FONT, size=8)
     pdf.cell(WIDTH - 60, 4, printable(shown_base(now, lang)))
     pdf.cell(60, 4, printable(shown_base(before, lang)), align="R", new_x="LMARGIN", new_y="NEXT")
     if now.unit == "rate":
@@ -127,9 +128,9 @@ def annual_report_pdf(
     pdf = _Report(t("impact.pdf_footer", lang, year=year, scope=scope))
     pdf.set_title(printable(t("impact.pdf_title", lang, year=year, scope=scope)))
     pdf.add_page()
-    pdf.set_font("Helvetica", style="B", size=16)
+    pdf.set_font(FONT, style="B", size=16)
     pdf.multi_cell(WIDTH, 8, printable(t("impact.pdf_title", lang, year=year, scope=scope)))
-    pdf.set_font("Helvetica", size=9)
+    pdf.set_font(FONT, size=9)
     pdf.set_text_color(90)
     start, end = year_bounds(year, today)
     pdf.multi_cell(
@@ -139,7 +140,7 @@ def annual_report_pdf(
     )
     pdf.multi_cell(WIDTH, 4.5, printable(t("impact.intro", lang)))
     pdf.ln(2)
-    pdf.set_font("Helvetica", style="B", size=9)
+    pdf.set_font(FONT, style="B", size=9)
     pdf.set_text_color(0)
     pdf.cell(WIDTH - 60, 5, printable(t("impact.column_figure", lang)))
     pdf.cell(30, 5, str(year), align="R")

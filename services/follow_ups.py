@@ -20,6 +20,7 @@ from access import User
 from follow_ups import (
     CONTRACT_NEEDED_FOR,
     FOLLOW_UPS_TAB,
+    SELF_FILLED,
     SITUATIONS,
     SOURCES,
     DueFollowUp,
@@ -117,6 +118,8 @@ class FollowUpsView:
     recorded: pd.DataFrame
     """The contacts recorded (not cancelled), newest first: ID, Duo ID, Person ID, Due on,
     Done on, Situation, Contract, Source, Notes (at most `RECENT_SHOWN`)."""
+    self_filled: int = 0
+    """How many of the contacts recorded came in from the mentees' own links."""
 
 
 RECORDED_COLUMNS = (
@@ -153,7 +156,8 @@ def follow_ups_view(data: Snapshot, today: date) -> FollowUpsView:
         columns=list(RECORDED_COLUMNS),
     )
     names = {cell_text(p, "ID"): person_name(p) for p in records(data.participants)}
-    return FollowUpsView(due, names, recorded)
+    self_filled = sum(cell_text(row, "Source") == SELF_FILLED for row in rows)
+    return FollowUpsView(due, names, recorded, self_filled)
 
 
 # -- the use cases --------------------------------------------------------------------------

@@ -30,23 +30,27 @@ import pandas as pd
 import clock
 import validation
 from access import User
-from i18n import Messages, Msg
-from links import MENTEE, MENTOR, InvalidLink, LinkClaims, Reason, default_expiry, sign, verify
+from i18n import Messages
+from links import LOG, MENTOR, default_expiry, verify
 from meetings import InputRefused, MeetingEntry, listed_topics
 from ratelimit import SlidingWindowLimiter
 from services.applications import clean_text
-from services.offices import check_office
+from services.link_access import (
+    LOGGED_BY,
+    duo_to_link,
+    first_names,
+    link_version,
+    linked_duo_row,
+    signed_link,
+)
 from services.unit import Outcome, Unit, apply_changes, new_record_id
-from sheets.store import RecordNotFound, Store
+from sheets.store import Store
 from workflow import ACTIVE, RecordChange, TransitionError, cell_date, cell_text, records
 
 LOG_URL_PATH = "log"
 """The url path of the meeting-log page (`pages/meeting_log.py`)."""
-TOKEN_PARAMETER = "t"
 SECRET_FILE_NAME = ".link-secret"
 MIN_SECRET_CHARS = 16
-LOGGED_BY = {MENTOR: "Mentor (link)", MENTEE: "Mentee (link)"}
-PERSON_COLUMN = {MENTOR: "Mentor ID", MENTEE: "Mentee ID"}
 RECENT_MEETINGS = 5
 
 LOG_LIMIT = SlidingWindowLimiter(12, 3600)
@@ -145,52 +149,17 @@ def resolve(store: Store, token: str, secret: str, today: dt.date) -> LinkedDuo:
     """The duo a link opens today; raises `InvalidLink` for any link that must not work."""
     claims = verify(token, secret, today)
     tables = store.read(["Duos", "Participants", "Meetings", "Lists"])
-    duo = _duo_of(tables["Duos"].frame, claims)
-    first_names = _first_names(tables["Participants"].frame, duo)
+    duo = linked_duo_row(tables["Duos"].frame, claims, {ACTIVE})
+    mentor_first_name, mentee_first_name = first_names(tables["Participants"].frame, duo)
     return LinkedDuo(
         duo_id=claims.duo_id,
         role=claims.role,
-        mentor_first_name=first_names.get(cell_text(duo, "Mentor ID"), ""),
-        mentee_first_name=first_names.get(cell_text(duo, "Mentee ID"), ""),
+        mentor_first_name=mentor_first_name,
+        mentee_first_name=mentee_first_name,
         agreement_on=cell_date(duo, "Agreement on"),
         recent=tuple(recent_meetings(tables["Meetings"].frame, claims.duo_id)),
         topics=listed_topics(tables["Lists"].frame),
     )
-
-
-def _duo_of(duos: pd.DataFrame, claims: LinkClaims) -> dict[str, Any]:
-    """The duo's row, if the link still fits it (else InvalidLink with the reason)."""
-    rows = _rows_with(duos, "ID", claims.duo_id)
-    if not rows:
-        raise InvalidLink(Reason.WRONG_DUO)
-    duo = rows[0]
-    if cell_text(duo, PERSON_COLUMN[claims.role]) != claims.person_id:
-        raise InvalidLink(Reason.WRONG_DUO)
-    if link_version(duo) != claims.version:
-        raise InvalidLink(Reason.REVOKED)
-    if cell_text(duo, "Status") != ACTIVE:
-        raise InvalidLink(Reason.INACTIVE)
-    return duo
-
-
-def link_version(duo: Mapping[str, Any]) -> int:
-    """The row's link version; a blank cell counts as 1 (the first link)."""
-    value = duo.get("Link version")
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return 1
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        return 1
-
-
-def _first_names(participants: pd.DataFrame, duo: Mapping[str, Any]) -> dict[str, str]:
-    wanted = {cell_text(duo, "Mentor ID"), cell_text(duo, "Mentee ID")} - {""}
-    return {
-        cell_text(row, "ID"): cell_text(row, "First name")
-        for row in records(participants, ["ID", "First name"])
-        if cell_text(row, "ID") in wanted
-    }
 
 
 def recent_meetings(meetings: pd.DataFrame, duo_id: str) -> list[RecentMeeting]:
@@ -281,17 +250,13 @@ def link_for(
     if not secret:
         raise LinksDisabled(meeting_log_message("links_disabled"))
     day = today or clock.today()
-    duo = _row(store, duo_id, user)
+    duo = duo_to_link(store, duo_id, user)
     if cell_text(duo, "Status") != ACTIVE:
         raise TransitionError(meeting_log_message("duo_not_active", duo=duo_id))
-    claims = LinkClaims(
-        duo_id=duo_id,
-        person_id=cell_text(duo, PERSON_COLUMN[role]),
-        version=link_version(duo),
-        role=role,
-        expires=default_expiry(cell_date(duo, "Planned end"), day),
+    expires = default_expiry(cell_date(duo, "Planned end"), day)
+    return signed_link(
+        duo, role, expires, secret=secret, purpose=LOG, base_url=base_url, url_path=LOG_URL_PATH
     )
-    return f"{base_url.rstrip('/')}/{LOG_URL_PATH}?{TOKEN_PARAMETER}={sign(claims, secret)}"
 
 
 def revoke(store: Store, duo_id: str, who: str, *, user: User | None = None) -> Outcome:
@@ -300,7 +265,7 @@ def revoke(store: Store, duo_id: str, who: str, *, user: User | None = None) -> 
     Written with the version seen, so that two revocations at once do not skip a number
     silently (the second comes back as a conflict); the store audits the change.
     """
-    duo = _row(store, duo_id, user)
+    duo = duo_to_link(store, duo_id, user)
     current = link_version(duo)
     seen = duo.get("Link version")
     if isinstance(seen, float) and math.isnan(seen):
@@ -316,12 +281,3 @@ def _rows_with(frame: pd.DataFrame, column: str, value: str) -> list[dict[str, A
     if frame.empty or column not in frame.columns:
         return []
     return records(frame[frame[column].astype(str).str.strip() == value])
-
-
-def _row(store: Store, duo_id: str, user: User | None) -> dict[str, Any]:
-    rows = _rows_with(store.table("Duos").frame, "ID", duo_id)
-    if not rows:
-        raise RecordNotFound(Msg("store.record_not_found", {"tab": "Duos", "key": duo_id}))
-    if user is not None:
-        check_office(user, cell_text(rows[0], "Office"), duo_id)
-    return rows[0]

@@ -30,7 +30,7 @@ import clock
 from access import User
 from attention import in_force
 from i18n import Messages, Msg
-from links import EVALUATION, MENTEE, MENTOR, InvalidLink, LinkClaims, Reason, sign, verify
+from links import EVALUATION, MENTEE, MENTOR, InvalidLink, LinkClaims, Reason, verify
 from links import default_expiry as log_link_expiry
 from meetings import InputRefused
 from ratelimit import SlidingWindowLimiter
@@ -57,15 +57,20 @@ from services.duos import (
     evaluation_open,
     evaluation_opens_on,
 )
-from services.meeting_links import LOGGED_BY, PERSON_COLUMN, LinksDisabled, link_version
-from services.offices import check_office
+from services.link_access import (
+    LOGGED_BY,
+    duo_to_link,
+    first_names,
+    linked_duo_row,
+    signed_link,
+)
+from services.meeting_links import LinksDisabled
 from services.unit import Outcome, Unit, new_record_id, read_now
-from sheets.store import RecordNotFound, Store
+from sheets.store import Store
 from workflow import (
     ACTIVE,
     ENDED_DUO_STATUSES,
     TransitionError,
-    by_id,
     cell_date,
     cell_text,
     records,
@@ -143,7 +148,7 @@ TABS = ["Duos", "Participants", "Evaluations", "Settings"]
 def _linked(
     frames: Mapping[str, pd.DataFrame], claims: LinkClaims, today: dt.date
 ) -> LinkedEvaluation:
-    duo = _duo_of(frames["Duos"], claims)
+    duo = linked_duo_row(frames["Duos"], claims, LINKED_STATUSES)
     notice_days = evaluation_notice_days(frames["Settings"])
     opens_on = None
     if not evaluation_open(duo, today, notice_days):
@@ -151,37 +156,16 @@ def _linked(
         if opens_on is None:
             raise InvalidLink(Reason.INACTIVE)
     earlier = earlier_evaluations(frames["Evaluations"], claims.duo_id, RESPONDENT_OF[claims.role])
-    names = _first_names(frames["Participants"], duo)
+    mentor_first_name, mentee_first_name = first_names(frames["Participants"], duo)
     return LinkedEvaluation(
         duo_id=claims.duo_id,
         role=claims.role,
-        mentor_first_name=names.get(cell_text(duo, "Mentor ID"), ""),
-        mentee_first_name=names.get(cell_text(duo, "Mentee ID"), ""),
+        mentor_first_name=mentor_first_name,
+        mentee_first_name=mentee_first_name,
         answered_on=max((day for day in earlier if day is not None), default=None),
         answered=bool(earlier),
         opens_on=opens_on,
     )
-
-
-def _duo_of(duos: pd.DataFrame, claims: LinkClaims) -> dict[str, Any]:
-    """The duo's row, if the link still fits it (else InvalidLink with the reason)."""
-    duo = by_id(records(duos)).get(claims.duo_id)
-    if duo is None or cell_text(duo, PERSON_COLUMN[claims.role]) != claims.person_id:
-        raise InvalidLink(Reason.WRONG_DUO)
-    if link_version(duo) != claims.version:
-        raise InvalidLink(Reason.REVOKED)
-    if cell_text(duo, "Status") not in LINKED_STATUSES:
-        raise InvalidLink(Reason.INACTIVE)
-    return dict(duo)
-
-
-def _first_names(participants: pd.DataFrame, duo: Mapping[str, Any]) -> dict[str, str]:
-    wanted = {cell_text(duo, "Mentor ID"), cell_text(duo, "Mentee ID")} - {""}
-    return {
-        cell_text(row, "ID"): cell_text(row, "First name")
-        for row in records(participants, ["ID", "First name"])
-        if cell_text(row, "ID") in wanted
-    }
 
 
 # -- sending one's evaluation ---------------------------------------------------------------
@@ -303,22 +287,19 @@ def evaluation_link_for(
     if not secret:
         raise LinksDisabled(self_evaluation_message("links_disabled"))
     day = today or clock.today()
-    duo = by_id(records(store.table("Duos").frame)).get(duo_id)
-    if duo is None:
-        raise RecordNotFound(Msg("store.record_not_found", {"tab": "Duos", "key": duo_id}))
-    if user is not None:
-        check_office(user, cell_text(duo, "Office"), duo_id)
+    duo = duo_to_link(store, duo_id, user)
     if cell_text(duo, "Status") not in LINKED_STATUSES:
         raise TransitionError(self_evaluation_message("no_link", duo=duo_id))
-    claims = LinkClaims(
-        duo_id=duo_id,
-        person_id=cell_text(duo, PERSON_COLUMN[role]),
-        version=link_version(duo),
-        role=role,
-        expires=evaluation_expiry(cell_date(duo, "Planned end"), day),
+    expires = evaluation_expiry(cell_date(duo, "Planned end"), day)
+    return signed_link(
+        duo,
+        role,
+        expires,
+        secret=secret,
+        purpose=EVALUATION,
+        base_url=base_url,
+        url_path=EVALUATION_URL_PATH,
     )
-    token = sign(claims, secret, EVALUATION)
-    return f"{base_url.rstrip('/')}/{EVALUATION_URL_PATH}?t={token}"
 
 
 @dataclass(frozen=True)

@@ -64,9 +64,12 @@ def test_an_offices_pdf_has_only_its_figures() -> None:
     assert "over 2 · 1 unknown" in text
 
 
-def test_text_the_core_font_cannot_print_is_spelled_out() -> None:
-    assert (
-        printable("Conversion applicant → duo · 1\u202f000 €")
-        == "Conversion applicant -> duo · 1 000 €"
-    )
-    assert printable("Kraków ✓") == "Kraków ?"
+def test_names_outside_latin_1_and_arrows_print_as_typed() -> None:
+    text = flat(text_of(annual_report_pdf(snapshot(), 2026, "en", TODAY, "Łódź Nguyễn")))
+    assert "annual report 2026: Łódź Nguyễn" in text
+    assert "Conversion applicant → duo" in text
+    assert "?" not in text
+
+
+def test_letters_typed_with_combining_accents_are_composed() -> None:
+    assert printable("Nguye\u0302\u0303n") == "Nguyễn"

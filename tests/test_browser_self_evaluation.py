@@ -2,11 +2,15 @@
 
 The phone is 390 × 844 CSS pixels (a common phone), the browser French: the page fits the
 width (nothing to scroll sideways), every question is answered by taps, and the workbook
-holds one new row, Self-filled, afterwards.
+holds one new row, Self-filled, afterwards. And the figure it feeds moves: a coordinator
+reads "feel more autonomous" on the Reports page (the last 12 months, which hold the duo's
+end), the mentee answers Yes from the link, and the figure is then computed over one more
+known answer, with one more Yes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +20,10 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize
 
 import clock
+from access import hash_password
 from i18n import catalogue, t
+from impact import Figure, impact_report
+from reports import period_bounds
 from services.self_evaluations import evaluation_link_for
 from sheets.local import LocalStore
 from sheets.values import normalise_key
@@ -24,6 +31,7 @@ from tests.browser import (
     Server,
     choose,
     fill,
+    go_to,
     open_url,
     pick,
     press,
@@ -31,7 +39,11 @@ from tests.browser import (
     see,
     start_app,
     stop_app,
+    wait_for_app,
 )
+from tests.test_browser_journey import BRUSSELS, PASSWORD, sign_in
+from tests.test_browser_journey import LANG as STAFF_LANG
+from workflow import cell_date, cell_text, records
 
 LINK_SECRET = "k3Y-for-browser-tests-0123456789"
 TODAY = clock.today()
@@ -44,7 +56,9 @@ def server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     folder = tmp_path_factory.mktemp("self-evaluation")
     workbook = folder / "workbook.xlsx"
     shutil.copy(demo_template, workbook)
-    app = start_app(folder, workbook, f'[links]\nsecret_key = "{LINK_SECRET}"\n')
+    secrets = f'[links]\nsecret_key = "{LINK_SECRET}"\n'
+    secrets += f'[passwords]\n"{BRUSSELS.email}" = "{hash_password(PASSWORD)}"\n'
+    app = start_app(folder, workbook, secrets)
     yield app
     stop_app(app)
 
@@ -132,3 +146,103 @@ def test_a_mentee_fills_their_evaluation_from_their_link_on_a_phone(
     see(phone, say("self_evaluation.already_answered"))
     assert phone.get_by_role("button", name=say("self_evaluation.send")).count() == 0
     assert len(evaluations(server)) == len(before) + 1
+
+
+def autonomy(server: Server) -> Figure:
+    """The Reports page's "feel more autonomous" for Brussels over the last 12 months."""
+    start, end = period_bounds("last_12_months", TODAY)
+    tables = LocalStore(server.workbook).read(
+        ["Participants", "Duos", "Evaluations", "Follow-ups", "Budgets"]
+    )
+    frames = {name: table.frame for name, table in tables.items()}
+    return impact_report(
+        participants=frames["Participants"],
+        duos=frames["Duos"],
+        evaluations=frames["Evaluations"],
+        follow_ups=frames["Follow-ups"],
+        budgets=frames["Budgets"],
+        start=start,
+        end=end,
+        today=TODAY,
+        offices=("Brussels",),
+    ).figures["autonomy"]
+
+
+def base(figure: Figure) -> str:
+    return t(
+        "impact.base_rate",
+        STAFF_LANG,
+        counted=figure.counted,
+        known=figure.known,
+        over=figure.over,
+        unknown=figure.unknown,
+    )
+
+
+def reports_autonomy(page: Page) -> str:
+    """The text of the autonomy figure's box on the Reports page, over the last 12 months."""
+    go_to(page, t("nav.reports", STAFF_LANG), heading=t("reports_page.title", STAFF_LANG))
+    periods = page.locator(".st-key-report-period")
+    periods.get_by_text(t("reports_page.period_last_12_months", STAFF_LANG), exact=True).click()
+    wait_for_app(page)
+    box = page.locator(".st-key-impact-autonomy")
+    box.wait_for()
+    return box.inner_text()
+
+
+def unanswered_brussels_duo(server: Server) -> str:
+    """A Brussels duo ended in the last 12 months whose mentee has not evaluated it."""
+    store = LocalStore(server.workbook)
+    frame = store.table("Evaluations").frame
+    answered = set(frame.loc[frame["Respondent"] == "Mentee", "Duo ID"])
+    start, _ = period_bounds("last_12_months", TODAY)
+    return next(
+        cell_text(duo, "ID")
+        for duo in records(store.table("Duos").frame)
+        if cell_text(duo, "Status") == "Completed"
+        and cell_text(duo, "Office") == "Brussels"
+        and cell_text(duo, "ID") not in answered
+        and start <= (cell_date(duo, "Ended on") or dt.date.min) <= TODAY
+    )
+
+
+@pytest.mark.browser
+def test_a_mentees_yes_from_their_phone_moves_the_figure_on_the_reports_page(
+    server: Server, phone: Page, chromium: Browser
+) -> None:
+    duo_id = unanswered_brussels_duo(server)
+    before = autonomy(server)
+    assert before.unknown > 0
+    office = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    office.set_default_timeout(60_000)
+    coordinator = office.new_page()
+    try:
+        sign_in(coordinator, server, shot="figure-signed-in")
+        shown = reports_autonomy(coordinator)
+        assert base(before) in shown, shown
+        screenshot(coordinator, "figure-before")
+
+        link = evaluation_link_for(LocalStore(server.workbook), duo_id, server.url, LINK_SECRET)
+        open_url(phone, server.url)
+        open_url(phone, link)
+        pick(phone, say("self_evaluation.objectives_met"), label("Yes"))
+        pick(phone, say("self_evaluation.satisfaction"), "5")
+        choose(phone, say("self_evaluation.outcome"), label("Still searching"))
+        pick(phone, say("self_evaluation.autonomy"), label("Yes"))
+        pick(phone, say("self_evaluation.career_plan"), label("Yes"))
+        pick(phone, say("self_evaluation.network"), label("No"))
+        press(phone, say("self_evaluation.send"))
+        see(phone, say("self_evaluation.sent"))
+
+        after = autonomy(server)
+        assert (after.counted, after.known, after.over, after.unknown) == (
+            before.counted + 1,
+            before.known + 1,
+            before.over,
+            before.unknown - 1,
+        )
+        shown = reports_autonomy(coordinator)
+        assert base(after) in shown, shown
+        screenshot(coordinator, "figure-after")
+    finally:
+        office.close()

@@ -42,7 +42,8 @@ def test_a_signed_out_visitor_gets_only_the_public_pages(workbook: Path) -> None
     test = app()
     assert_no_exception(test)
     assert [t.value for t in test.title] == ["Sign in"]
-    assert _registered(test) <= {"sign_in.py", "apply.py", "meeting_log.py", "self_evaluation.py"}
+    public = {"sign_in.py", "apply.py", "meeting_log.py", "self_evaluation.py", "self_follow_up.py"}
+    assert _registered(test) <= public
 
 
 def test_a_signed_out_visitor_cannot_open_a_coordinator_page_by_its_url(workbook: Path) -> None:

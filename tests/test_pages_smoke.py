@@ -15,6 +15,7 @@ from ui.navigation import (
     MEETING_LOG,
     PRIVACY,
     SELF_EVALUATION,
+    SELF_FOLLOW_UP,
     SIGN_IN,
 )
 
@@ -25,7 +26,15 @@ STAFF_PAGES = [spec.file for spec in (*COORDINATOR_PAGES, PRIVACY)]
 
 
 def test_every_page_of_the_navigation_exists() -> None:
-    for spec in (*COORDINATOR_PAGES, PRIVACY, SIGN_IN, APPLY, MEETING_LOG, SELF_EVALUATION):
+    for spec in (
+        *COORDINATOR_PAGES,
+        PRIVACY,
+        SIGN_IN,
+        APPLY,
+        MEETING_LOG,
+        SELF_EVALUATION,
+        SELF_FOLLOW_UP,
+    ):
         assert (ROOT / "pages" / spec.file).is_file(), spec.file
 
 
@@ -43,7 +52,9 @@ def test_each_coordinator_page_runs_for_a_coordinator(workbook: Path, page: str)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("page", [APPLY.file, MEETING_LOG.file, SELF_EVALUATION.file, SIGN_IN.file])
+@pytest.mark.parametrize(
+    "page", [APPLY.file, MEETING_LOG.file, SELF_EVALUATION.file, SELF_FOLLOW_UP.file, SIGN_IN.file]
+)
 def test_each_public_page_runs_for_a_signed_out_visitor(
     workbook: Path, page: str, lang: str
 ) -> None:

@@ -4,6 +4,7 @@ mentee's personal evaluation links."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -12,13 +13,10 @@ import streamlit as st
 from access import User
 from links import MENTEE, MENTOR
 from services.duos import SELF_FILLED
-from services.meeting_links import revoke, secret_key
 from services.self_evaluations import came_in, evaluation_link_for, missing_respondents
-from sheets.store import StoreError
 from ui import context as ui
-from ui.feedback import attempt, succeed
-from ui.meeting_link import app_address
-from workflow import TransitionError, cell_text
+from ui.personal_links import app_address, links_section, revoke_button, show_links
+from workflow import cell_text
 
 
 def what_came_in(evaluations: pd.DataFrame, duo_id: str) -> None:
@@ -41,23 +39,28 @@ def evaluation_links(duo: Mapping[str, Any], user: User) -> None:
     """Copyable evaluation links for the mentee and the mentor, and the revocation."""
     duo_id = cell_text(duo, "ID")
     store = ui.store()
-    with st.expander(ui.tr("self_evaluation.links_title"), icon=":material/rate_review:"):
-        secret = secret_key(ui.secrets(), store)
+    title, icon = "self_evaluation.links_title", ":material/rate_review:"
+    with links_section(title, icon, "self_evaluation.links_help") as secret:
         if secret is None:
-            st.info(ui.tr("duo_links.disabled"))
             return
-        st.caption(ui.tr("self_evaluation.links_help"))
-        for role, label in (
-            (MENTEE, "self_evaluation.link_mentee"),
-            (MENTOR, "self_evaluation.link_mentor"),
-        ):
-            try:
-                link = evaluation_link_for(store, duo_id, app_address(), secret, role, user=user)
-            except (StoreError, TransitionError) as error:
-                st.error(ui.md_text(error.msg))
-                return
-            st.markdown(f"**{ui.tr(label)}**")
-            st.code(link, language=None, wrap_lines=True)
-        st.caption(ui.tr("self_evaluation.revoke_help"))
-        if st.button(ui.tr("self_evaluation.revoke"), key=f"duo-{duo_id}-revoke-evaluation-links"):
-            succeed(attempt(lambda: revoke(store, duo_id, ui.who(), user=user)))
+        labels = ((MENTEE, "self_evaluation.link_mentee"), (MENTOR, "self_evaluation.link_mentor"))
+        shown = show_links(
+            [
+                (
+                    label,
+                    partial(
+                        evaluation_link_for, store, duo_id, app_address(), secret, role, user=user
+                    ),
+                )
+                for role, label in labels
+            ]
+        )
+        if not shown:
+            return
+        revoke_button(
+            duo_id,
+            user,
+            "self_evaluation.revoke_help",
+            "self_evaluation.revoke",
+            f"duo-{duo_id}-revoke-evaluation-links",
+        )

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
-
-import streamlit as st
 
 from access import User
 from links import MENTEE, MENTOR
-from services.meeting_links import link_for, revoke, secret_key
-from sheets.store import StoreError
+from services.meeting_links import link_for
 from ui import context as ui
-from ui.feedback import attempt, succeed
 from ui.outbox import meeting_link_messages
-from workflow import ACTIVE, TransitionError, cell_text
-
-
-def app_address() -> str:
-    """Scheme and host of the app as the coordinator's browser reaches it."""
-    url = st.context.url or ""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else url
+from ui.personal_links import app_address, links_section, revoke_button, show_links
+from workflow import ACTIVE, cell_text
 
 
 def meeting_links(duo: Mapping[str, Any], user: User) -> None:
@@ -31,21 +21,18 @@ def meeting_links(duo: Mapping[str, Any], user: User) -> None:
         return
     duo_id = cell_text(duo, "ID")
     store = ui.store()
-    with st.expander(ui.tr("duo_links.title"), icon=":material/link:"):
-        secret = secret_key(ui.secrets(), store)
+    with links_section("duo_links.title", ":material/link:", "duo_links.help") as secret:
         if secret is None:
-            st.info(ui.tr("duo_links.disabled"))
             return
-        st.caption(ui.tr("duo_links.help"))
-        for role, label in ((MENTOR, "duo_links.mentor"), (MENTEE, "duo_links.mentee")):
-            try:
-                link = link_for(store, duo_id, app_address(), secret, role, user=user)
-            except (StoreError, TransitionError) as error:
-                st.error(ui.md_text(error.msg))
-                return
-            st.markdown(f"**{ui.tr(label)}**")
-            st.code(link, language=None, wrap_lines=True)
+        shown = show_links(
+            [
+                (label, partial(link_for, store, duo_id, app_address(), secret, role, user=user))
+                for role, label in ((MENTOR, "duo_links.mentor"), (MENTEE, "duo_links.mentee"))
+            ]
+        )
+        if not shown:
+            return
         meeting_link_messages(duo_id, user, app_address(), secret)
-        st.caption(ui.tr("duo_links.revoke_help"))
-        if st.button(ui.tr("duo_links.revoke"), key=f"duo-{duo_id}-revoke-links"):
-            succeed(attempt(lambda: revoke(store, duo_id, ui.who(), user=user)))
+        revoke_button(
+            duo_id, user, "duo_links.revoke_help", "duo_links.revoke", f"duo-{duo_id}-revoke-links"
+        )

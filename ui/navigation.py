@@ -82,6 +82,13 @@ SELF_EVALUATION = PageSpec(
     ":material/rate_review:",
     "nav.section_public",
 )
+SELF_FOLLOW_UP = PageSpec(
+    "self_follow_up.py",
+    "follow-up",
+    "nav.self_follow_up",
+    ":material/trending_up:",
+    "nav.section_public",
+)
 PRIVACY = PageSpec(
     "privacy.py", "privacy", "nav.privacy", ":material/shield_person:", "nav.section_admin", True
 )
@@ -132,7 +139,13 @@ def pages_for(user: User | None) -> dict[str, list[st.Page]] | list[st.Page]:
         sign_in = _page(SIGN_IN, default=True)
         public.append(sign_in)
         public.extend(_deep_link_page(spec, sign_in) for spec in STAFF_PAGES)
-    for spec, hidden in ((APPLY, False), (MEETING_LOG, True), (SELF_EVALUATION, True)):
+    public_pages = (
+        (APPLY, False),
+        (MEETING_LOG, True),
+        (SELF_EVALUATION, True),
+        (SELF_FOLLOW_UP, True),
+    )
+    for spec, hidden in public_pages:
         if (PAGES_DIR / spec.file).exists():
             public.append(_page(spec, hidden=hidden))
     return public if user is None else sections
