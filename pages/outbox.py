@@ -21,6 +21,7 @@ from services.notify import (
 from services.outbox import FAILED, QUEUED, SENDING, OutboxRow, cancel, outbox_rows, queue_again
 from ui import context as ui
 from ui.feedback import attempt, succeed
+from ui.meeting_link import app_address
 from ui.outbox import offer
 from ui.shell import require_shell
 
@@ -189,11 +190,18 @@ def reminders_section(admin: User) -> None:
     left, right = st.columns(2)
     if left.button(ui.tr("outbox.dry_run"), key="messages-dry-run", icon=":material/preview:"):
         st.session_state[DRY_RUN] = run_reminders(
-            ui.store(), ui.secrets(), ui.today(), dry_run=True, who=admin.email
+            ui.store(),
+            ui.secrets(),
+            ui.today(),
+            dry_run=True,
+            who=admin.email,
+            base_url=app_address(),
         )
         st.session_state.pop(RAN, None)
     if right.button(ui.tr("outbox.run_now"), key="messages-run-now", icon=":material/send:"):
-        st.session_state[RAN] = run_reminders(ui.store(), ui.secrets(), ui.today(), who=admin.email)
+        st.session_state[RAN] = run_reminders(
+            ui.store(), ui.secrets(), ui.today(), who=admin.email, base_url=app_address()
+        )
         st.session_state.pop(DRY_RUN, None)
     dry = st.session_state.get(DRY_RUN)
     if isinstance(dry, ReminderRun):
