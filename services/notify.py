@@ -228,8 +228,8 @@ def invite_intro(
     staff_language: str = DEFAULT_LANGUAGE,
 ) -> Delivery:
     """The intro meeting to the mentor and mentee (with consent) and to the coordinator (the
-    user, in `staff_language`), each with an `.ics` naming the three; sent once per intro
-    date and time."""
+    user, in their Staff `Language`; `staff_language` for someone not on the Staff tab),
+    each with an `.ics` naming the three; sent once per intro date and time."""
     duo, people, templates = _duo_and_people(store, user, duo_id)
     occasion = intro_occasion(duo)
     if occasion.day is None:
@@ -242,7 +242,7 @@ def invite_intro(
             recipients.append(recipient)
     if not recipients:
         raise NothingToSend(notify_message("nobody"))
-    language = staff_language if staff_language in LANGUAGES else DEFAULT_LANGUAGE
+    language = staff_language_of(store, user.email, staff_language)
     coordinator = Recipient(user.email, user.name, user.name, language)
     everyone = [*recipients, coordinator]
     attendees = [(each.email, each.name) for each in everyone]
@@ -328,13 +328,24 @@ class ReminderRun:
     dry_run: bool = True
 
 
-def staff_members(frame: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> list[StaffMember]:
-    """The active staff, for their weekly digest."""
+def staff_members(frame: pd.DataFrame) -> list[StaffMember]:
+    """The active staff, for their weekly digest in their own language (Staff `Language`,
+    blank meaning French)."""
     return [
-        StaffMember(row.email, row.name, row.offices, row.role == "Admin", language)
+        StaffMember(row.email, row.name, row.offices, row.role == "Admin", row.message_language)
         for row in staff_rows(frame)
         if row.active
     ]
+
+
+def staff_language_of(store: Store, email: str, fallback: str = DEFAULT_LANGUAGE) -> str:
+    """The language of the messages to this staff member: their Staff row's, else
+    `fallback` (someone not on the Staff tab)."""
+    frame = read_now(store, ["Staff"])["Staff"].frame
+    for row in staff_rows(frame):
+        if row.email.casefold() == email.casefold():
+            return row.message_language
+    return fallback if fallback in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def app_url(secrets: Mapping[str, Any], base_url: str = "") -> str:
