@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import string
 import tomllib
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
@@ -72,7 +72,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     INTRO_MEETING: _COMMON | {"mentor", "mentee", "meeting"},
     MEETING_LOG_LINK: _COMMON | {"mentor", "mentee", "link"},
     QUIET_DUO_REMINDER: _COMMON | {"partner", "days", "last_meeting"},
-    END_REMINDER: _COMMON | {"partner", "planned_end", "days"},
+    END_REMINDER: _COMMON | {"partner", "planned_end", "days", "evaluation"},
     WEEKLY_DIGEST: _COMMON | {"count", "items", "week"},
 }
 """The placeholders each kind's template may use; any other is refused."""
@@ -396,6 +396,22 @@ class Workbook:
     staff: Sequence[StaffMember] = field(default_factory=tuple)
 
 
+EvaluationLinks = Callable[[str, str], str]
+"""(duo ID, role) -> that person's own end-evaluation link, or blank when there is none."""
+
+
+def no_evaluation_links(duo_id: str, role: str) -> str:
+    return ""
+
+
+def evaluation_lines(link: str, coordinator: str, lang: str) -> str:
+    """What the end reminder says of the evaluation: the person's own link to fill it in,
+    else that the coordinator will do it with them."""
+    if link:
+        return t("messages.evaluation_link", lang, link=link)
+    return t("messages.evaluation_by_coordinator", lang, coordinator=coordinator or "DUO")
+
+
 def due_reminders(
     book: Workbook,
     today: date,
@@ -403,13 +419,15 @@ def due_reminders(
     settings: AttentionSettings | None = None,
     *,
     default_language: str = DEFAULT_LANGUAGE,
+    evaluation_links: EvaluationLinks = no_evaluation_links,
 ) -> list[Draft]:
     """Every reminder due today, one per person, kind and period:
 
     - a duo quiet for the Settings' threshold (attention's rule): its mentor and mentee, once
       per quiet stretch (period: the day the stretch began);
     - a duo whose planned end is within the evaluation notice: mentor and mentee, once per
-      planned end, asking them to prepare the evaluation;
+      planned end, each with their own evaluation link (`evaluation_links`; without one, the
+      message says the coordinator will do the evaluation with them);
     - each active staff member with something on their to-do list: the weekly digest, once
       per ISO week.
     Drafts whose key is already in the Outbox are dropped by the outbox, not here.
@@ -436,7 +454,9 @@ def due_reminders(
         if item.kind == AttentionKind.QUIET_DUO:
             found.extend(_quiet_reminders(item, duo, people, templates, today, default_language))
         elif item.kind == AttentionKind.EVALUATION_DUE:
-            found.extend(_end_reminders(duo, people, templates, today, default_language))
+            found.extend(
+                _end_reminders(duo, people, templates, today, default_language, evaluation_links)
+            )
     found.extend(_digests(book.staff, items, templates, today))
     return unique(found)
 
@@ -506,6 +526,7 @@ def _end_reminders(
     templates: Mapping[tuple[str, str], Template],
     today: date,
     default_language: str,
+    evaluation_links: EvaluationLinks = no_evaluation_links,
 ) -> list[Draft]:
     planned_end = cell_date(duo, "Planned end")
     if planned_end is None:
@@ -521,6 +542,11 @@ def _end_reminders(
             "days": (planned_end - today).days,
             "office": cell_text(duo, "Office"),
             "coordinator": cell_text(duo, "Coordinator"),
+            "evaluation": evaluation_lines(
+                evaluation_links(cell_text(duo, "ID"), role),
+                cell_text(duo, "Coordinator"),
+                recipient.language,
+            ),
         }
         key = dedupe_key(END_REMINDER, recipient.person_id, planned_end)
         drafts.append(draft(templates, END_REMINDER, recipient, values, cell_text(duo, "ID"), key))
@@ -581,5 +607,6 @@ def sample_values(kind: str, lang: str, today: date) -> dict[str, Any]:
         "count": 3,
         "items": "- ...\n- ...\n- ...",
         "week": iso_week(today),
+        "evaluation": evaluation_lines("https://duo.example.org/evaluation?t=...", "", lang),
     }
     return {name: value for name, value in values.items() if name in PLACEHOLDERS[kind]}

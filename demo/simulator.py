@@ -397,12 +397,14 @@ class _Builder:
     def add_staff(self, offices: tuple[Office, ...], people_per_office: list[int]) -> None:
         staff = self.tables["Staff"]
         admin_first, admin_last = self.staff_name()
-        staff.append(self.staff_record(admin_first, admin_last, "Admin", [o.name for o in offices]))
+        all_offices = [o.name for o in offices]
+        staff.append(self.staff_record(admin_first, admin_last, "Admin", all_offices, ""))
         for office, people in zip(offices, people_per_office, strict=True):
             names: list[str] = []
             for _ in range(max(2, round(people / 180))):
                 first, last = self.staff_name()
-                staff.append(self.staff_record(first, last, "Coordinator", [office.name]))
+                language = "nl" if office.region == "nl" else "fr"
+                staff.append(self.staff_record(first, last, "Coordinator", [office.name], language))
                 names.append(f"{first} {last}")
             self.staff[office.name] = names
 
@@ -411,7 +413,10 @@ class _Builder:
         first = self.rng.choice(self.rng.choice((origin.women, origin.men)))
         return first, self.rng.choice(origin.surnames)
 
-    def staff_record(self, first: str, last: str, role: str, offices: list[str]) -> Record:
+    def staff_record(
+        self, first: str, last: str, role: str, offices: list[str], language: str
+    ) -> Record:
+        """A staff row; `language` is the one their messages are in (blank: French)."""
         email = self.email(first, last, ("example.org",))
         return {
             "Email": email,
@@ -419,6 +424,7 @@ class _Builder:
             "Role": role,
             "Offices": offices,
             "Active": True,
+            "Language": language,
         }
 
     def add_sessions(self, office: Office, mentees: int, mentors: int) -> None:

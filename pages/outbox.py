@@ -1,4 +1,5 @@
-"""Messages (admins only): the Outbox with cancel and the mail-app route, the templates'
+"""Messages: the Outbox with cancel and the mail-app route (a coordinator sees and works the
+rows of their offices and their own; admins every row), and, for admins only, the templates'
 wording per language with a preview and a placeholder check, the reminders (dry run, run)."""
 
 from __future__ import annotations
@@ -18,9 +19,18 @@ from services.notify import (
     run_reminders,
     save_template,
 )
-from services.outbox import FAILED, QUEUED, SENDING, OutboxRow, cancel, outbox_rows, queue_again
+from services.outbox import (
+    FAILED,
+    QUEUED,
+    SENDING,
+    OutboxRow,
+    cancel_for,
+    queue_again,
+    rows_in_view,
+)
 from ui import context as ui
 from ui.feedback import attempt, succeed
+from ui.meeting_link import app_address
 from ui.outbox import offer
 from ui.shell import require_shell
 
@@ -57,13 +67,13 @@ def outbox_table(rows: list[OutboxRow]) -> None:
     st.dataframe(frame, hide_index=True, key="messages-outbox-table")
 
 
-def outbox_section(admin: User) -> None:
+def outbox_section(user: User) -> None:
     settings = smtp_settings(ui.secrets())
     if settings is None:
         st.info(ui.tr("outbox.smtp_off"))
     else:
         st.caption(ui.md_tr("outbox.smtp_on", host=settings.host))
-    rows = outbox_rows(ui.store().table("Outbox").frame)
+    rows = rows_in_view(ui.store(), user)
     if not rows:
         st.caption(ui.tr("outbox.empty"))
         return
@@ -71,14 +81,15 @@ def outbox_section(admin: User) -> None:
     stuck = [row for row in rows if row.status == SENDING]
     if stuck:
         st.warning(ui.tr("outbox.stuck", count=len(stuck)))
-    failed_rows(admin, rows)
+    if user.is_admin:
+        failed_rows(user, rows)
     queued = {row.id: row for row in rows if row.status == QUEUED}
     if not queued:
         return
     if settings is not None and st.button(
         ui.tr("outbox.send_now"), key="messages-send-now", icon=":material/send:"
     ):
-        deliver(ui.store(), ui.secrets(), list(queued), admin.email)
+        deliver(ui.store(), ui.secrets(), list(queued), user.email)
         st.rerun()
     chosen = st.selectbox(
         ui.tr("outbox.pick_queued"),
@@ -93,7 +104,7 @@ def outbox_section(admin: User) -> None:
     if chosen is None or chosen not in queued:
         return
     if st.button(ui.tr("outbox.cancel"), key="messages-cancel", icon=":material/cancel:"):
-        succeed(attempt(lambda: cancel(ui.store(), chosen, admin.email)))
+        succeed(attempt(lambda: cancel_for(ui.store(), user, chosen)))
     if settings is None:
         offer(queued[chosen], "messages")
 
@@ -189,11 +200,18 @@ def reminders_section(admin: User) -> None:
     left, right = st.columns(2)
     if left.button(ui.tr("outbox.dry_run"), key="messages-dry-run", icon=":material/preview:"):
         st.session_state[DRY_RUN] = run_reminders(
-            ui.store(), ui.secrets(), ui.today(), dry_run=True, who=admin.email
+            ui.store(),
+            ui.secrets(),
+            ui.today(),
+            dry_run=True,
+            who=admin.email,
+            base_url=app_address(),
         )
         st.session_state.pop(RAN, None)
     if right.button(ui.tr("outbox.run_now"), key="messages-run-now", icon=":material/send:"):
-        st.session_state[RAN] = run_reminders(ui.store(), ui.secrets(), ui.today(), who=admin.email)
+        st.session_state[RAN] = run_reminders(
+            ui.store(), ui.secrets(), ui.today(), who=admin.email, base_url=app_address()
+        )
         st.session_state.pop(DRY_RUN, None)
     dry = st.session_state.get(DRY_RUN)
     if isinstance(dry, ReminderRun):
@@ -213,7 +231,12 @@ def reminders_section(admin: User) -> None:
 
 def main() -> None:
     st.title(ui.tr("outbox.page_title"))
-    admin = ui.signed_in_admin("outbox.admins_only")
+    user = ui.signed_in()
+    if not user.is_admin:
+        st.caption(ui.tr("outbox.intro_coordinator"))
+        outbox_section(user)
+        return
+    admin = user
     st.caption(ui.tr("outbox.intro"))
     outbox_tab, templates_tab, reminders_tab = st.tabs(
         [ui.tr("outbox.tab_outbox"), ui.tr("outbox.tab_templates"), ui.tr("outbox.tab_reminders")]

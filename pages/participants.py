@@ -31,6 +31,7 @@ from services.people import (
     merge_candidates,
     merge_people,
     office_choices,
+    opted_out_on,
     profile_problems,
     resume_targets,
     save_profile,
@@ -90,6 +91,7 @@ from workflow import (
     ReturnToPool,
     Withdraw,
     allowed_participant_actions,
+    cell_date,
     cell_text,
     person_name,
     records,
@@ -406,6 +408,11 @@ def profile(data: Snapshot, user: User, person_id: str) -> None:
     status, role = cell_text(person, "Status"), cell_text(person, "Role")
     st.subheader(f"{ui.plain(person_name(person))} · {ui.plain(person_id)}")
     st.caption(" · ".join(ui.md_label(v) for v in (role, status, cell_text(person, "Office")) if v))
+    opted_out = cell_date(person, "Opted out on")
+    if opted_out is not None:
+        st.info(
+            ui.tr("participants.opted_out_since", date=opted_out), icon=":material/unsubscribe:"
+        )
     tabs = st.tabs(
         [
             ui.tr("participants.tab_profile"),
@@ -448,6 +455,12 @@ def profile_form(data: Snapshot, user: User, person: Mapping[str, Any]) -> None:
                         field, seen, keys, lists=data["Lists"], offices=offices
                     )
                     spot_under(spots, field)
+        st.markdown(f"##### {ui.tr('participants.section_messages')}")
+        no_messages = cell_date(seen, "Opted out on") is not None
+        no_messages = st.checkbox(
+            ui.tr("participants.opted_out"), no_messages, key=f"{keys}-optout"
+        )
+        values["Opted out on"] = opted_out_on(seen, no_messages, ui.today())
         changes = {f: v for f, v in values.items() if f in PROFILE_COLUMNS}
         problems = profile_problems(seen, changes, ui.today())
         show_errors(spots, problems)

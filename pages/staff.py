@@ -1,7 +1,7 @@
 """Staff (admins only): who may sign in, with which role and offices.
 
-The Staff tab stays the record; this page adds a person, changes a role and offices, or
-deactivates someone, each as one unit of work (`services.staff`).
+The Staff tab stays the record; this page adds a person, changes a role, offices and the
+language of their messages, or deactivates someone, each as one unit of work (`services.staff`).
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from access import User
+from i18n import LANGUAGE_NAMES
 from services.offices import all_offices
 from services.staff import (
     ROLES,
+    STAFF_LANGUAGES,
     StaffRow,
     add_staff,
     change_staff,
@@ -43,6 +45,7 @@ def overview(rows: list[StaffRow]) -> None:
                 ui.tr("staff.name"): row.name,
                 ui.tr("staff.role"): ui.label(row.role),
                 ui.tr("staff.offices"): ", ".join(row.offices),
+                ui.tr("staff.language"): LANGUAGE_NAMES[row.message_language],
                 ui.tr("staff.active"): yes if row.active else no,
             }
             for row in rows
@@ -61,13 +64,29 @@ def add_form(admin: User, offices: list[str]) -> None:
             ui.tr("staff.role"), ROLES, format_func=ui.format_choices(ROLES), key="staff-new-role"
         )
         chosen = st.multiselect(ui.tr("staff.offices"), offices, key=NEW_OFFICES)
+        language = language_box("staff-new-language", "fr")
         sent = st.form_submit_button(ui.tr("staff.add"), key="staff-add-submit")
     ADD_ONCE.show()
     if sent:
         ADD_ONCE.submit(
             token,
-            lambda: attempt(lambda: add_staff(ui.store(), admin, email, name, str(role), chosen)),
+            lambda: attempt(
+                lambda: add_staff(ui.store(), admin, email, name, str(role), chosen, language)
+            ),
         )
+
+
+def language_box(key: str, current: str) -> str:
+    """The language of the person's messages (digest, intro invitations)."""
+    return str(
+        st.selectbox(
+            ui.tr("staff.language"),
+            STAFF_LANGUAGES,
+            index=STAFF_LANGUAGES.index(current),
+            format_func=lambda code: LANGUAGE_NAMES[code],
+            key=key,
+        )
+    )
 
 
 def seen_row(current: StaffRow) -> StaffRow:
@@ -96,12 +115,15 @@ def change_form(admin: User, row: StaffRow, offices: list[str]) -> None:
             default=list(row.offices),
             key=f"staff-offices-{row.email}",
         )
+        language = language_box(f"staff-language-{row.email}", row.message_language)
         sent = st.form_submit_button(ui.tr("staff.save"), key="staff-change-submit")
     CHANGE_ONCE.show()
     if sent:
         CHANGE_ONCE.submit(
             token,
-            lambda: attempt(lambda: change_staff(ui.store(), admin, seen, str(role), chosen)),
+            lambda: attempt(
+                lambda: change_staff(ui.store(), admin, seen, str(role), chosen, language)
+            ),
         )
 
 

@@ -7,7 +7,8 @@ Outbox and send them (when a mail server is configured).
 - `invite_intro`: a duo's intro meeting to mentor, mentee and the coordinator, with an `.ics`;
 - `send_meeting_links`: the mentor's and the mentee's meeting-log links (again on request);
 - `run_reminders`: what is due today (`messages.due_reminders`), queued then sent; a dry run
-  says what would go and writes nothing;
+  says what would go and writes nothing; the end reminder carries the mentor's and the
+  mentee's own evaluation links;
 - `save_template`: an admin's wording of a message, in the Templates tab.
 
 The Sessions tab's `Start time`, `End time`, `Address`, `Video link`, `What to bring` and the
@@ -37,6 +38,7 @@ from messages import (
     SESSION_INVITATION,
     TEMPLATES_TAB,
     Draft,
+    EvaluationLinks,
     Occasion,
     Recipient,
     StaffMember,
@@ -47,6 +49,7 @@ from messages import (
     due_reminders,
     duo_pair,
     intro_occasion,
+    no_evaluation_links,
     occasion_lines,
     participant_recipient,
     render,
@@ -56,7 +59,7 @@ from messages import (
     templates_from,
 )
 from services.mail import SmtpSettings, smtp_settings
-from services.meeting_links import link_for
+from services.meeting_links import link_for, secret_key
 from services.offices import check_office
 from services.outbox import (
     OUTBOX_TAB,
@@ -66,6 +69,7 @@ from services.outbox import (
     queue,
     send_queued,
 )
+from services.self_evaluations import evaluation_link_for
 from services.settings import require_admin
 from services.staff import staff_rows
 from services.unit import Outcome, Unit, read_now, write_planned
@@ -224,8 +228,8 @@ def invite_intro(
     staff_language: str = DEFAULT_LANGUAGE,
 ) -> Delivery:
     """The intro meeting to the mentor and mentee (with consent) and to the coordinator (the
-    user, in `staff_language`), each with an `.ics` naming the three; sent once per intro
-    date and time."""
+    user, in their Staff `Language`; `staff_language` for someone not on the Staff tab),
+    each with an `.ics` naming the three; sent once per intro date and time."""
     duo, people, templates = _duo_and_people(store, user, duo_id)
     occasion = intro_occasion(duo)
     if occasion.day is None:
@@ -238,7 +242,7 @@ def invite_intro(
             recipients.append(recipient)
     if not recipients:
         raise NothingToSend(notify_message("nobody"))
-    language = staff_language if staff_language in LANGUAGES else DEFAULT_LANGUAGE
+    language = staff_language_of(store, user.email, staff_language)
     coordinator = Recipient(user.email, user.name, user.name, language)
     everyone = [*recipients, coordinator]
     attendees = [(each.email, each.name) for each in everyone]
@@ -324,13 +328,51 @@ class ReminderRun:
     dry_run: bool = True
 
 
-def staff_members(frame: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> list[StaffMember]:
-    """The active staff, for their weekly digest."""
+def staff_members(frame: pd.DataFrame) -> list[StaffMember]:
+    """The active staff, for their weekly digest in their own language (Staff `Language`,
+    blank meaning French)."""
     return [
-        StaffMember(row.email, row.name, row.offices, row.role == "Admin", language)
+        StaffMember(row.email, row.name, row.offices, row.role == "Admin", row.message_language)
         for row in staff_rows(frame)
         if row.active
     ]
+
+
+def staff_language_of(store: Store, email: str, fallback: str = DEFAULT_LANGUAGE) -> str:
+    """The language of the messages to this staff member: their Staff row's, else
+    `fallback` (someone not on the Staff tab)."""
+    frame = read_now(store, ["Staff"])["Staff"].frame
+    for row in staff_rows(frame):
+        if row.email.casefold() == email.casefold():
+            return row.message_language
+    return fallback if fallback in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def app_url(secrets: Mapping[str, Any], base_url: str = "") -> str:
+    """The app's address links start with: the one given (the page's own), else
+    `[links] base_url` from secrets (the reminders command has no browser), else blank."""
+    configured = str(dict(secrets.get("links", {}) or {}).get("base_url", "") or "")
+    return (base_url or configured).strip().rstrip("/")
+
+
+def evaluation_links(
+    store: Store, secrets: Mapping[str, Any], base_url: str, today: dt.date
+) -> EvaluationLinks:
+    """Each duo person's own end-evaluation link (`self_evaluations.evaluation_link_for`),
+    or none at all when links are disabled or the app's address is unknown; a duo whose
+    evaluation no link opens gets none."""
+    secret = secret_key(secrets, store)
+    address = app_url(secrets, base_url)
+    if secret is None or not address:
+        return no_evaluation_links
+
+    def link(duo_id: str, role: str) -> str:
+        try:
+            return evaluation_link_for(store, duo_id, address, secret, role.lower(), today=today)
+        except (StoreError, TransitionError):
+            return ""
+
+    return link
 
 
 def run_reminders(
@@ -341,9 +383,11 @@ def run_reminders(
     dry_run: bool = False,
     who: str = "Reminders",
     settings: SmtpSettings | None = None,
+    base_url: str = "",
 ) -> ReminderRun:
     """What is due today, queued and sent (a dry run only computes it). Run it again: what
-    was queued or sent is not again."""
+    was queued or sent is not again. The end reminders carry each person's evaluation link
+    when links are on and the app's address is known (`app_url`)."""
     tables = read_now(store, REMINDER_TABS)
     frames = {name: table.frame for name, table in tables.items()}
     values, _ = current_values(frames["Settings"])
@@ -358,7 +402,8 @@ def run_reminders(
         staff=tuple(staff_members(frames["Staff"])),
     )
     templates = templates_from(frames[TEMPLATES_TAB])
-    due = due_reminders(book, today, templates, attention_settings(values))
+    links = evaluation_links(store, secrets, base_url, today)
+    due = due_reminders(book, today, templates, attention_settings(values), evaluation_links=links)
     fresh = new_drafts(due, outbox_rows(frames[OUTBOX_TAB]))
     run = ReminderRun(fresh, dry_run=dry_run)
     if dry_run:

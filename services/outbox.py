@@ -12,13 +12,16 @@ The tab is the truth, across processes and restarts:
   by itself: whether it went out is unknown.
 - **cancel**: a Queued row becomes Cancelled (staff may also type it in the sheet).
 - **mark sent**: without a mail server, the coordinator sent it from their mail app.
+- **office rights**: an admin works every row; a coordinator the rows about a duo, session
+  or person of their offices and the messages to themselves (`rows_in_view`,
+  `cancel_for`, `mark_sent_for`, checked here with `offices.check_office`).
 No Streamlit here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
@@ -26,9 +29,11 @@ from typing import Any
 import pandas as pd
 
 import clock
+from access import User
 from i18n import Messages
 from messages import Draft
 from services.mail import SendFailed, SmtpSettings, email_message, send
+from services.offices import check_office
 from services.unit import Outcome, Unit, new_id_for, read_now, taken_ids, write_planned
 from sheets.store import Store, StoreError
 from workflow import RecordChange, cell_number, cell_text
@@ -313,3 +318,62 @@ def queued_rows(store: Store, ids: Collection[str] | None = None) -> list[Outbox
     """The Queued rows (of `ids` when given), as the tab holds them now."""
     rows = outbox_rows(read_now(store, [OUTBOX_TAB])[OUTBOX_TAB].frame)
     return [row for row in rows if row.status == QUEUED and (ids is None or row.id in ids)]
+
+
+# -- a coordinator's rows ---------------------------------------------------------------------
+
+ABOUT_TABS = ("Duos", "Sessions", "Participants")
+"""The tabs whose records a message is about (its `Record ID`), each with an Office."""
+
+
+def record_offices(frames: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """Record ID -> office, for the duos, sessions and people of the workbook."""
+    offices: dict[str, str] = {}
+    for name in ABOUT_TABS:
+        frame = frames.get(name)
+        if frame is None or frame.empty or "ID" not in frame or "Office" not in frame:
+            continue
+        for record_id, office in zip(frame["ID"], frame["Office"], strict=True):
+            if str(record_id).strip():
+                offices.setdefault(str(record_id).strip(), str(office or "").strip())
+    return offices
+
+
+def may_work(user: User, row: OutboxRow, offices: Mapping[str, str]) -> bool:
+    """An admin: any row. A coordinator: a row to themselves, or about a record of one of
+    their offices (a row about no known record is the admins')."""
+    if user.is_admin or row.to.casefold() == user.email.casefold():
+        return True
+    office = offices.get(row.record_id)
+    return office is not None and user.may_see(office)
+
+
+def rows_in_view(store: Store, user: User) -> list[OutboxRow]:
+    """The Outbox rows the user may see and work, in sheet order."""
+    tables = read_now(store, [OUTBOX_TAB, *ABOUT_TABS])
+    offices = record_offices({name: table.frame for name, table in tables.items()})
+    return [row for row in outbox_rows(tables[OUTBOX_TAB].frame) if may_work(user, row, offices)]
+
+
+def _check_row(store: Store, user: User, row_id: str) -> None:
+    """Refuse a row of another office (as if it did not exist)."""
+    if user.is_admin:
+        return
+    tables = read_now(store, [OUTBOX_TAB, *ABOUT_TABS])
+    offices = record_offices({name: table.frame for name, table in tables.items()})
+    row = next((each for each in outbox_rows(tables[OUTBOX_TAB].frame) if each.id == row_id), None)
+    if row is None or row.to.casefold() == user.email.casefold():
+        return  # unknown: `_by_hand` says it is not queued; to themselves: theirs
+    check_office(user, offices.get(row.record_id, ""), row_id)
+
+
+def cancel_for(store: Store, user: User, row_id: str) -> Outcome:
+    """`cancel`, for a row the user may work (`may_work`)."""
+    _check_row(store, user, row_id)
+    return cancel(store, row_id, user.email)
+
+
+def mark_sent_for(store: Store, user: User, row_id: str) -> Outcome:
+    """`mark_sent`, for a row the user may work (`may_work`)."""
+    _check_row(store, user, row_id)
+    return mark_sent(store, row_id, user.email)

@@ -351,6 +351,15 @@ def save_profile(
     return save_record(store, PARTICIPANTS_TAB, person_id, changes, person, user.email)
 
 
+def opted_out_on(person: Mapping[str, Any], opted_out: bool, today: date) -> date | None:
+    """The `Opted out on` the profile form saves for its "no more messages" box: the date
+    already recorded while the box stays ticked, today when it is newly ticked, blank when it
+    is cleared (the consent rule of `messages.can_contact` reads this column)."""
+    if not opted_out:
+        return None
+    return cell_date(person, "Opted out on") or today
+
+
 def edited_fields(person: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     """The changes that differ from the record as shown (the phone compared as a number)."""
     changes = with_phone_stored(changes, person)

@@ -1,5 +1,5 @@
-"""The admin's use cases on the staff list: add a person, change their role and offices,
-deactivate them.
+"""The admin's use cases on the staff list: add a person, change their role, offices and
+language, deactivate them.
 
 The Staff tab stays the record (one row per person, found by Email; hand edits keep working):
 each use case is one unit of work, planned from a fresh read, and a change carries the values
@@ -26,6 +26,10 @@ from workflow import RecordChange
 
 STAFF_TAB = "Staff"
 ROLES: tuple[str, ...] = ("Coordinator", "Admin")
+STAFF_LANGUAGES: tuple[str, ...] = ("fr", "nl", "en")
+"""The languages of the messages to a staff member (the weekly digest, their copy of an
+intro invitation); a blank `Language` is French."""
+DEFAULT_STAFF_LANGUAGE = "fr"
 
 
 class StaffRefused(StoreError):
@@ -41,6 +45,13 @@ class StaffRow:
     role: str
     offices: tuple[str, ...]
     active: bool
+    language: str = ""
+    """As the tab holds it (blank, or fr / nl / en); `message_language` is the one used."""
+
+    @property
+    def message_language(self) -> str:
+        """The language of the messages to them: their `Language`, blank meaning French."""
+        return self.language if self.language in STAFF_LANGUAGES else DEFAULT_STAFF_LANGUAGE
 
 
 def staff_rows(frame: pd.DataFrame) -> list[StaffRow]:
@@ -57,6 +68,7 @@ def _row(record: Mapping[Any, Any]) -> StaffRow:
         role=_role(record.get("Role")),
         offices=_offices(record.get("Offices")),
         active=bool(record.get("Active")),
+        language=str(record.get("Language") or "").strip().lower(),
     )
 
 
@@ -71,7 +83,13 @@ def _offices(value: Any) -> tuple[str, ...]:
 
 
 def add_staff(
-    store: Store, user: User, email: str, name: str, role: str, offices: Iterable[str]
+    store: Store,
+    user: User,
+    email: str,
+    name: str,
+    role: str,
+    offices: Iterable[str],
+    language: str = DEFAULT_STAFF_LANGUAGE,
 ) -> Outcome:
     """A new active row; refused when the e-mail is blank, not an e-mail, or already listed."""
     require_admin(user)
@@ -79,12 +97,14 @@ def add_staff(
     if "@" not in address or " " in address:
         raise StaffRefused(Msg("staff.email_invalid"))
     _check_role(role)
+    _check_language(language)
     row = {
         "Email": address,
         "Name": name.strip() or address,
         "Role": role,
         "Offices": list(offices),
         "Active": True,
+        "Language": language,
     }
 
     def plan() -> _Planned:
@@ -100,16 +120,28 @@ def add_staff(
 
 
 def change_staff(
-    store: Store, user: User, seen: StaffRow, role: str, offices: Iterable[str]
+    store: Store,
+    user: User,
+    seen: StaffRow,
+    role: str,
+    offices: Iterable[str],
+    language: str | None = None,
 ) -> Outcome:
-    """Another role or other offices for one person; the values seen go along as `seen`."""
+    """Another role, other offices or another language (None: as seen) for one person; the
+    values seen go along as `seen`."""
     require_admin(user)
     _check_role(role)
     chosen = tuple(offices)
-    if role == seen.role and set(chosen) == set(seen.offices):
+    if language is not None:
+        _check_language(language)
+    new_language = seen.message_language if language is None else language
+    language_changed = new_language != seen.message_language
+    if role == seen.role and set(chosen) == set(seen.offices) and not language_changed:
         return Outcome(Msg("services.nothing_changed"))
-    cells = {"Role": role, "Offices": list(chosen)}
-    before = {"Role": seen.role, "Offices": list(seen.offices)}
+    cells: dict[str, Any] = {"Role": role, "Offices": list(chosen)}
+    before: dict[str, Any] = {"Role": seen.role, "Offices": list(seen.offices)}
+    if language_changed:
+        cells["Language"], before["Language"] = new_language, seen.language
     return _update(store, user, seen, cells, before, Msg("staff.changed", {"email": seen.email}))
 
 
@@ -150,6 +182,11 @@ def _update(
 
 def _fresh(store: Store) -> pd.DataFrame:
     return read_now(store, [STAFF_TAB])[STAFF_TAB].frame
+
+
+def _check_language(language: str) -> None:
+    if language not in STAFF_LANGUAGES:
+        raise StaffRefused(Msg("staff.unknown_language", {"language": language}))
 
 
 def _check_role(role: str) -> None:

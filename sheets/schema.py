@@ -761,6 +761,7 @@ STAFF = Tab(
         _col("Role", CHOICE, "Rôle", "Rol", choices=STAFF_ROLE),
         _col("Offices", LIST, "Bureaux", "Antennes", "Kantoren", lists="Offices"),
         _col("Active", BOOL, "Actif", "Active", "Actief"),
+        _col("Language", CHOICE, "Langue", "Taal", choices=MESSAGE_LANGUAGE),
     ),
     aliases=("Équipe", "Personnel", "Medewerkers", "Team"),
     key="Email",

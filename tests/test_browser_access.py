@@ -237,13 +237,14 @@ def test_a_signed_out_visitor_is_offered_only_sign_in_and_apply(server: Server, 
 
 
 @pytest.mark.browser
-def test_a_coordinator_gets_the_staff_pages_without_settings_or_privacy(
+def test_a_coordinator_gets_the_staff_pages_and_messages_without_settings_or_privacy(
     server: Server, page: Page
 ) -> None:
     sign_in_with_password(page, server.url, ANTWERP.email, PASSWORD)
     see(page, t("signin.signed_in_as", "en", name=ANTWERP.name), within=sidebar(page))
     screenshot(page, "access-coordinator-today")
-    assert navigation_titles(page) == [*STAFF_TITLES, t("nav.apply", "en")]
+    messages = t("nav.messages", "en")
+    assert navigation_titles(page) == [*STAFF_TITLES, messages, t("nav.apply", "en")]
 
 
 @pytest.mark.browser

@@ -1,6 +1,7 @@
-"""The Messages page (admins): the template editor in fr, nl and en, the outbox with cancel
-and the mail-app route (no SMTP), the reminders' dry run then run; and the buttons that
-start messages on the Sessions and Duos pages, without a mail server."""
+"""The Messages page (admins; a coordinator's part: test_outbox_offices.py): the template
+editor in fr, nl and en, the outbox with cancel and the mail-app route (no SMTP), the
+reminders' dry run then run; and the buttons that start messages on the Sessions and Duos
+pages, without a mail server."""
 
 from __future__ import annotations
 
@@ -82,11 +83,6 @@ def test_an_admin_rewords_a_template_with_a_preview_and_a_placeholder_check(
     assert [
         (cell_text(r, "Kind"), cell_text(r, "Language"), cell_text(r, "Subject")) for r in saved
     ] == [(APPLICATION_RECEIVED, lang, "{first_name} ✓")]
-
-
-def test_a_coordinator_has_no_messages_page(workbook: str) -> None:
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        open_page(PAGE, user=BRUSSELS)
 
 
 def test_an_admin_cancels_a_queued_message(workbook: str) -> None:

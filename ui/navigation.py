@@ -93,9 +93,8 @@ PRIVACY = PageSpec(
     "privacy.py", "privacy", "nav.privacy", ":material/shield_person:", "nav.section_admin", True
 )
 STAFF = PageSpec("staff.py", "staff", "nav.staff", ":material/badge:", "nav.section_admin", True)
-MESSAGES = PageSpec(
-    "outbox.py", "messages", "nav.messages", ":material/mail:", "nav.section_admin", True
-)
+MESSAGES = PageSpec("outbox.py", "messages", "nav.messages", ":material/mail:", "nav.section_admin")
+"""Coordinators work their offices' Outbox rows there; the templates and reminders are admins'."""
 STAFF_PAGES: tuple[PageSpec, ...] = (*COORDINATOR_PAGES, PRIVACY, STAFF, MESSAGES)
 DEEP_LINK = "deep_link"
 """Session key: the staff page (file, query) a signed-out visitor asked for, for after sign-in."""

@@ -22,7 +22,7 @@ from services.notify import (
     invite_session,
     send_meeting_links,
 )
-from services.outbox import OutboxRow, mark_sent, queued_rows
+from services.outbox import OutboxRow, mark_sent_for, queued_rows
 from services.unit import Outcome
 from sheets.store import StoreError
 from ui import context as ui
@@ -91,7 +91,7 @@ def offer(row: OutboxRow, scope: str) -> None:
         if right.button(
             ui.tr("outbox.mark_sent"), key=f"{scope}-sent-{row.id}", icon=":material/done:"
         ):
-            succeed(attempt(lambda: mark_sent(ui.store(), row.id, ui.who())))
+            succeed(attempt(lambda: mark_sent_for(ui.store(), ui.signed_in(), row.id)))
         with st.expander(ui.tr("outbox.text_to_copy")):
             st.code(row.body, language=None, wrap_lines=True)
 
