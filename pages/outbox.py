@@ -33,6 +33,7 @@ from ui.feedback import attempt, succeed
 from ui.meeting_link import app_address
 from ui.outbox import offer
 from ui.shell import require_shell
+from ui.tables import defused
 
 require_shell()
 
@@ -64,7 +65,7 @@ def outbox_table(rows: list[OutboxRow]) -> None:
             for row in newest
         ]
     )
-    st.dataframe(frame, hide_index=True, key="messages-outbox-table")
+    st.dataframe(defused(frame), hide_index=True, key="messages-outbox-table")
 
 
 def outbox_section(user: User) -> None:
@@ -192,7 +193,7 @@ def due_table(run: ReminderRun) -> None:
             for each in run.due
         ]
     )
-    st.dataframe(frame, hide_index=True, key="messages-due-table")
+    st.dataframe(defused(frame), hide_index=True, key="messages-due-table")
 
 
 def reminders_section(admin: User) -> None:

@@ -25,6 +25,7 @@ from ui import context as ui
 from ui.feedback import attempt
 from ui.once import Once
 from ui.shell import require_shell
+from ui.tables import defused
 
 require_shell()
 
@@ -51,7 +52,7 @@ def overview(rows: list[StaffRow]) -> None:
             for row in rows
         ]
     )
-    st.dataframe(frame, hide_index=True, key="staff-table")
+    st.dataframe(defused(frame), hide_index=True, key="staff-table")
 
 
 def add_form(admin: User, offices: list[str]) -> None:
