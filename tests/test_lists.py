@@ -138,3 +138,116 @@ def test_the_messages_staff_follow_ups_and_reports_tables_show_no_formula(poison
         assert_no_exception(app)
         assert app.dataframe, page
         assert undefused_cells(app) == [], page
+
+
+# -- (2) the Duos search looks through every status -------------------------------------------
+
+
+def test_the_duos_search_finds_a_duo_whatever_its_status() -> None:
+    overview = pd.DataFrame(
+        {
+            "ID": ["D-1", "D-2"],
+            "Mentor": ["Ann", "Bob"],
+            "Mentee": ["Cem", "Dia"],
+            "Coordinator": ["x", "y"],
+            "Status": ["Active", "Completed"],
+        }
+    )
+    assert filter_overview(overview, ["Active"], "")["ID"].tolist() == ["D-1"]
+    assert filter_overview(overview, ["Active"], "dia")["ID"].tolist() == ["D-2"]
+
+
+def test_searching_the_duos_page_for_a_completed_duo_lists_it(workbook: str) -> None:
+    duo = first_id(workbook, "Duos", Status="Completed", Office="Brussels")
+    app = open_page("duos.py", user=BRUSSELS)
+    assert "Completed" not in (app.session_state["duos-statuses"] or [])
+    app.text_input(key="duos-search").input(duo).run()
+    assert_no_exception(app)
+    assert app.dataframe[0].value["ID"].tolist() == [duo]
+
+
+# -- (3) everyone present in one tick ----------------------------------------------------------
+
+
+def test_all_present_marks_every_registered_person_attended(workbook: str) -> None:
+    store = store_of(workbook)
+    [session] = store.append(
+        "Sessions",
+        [{"Kind": "Info session", "Date": TODAY, "Office": "Brussels", "Language": "French"}],
+        "tests",
+    )
+    people = store.table("Participants").frame
+    applied = people[(people["Office"] == "Brussels") & (people["Status"] == "Applied")]
+    chosen = list(applied["ID"][:3])
+    store.append(
+        "Attendance",
+        [{"Session ID": session, "Participant ID": p, "Status": "Registered"} for p in chosen],
+        "tests",
+    )
+    app = open_page("sessions.py", user=BRUSSELS, query={"id": session})
+    app.checkbox(key=f"all-present-{session}").check()
+    [save] = [b for b in app.button if b.label == "Save attendance"]
+    save.click().run()
+    assert_no_exception(app)
+    frame = store_of(workbook).table("Attendance").frame
+    marks = frame[frame["Session ID"] == session]
+    assert sorted(zip(marks["Participant ID"], marks["Status"], strict=True)) == sorted(
+        (p, "Attended") for p in chosen
+    )
+
+
+# -- (4) the filtered lists can be downloaded --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "name"), [("participants.py", "participants"), ("duos.py", "duos")]
+)
+def test_the_participants_and_duos_lists_offer_csv_and_excel(
+    workbook: str, page: str, name: str
+) -> None:
+    app = open_page(page, user=BRUSSELS)
+    assert_no_exception(app)
+    keys = {button.proto.id for button in app.get("download_button")}
+    assert any(f"csv-{name}" in key for key in keys), keys
+    assert any(f"xlsx-{name}" in key for key in keys), keys
+
+
+# -- (5) a data-quality line opens its record --------------------------------------------------
+
+
+def test_an_unreadable_birth_date_links_to_the_participant(poisoned: str) -> None:
+    app = open_page("data_quality.py", user=ADMIN)
+    assert_no_exception(app)
+    labels = [link.proto.label for link in app.get("page_link")]
+    queries = [link.proto.query_string for link in app.get("page_link")]
+    assert any("Birth date" in label for label in labels), labels
+    assert all(query.startswith("id=") for query in queries)
+
+
+# -- (6) the session picker follows ?id= without Streamlit's warning ---------------------------
+
+
+def test_planning_a_session_opens_it_without_a_widget_state_warning(
+    workbook: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warned: list[str] = []
+    from streamlit.elements.lib import policies
+
+    monkeypatch.setattr(policies._LOGGER, "warning", lambda *a, **k: warned.append(str(a)))
+    app = open_page("sessions.py", user=BRUSSELS)
+    app.date_input(key="plan-date").set_value(TODAY + dt.timedelta(days=9))
+    [plan] = [b for b in app.button if b.label == "Plan the session"]
+    plan.click().run()
+    assert_no_exception(app)
+    app.run()
+    assert app.selectbox(key="session-pick").value == app.query_params["id"]
+    assert not [w for w in warned if "session-pick" in w], warned
+
+
+def test_a_download_has_the_headers_the_table_shows() -> None:
+    from exports import to_csv
+    from ui.tables import titled
+
+    frame = pd.DataFrame({"Status": ["=cmd"], "Unknown column": ["x"]})
+    text = to_csv(titled(frame)).decode("utf-8-sig")
+    assert text.splitlines() == ["Status,Unknown column", "'=cmd,x"]
