@@ -231,13 +231,14 @@ def overview_titles() -> dict[str, str]:
 
 def show_list(data: Snapshot, user: User) -> None:
     overview = data.memo("duo_overview", lambda: duo_overview(data, ui.today()), ui.today())
-    counts, label = status_counts(overview), ui.format_choices(DUO_STATUSES)
+    counts = status_counts(overview)
+    label = ui.format_choices(DUO_STATUSES, lambda status: f"{ui.label(status)} ({counts[status]})")
     statuses = st.pills(
         ui.tr("duos.status_filter"),
         DUO_STATUSES,
         selection_mode="multi",
         default=list(DEFAULT_STATUSES),
-        format_func=lambda status: f"{label(status)} ({counts[status]})",
+        format_func=label,
         key="duos-statuses",
     )
     search = st.columns(2)[0].text_input(ui.tr("duos.search"), key="duos-search")

@@ -150,21 +150,26 @@ def show_due(view: FollowUpsView, user: User) -> None:
     asked = st.query_params.get("duo")
     first = next((index for index, due in enumerate(view.due) if due.duo_id == asked), 0)
 
-    def label(option: str) -> str:
-        due = by_key[option]
-        return ui.tr(
-            "follow_ups.due_line",
-            person=view.names.get(due.person_id, due.person_id),
-            duo=due.duo_id,
-            months=due.months,
-            date=due.due_on,
-        )
-
+    label = ui.format_choices(by_key, lambda option: due_line(by_key[option], view.names))
     picked = st.selectbox(
-        ui.tr("follow_ups.pick"), list(by_key), index=first, format_func=label, key="follow-up-pick"
+        ui.tr("follow_ups.pick"),
+        list(by_key),
+        index=first,
+        format_func=label,
+        key="follow-up-pick",
     )
     if picked in by_key:
         record_form(by_key[picked], user)
+
+
+def due_line(due: DueFollowUp, names: Mapping[str, str]) -> str:
+    return ui.tr(
+        "follow_ups.due_line",
+        person=names.get(due.person_id, due.person_id),
+        duo=due.duo_id,
+        months=due.months,
+        date=due.due_on,
+    )
 
 
 def record_form(due: DueFollowUp, user: User) -> None:

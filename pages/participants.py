@@ -261,7 +261,7 @@ def bulk_panel(data: Snapshot, user: User, shown: pd.DataFrame, names: dict[str,
     action = st.radio(
         ui.tr("bulk.action"),
         BULK_ACTIONS,
-        format_func=lambda key: ui.tr(f"bulk.action_{key}"),
+        format_func=ui.format_choices(BULK_ACTIONS, lambda key: ui.tr(f"bulk.action_{key}")),
         horizontal=True,
         key="participants-bulk-action",
     )

@@ -52,6 +52,10 @@ COMMA_DECIMALS = ("fr", "nl")
 # -- the period -----------------------------------------------------------------------------
 
 
+def period_name(period: str) -> str:
+    return ui.tr(f"reports_page.period_{period}")
+
+
 def chosen_period(today: dt.date) -> tuple[dt.date, dt.date] | None:
     """The period picked by the user; None (with a message) when the custom dates are crossed."""
     choice = st.segmented_control(
@@ -59,7 +63,7 @@ def chosen_period(today: dt.date) -> tuple[dt.date, dt.date] | None:
         CHOICES,
         default=DEFAULT_PERIOD,
         required=True,
-        format_func=lambda period: ui.tr(f"reports_page.period_{period}"),
+        format_func=ui.format_choices(CHOICES, period_name),
         key="report-period",
     )
     if choice != CUSTOM:
@@ -264,10 +268,13 @@ def show_annual_report(data: Snapshot) -> None:
             [today.year - back for back in range(REPORT_YEARS)],
             key="annual-report-year",
         )
+        scopes = ["", *data.offices]
         office = right.selectbox(
             ui.tr("impact.annual_report_scope"),
-            ["", *data.offices],
-            format_func=lambda name: ui.label(name) if name else ui.tr("impact.pdf_all_offices"),
+            scopes,
+            format_func=ui.format_choices(
+                scopes, lambda name: ui.label(name) if name else ui.tr("impact.pdf_all_offices")
+            ),
             key="annual-report-office",
         )
         chosen, lang = int(year or today.year), ui.lang()
