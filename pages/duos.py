@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -68,6 +69,7 @@ from services.printouts import agreement_pdf, agreement_printable, person_langua
 from services.self_evaluations import missing_respondents, prefill
 from services.snapshot import Snapshot
 from services.unit import Outcome
+from sheets.store import Store
 from ui import context as ui
 from ui.bulk import confirm_box, confirm_first, show_bulk_outcome, ticked_rows, ticked_summary
 from ui.evaluation_link import evaluation_links, what_came_in
@@ -107,6 +109,8 @@ from workflow import (
 )
 
 require_shell()
+
+EntryT = TypeVar("EntryT")  # a correction form's entry: a meeting, a check-in or an evaluation
 
 DATE_FORMAT = "DD/MM/YYYY"
 GENERATION = "duos-forms"  # part of every form key: raised after a save to empty the forms
@@ -1215,16 +1219,14 @@ def correct_meeting_form(data: Snapshot, duo: Mapping[str, Any], user: User, eve
         )
         spot(spots, "Summary")
         sent = st.form_submit_button(ui.tr("duos.correct"), key=submit_key(duo_id, form))
-    once.show()
-    if not sent or on is None:
-        return
-    entry = MeetingEntry(on, float(hours), str(mode or ""), tuple(topics), summary)
-    if not refused(meeting_entry_checks(duo, data["Lists"], entry, ui.today()), spots):
-        save(
-            lambda: correct_meeting(ui.store(), user, row_id, entry, seen, ui.today()),
-            once,
-            token,
-        )
+    entry = (
+        None
+        if on is None
+        else MeetingEntry(on, float(hours), str(mode or ""), tuple(topics), summary)
+    )
+    checks = partial(meeting_entry_checks, duo, data["Lists"])
+    shown = (row_id, seen, spots)
+    send_correction(sent, entry, checks, correct_meeting, shown, user, (once, token))
 
 
 def correct_check_in_form(data: Snapshot, duo: Mapping[str, Any], user: User, event: Event) -> None:
@@ -1263,16 +1265,13 @@ def correct_check_in_form(data: Snapshot, duo: Mapping[str, Any], user: User, ev
         )
         spot(spots, "Follow-up")
         sent = st.form_submit_button(ui.tr("duos.correct"), key=submit_key(duo_id, form))
-    once.show()
-    if not sent or on is None:
-        return
-    entry = CheckInEntry(on, str(with_whom or ""), str(health or ""), notes, follow_up)
-    if not refused(check_in_checks(entry, ui.today()), spots):
-        save(
-            lambda: correct_check_in(ui.store(), user, row_id, entry, seen, ui.today()),
-            once,
-            token,
-        )
+    entry = (
+        None
+        if on is None
+        else CheckInEntry(on, str(with_whom or ""), str(health or ""), notes, follow_up)
+    )
+    shown = (row_id, seen, spots)
+    send_correction(sent, entry, check_in_checks, correct_check_in, shown, user, (once, token))
 
 
 def choice_index(values: Sequence[str], value: str) -> int | None:
@@ -1289,15 +1288,26 @@ def correct_evaluation_form(
         token = once.field()
         entry = evaluation_inputs(duo_id, form, seen)
         sent = st.form_submit_button(ui.tr("duos.correct"), key=submit_key(duo_id, form))
-    once.show()
-    if not sent or entry is None:
+    shown = (row_id, seen, form_key(duo_id, form))
+    send_correction(sent, entry, evaluation_checks, correct_evaluation, shown, user, (once, token))
+
+
+def send_correction(
+    sent: bool,
+    entry: EntryT | None,
+    checks: Callable[[EntryT, date], Sequence[Problem]],
+    correct: Callable[[Store, User, str, EntryT, Mapping[str, Any], date], Outcome],
+    seen: tuple[str, Mapping[str, Any], str],
+    user: User,
+    once: tuple[Once, str],
+) -> None:
+    """Once sent: the entry's reasons under their fields (`seen`: the row's ID, the row as the
+    user saw it, the form's place of reasons), else the correction saved exactly once."""
+    (row_id, row, spots), (guard, token) = seen, once
+    guard.show()
+    if not sent or entry is None or refused(checks(entry, ui.today()), spots):
         return
-    if not refused(evaluation_checks(entry, ui.today()), form_key(duo_id, form)):
-        save(
-            lambda: correct_evaluation(ui.store(), user, row_id, entry, seen, ui.today()),
-            once,
-            token,
-        )
+    save(lambda: correct(ui.store(), user, row_id, entry, row, ui.today()), guard, token)
 
 
 CORRECT_FORMS: dict[str, EntryForm] = {
