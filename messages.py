@@ -501,23 +501,10 @@ def _quiet_reminders(
 ) -> list[Draft]:
     days = item.waiting_days or 0
     since = today - timedelta(days=days)
-    drafts = []
-    for role, person in duo_pair(duo, people):
-        recipient = participant_recipient(person, default_language)
-        if recipient is None:
-            continue
-        values = {
-            "partner": _partner(role, duo, people),
-            "days": days,
-            "last_meeting": since,
-            "office": cell_text(duo, "Office"),
-            "coordinator": cell_text(duo, "Coordinator"),
-        }
-        key = dedupe_key(QUIET_DUO_REMINDER, recipient.person_id, since)
-        drafts.append(
-            draft(templates, QUIET_DUO_REMINDER, recipient, values, cell_text(duo, "ID"), key)
-        )
-    return drafts
+    values = {"days": days, "last_meeting": since}
+    return _duo_reminders(
+        QUIET_DUO_REMINDER, since, duo, people, templates, default_language, lambda *_: values
+    )
 
 
 def _end_reminders(
@@ -531,6 +518,33 @@ def _end_reminders(
     planned_end = cell_date(duo, "Planned end")
     if planned_end is None:
         return []
+
+    def values(role: str, recipient: Recipient) -> dict[str, Any]:
+        links = evaluation_links(cell_text(duo, "ID"), role)
+        return {
+            "planned_end": planned_end,
+            "days": (planned_end - today).days,
+            "evaluation": evaluation_lines(
+                links, cell_text(duo, "Coordinator"), recipient.language
+            ),
+        }
+
+    return _duo_reminders(
+        END_REMINDER, planned_end, duo, people, templates, default_language, values
+    )
+
+
+def _duo_reminders(
+    kind: str,
+    period: date,
+    duo: Mapping[str, Any],
+    people: Mapping[str, Mapping[str, Any]],
+    templates: Mapping[tuple[str, str], Template],
+    default_language: str,
+    values_of: Callable[[str, Recipient], Mapping[str, Any]],
+) -> list[Draft]:
+    """A reminder of `kind` to the duo's mentor and mentee who may be written to, keyed by
+    the period it is about (one per person and period); `values_of` adds what the kind says."""
     drafts = []
     for role, person in duo_pair(duo, people):
         recipient = participant_recipient(person, default_language)
@@ -538,18 +552,12 @@ def _end_reminders(
             continue
         values = {
             "partner": _partner(role, duo, people),
-            "planned_end": planned_end,
-            "days": (planned_end - today).days,
             "office": cell_text(duo, "Office"),
             "coordinator": cell_text(duo, "Coordinator"),
-            "evaluation": evaluation_lines(
-                evaluation_links(cell_text(duo, "ID"), role),
-                cell_text(duo, "Coordinator"),
-                recipient.language,
-            ),
+            **values_of(role, recipient),
         }
-        key = dedupe_key(END_REMINDER, recipient.person_id, planned_end)
-        drafts.append(draft(templates, END_REMINDER, recipient, values, cell_text(duo, "ID"), key))
+        key = dedupe_key(kind, recipient.person_id, period)
+        drafts.append(draft(templates, kind, recipient, values, cell_text(duo, "ID"), key))
     return drafts
 
 
